@@ -1,0 +1,110 @@
+// Package generator turns a validated spec into the files of a Go service.
+//
+// The pipeline is one-way: Generate builds every file in memory from the
+// spec (one emitter per generated artifact, each in its own file of this
+// package), and the writer (writer.go) compares that set with the disk and
+// writes all of it or nothing. No emitter reads the disk or prints.
+package generator
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/svcgen/svcgen/spec"
+)
+
+// Mode says what the output is: a whole new module, or lifecycle files
+// dropped into a package of an existing module.
+type Mode int
+
+const (
+	// ProjectMode writes a complete module: go.mod, go.sum, main.go, README.
+	ProjectMode Mode = iota
+	// PackageMode writes only the lifecycle files into an existing package.
+	PackageMode
+)
+
+// Options are the facts about the target that the spec does not hold.
+type Options struct {
+	Mode Mode
+	// PackageName is the Go package name the files are written into
+	// ("main" in project mode).
+	PackageName string
+	// HasMain reports that the target package already declares func main;
+	// the generator then emits svcMain for the user's main to call.
+	HasMain bool
+	// Declared lists the top-level names the target package already
+	// declares in user files; a user function named by the spec that is
+	// already declared is not scaffolded again.
+	Declared map[string]bool
+}
+
+// Owner says who owns a file after it is written.
+type Owner int
+
+const (
+	// Generated files carry the generated header and are rewritten on
+	// every run.
+	Generated Owner = iota
+	// User files are scaffolded once, when missing, and never overwritten.
+	User
+)
+
+// File is one output file, relative to the output directory, with
+// slash-separated path.
+type File struct {
+	Path    string
+	Content []byte
+	Owner   Owner
+}
+
+// Generate renders every file the spec calls for. It returns the files
+// sorted by path, or an error if any emitter failed; nothing is written.
+func Generate(s *spec.Spec, opt Options) ([]File, error) {
+	if opt.PackageName == "" {
+		opt.PackageName = "main"
+	}
+	g := newContext(s, opt)
+	for _, a := range artifacts {
+		if a.mode != nil && *a.mode != opt.Mode {
+			continue
+		}
+		if err := a.emit(g); err != nil {
+			return nil, fmt.Errorf("generate %s: %w", a.name, err)
+		}
+	}
+	files, err := g.render()
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	for i := 1; i < len(files); i++ {
+		if files[i].Path == files[i-1].Path {
+			return nil, fmt.Errorf("generate: two emitters wrote %s", files[i].Path)
+		}
+	}
+	for _, f := range files {
+		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
+			return nil, fmt.Errorf("generate: output path %q escapes the output directory", f.Path)
+		}
+	}
+	return files, nil
+}
+
+// artifact is one emitter in the order it runs. The order only matters for
+// reading this list: emitters are independent of each other.
+type artifact struct {
+	name string
+	mode *Mode // nil: every mode
+	emit func(*Context) error
+}
+
+var projectOnly = ProjectMode
+
+// artifacts is the list of everything svcgen can emit; each emitter decides
+// from the spec whether its artifact is needed.
+var artifacts = []artifact{
+	{name: "go.mod", mode: &projectOnly, emit: emitGoMod},
+	{name: "README.md", mode: &projectOnly, emit: emitReadme},
+}

@@ -1,0 +1,9 @@
+module github.com/svcgen/svcgen
+
+go 1.26
+
+require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/dave/jennifer v1.7.1
+	golang.org/x/tools v0.52.0
+)

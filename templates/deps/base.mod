@@ -1,0 +1,1 @@
+golang.org/x/sys v0.49.0

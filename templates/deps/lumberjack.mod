@@ -1,0 +1,2 @@
+golang.org/x/sys v0.49.0
+gopkg.in/natefinch/lumberjack.v2 v2.2.1
