@@ -116,4 +116,3 @@ func firstNonEmpty(values ...string) string {
 	}
 	return ""
 }
-

@@ -82,13 +82,13 @@ type Admin struct {
 
 // Windows configures the Service Control Manager registration.
 type Windows struct {
-	Start        string   `toml:"start"`   // auto | delayed-auto | manual | disabled
-	Account      string   `toml:"account"` // LocalSystem | LocalService | NetworkService | virtual | DOMAIN\user
-	PasswordEnv  string   `toml:"password_env"`
-	Dependencies []string `toml:"dependencies"`
-	Preshutdown  Duration `toml:"preshutdown"`
-	Recovery     []RecoveryAction `toml:"recovery"`
-	RecoveryReset Duration `toml:"recovery_reset"`
+	Start         string           `toml:"start"`   // auto | delayed-auto | manual | disabled
+	Account       string           `toml:"account"` // LocalSystem | LocalService | NetworkService | virtual | DOMAIN\user
+	PasswordEnv   string           `toml:"password_env"`
+	Dependencies  []string         `toml:"dependencies"`
+	Preshutdown   Duration         `toml:"preshutdown"`
+	Recovery      []RecoveryAction `toml:"recovery"`
+	RecoveryReset Duration         `toml:"recovery_reset"`
 	// RecoveryOnNonCrash makes recovery actions fire when the service stops
 	// with a service-specific exit code, not only when the process dies.
 	RecoveryOnNonCrash *bool `toml:"recovery_on_non_crash"`
@@ -197,12 +197,12 @@ type Resource struct {
 	Warm int `toml:"warm"`
 
 	// redis
-	AddrEnv      string   `toml:"addr_env"`
-	PasswordEnv  string   `toml:"password_env"`
-	DB           int      `toml:"db"`
-	PoolSize     int      `toml:"pool_size"`
-	MinIdle      int      `toml:"min_idle"`
-	DialTimeout  Duration `toml:"dial_timeout"`
+	AddrEnv     string   `toml:"addr_env"`
+	PasswordEnv string   `toml:"password_env"`
+	DB          int      `toml:"db"`
+	PoolSize    int      `toml:"pool_size"`
+	MinIdle     int      `toml:"min_idle"`
+	DialTimeout Duration `toml:"dial_timeout"`
 
 	// http_client
 	BaseURLEnv          string   `toml:"base_url_env"`
