@@ -7,6 +7,7 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -71,6 +72,10 @@ func Generate(s *spec.Spec, opt Options) ([]File, error) {
 			continue
 		}
 		if err := a.emit(g); err != nil {
+			var list spec.ErrorList
+			if errors.As(err, &list) {
+				return nil, list // the spec needs a fix: positioned already
+			}
 			return nil, fmt.Errorf("generate %s: %w", a.name, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/svcgen/svcgen/spec"
 	"github.com/svcgen/svcgen/templates"
 )
 
@@ -20,8 +21,7 @@ const goDirective = "1.26"
 // build ./...` works right after generation with no other step.
 func emitGoMod(g *Context) error {
 	if g.Spec.Service.Module == "" {
-		pos := g.Spec.Pos("service")
-		return fmt.Errorf("%s:%d:%d: [service] module is required to generate a new project (the module path of its go.mod)", pos.File, pos.Line, pos.Col)
+		return spec.ErrorList{{Pos: g.Spec.Pos("service"), Msg: "[service] module is required to generate a new project: the module path of its go.mod, e.g. module = \"example.com/orders\""}}
 	}
 	g.Require("base")
 	mod, sum, err := pinnedRequirements(g.Features())
