@@ -1,0 +1,171 @@
+//go:build linux
+
+package winetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Win32 error codes sc.exe reports (see ErrorCode).
+const (
+	ErrServiceRequestTimeout   = 1053 // the service did not reach the SCM in time
+	ErrServiceAlreadyRunning   = 1056
+	ErrServiceCannotAcceptCtrl = 1061
+	ErrServiceNotActive        = 1062
+	ErrServiceDoesNotExist     = 1060
+	ErrServiceMarkedForDelete  = 1072
+	ErrServiceExists           = 1073
+)
+
+// RunError is a Windows program that exited with a non-zero status.
+type RunError struct {
+	Args     []string
+	ExitCode int
+	// Code is the Win32 error a Wine program reported on stderr (for sc.exe
+	// "err:sc:... failed to open service 1060"), or 0.
+	Code           int
+	Stdout, Stderr string
+	Err            error
+}
+
+func (e *RunError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wine %s: %v", strings.Join(e.Args, " "), e.Err)
+	if e.Code != 0 {
+		fmt.Fprintf(&b, " (win32 error %d)", e.Code)
+	}
+	if s := strings.TrimSpace(e.Stdout); s != "" {
+		fmt.Fprintf(&b, "\nstdout: %s", s)
+	}
+	if s := strings.TrimSpace(e.Stderr); s != "" {
+		fmt.Fprintf(&b, "\nstderr: %s", s)
+	}
+	return b.String()
+}
+
+func (e *RunError) Unwrap() error { return e.Err }
+
+// ErrorCode is the Win32 error code carried by an error from Run or SC, or 0.
+func ErrorCode(err error) int {
+	var re *RunError
+	if errors.As(err, &re) {
+		return re.Code
+	}
+	return 0
+}
+
+// Env is the environment of every Wine program the package starts.
+func (p *Prefix) Env() []string {
+	env := make([]string, 0, len(os.Environ())+6)
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "WINEPREFIX", "WINEDEBUG", "WINEDLLOVERRIDES", "WINELOADER", "WINESERVER",
+			"DISPLAY", "WAYLAND_DISPLAY":
+			continue // ours below, or unset: the session is headless
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"WINEPREFIX="+p.Dir,
+		// Quiet, except sc.exe's error lines: Wine's sc prints nothing else
+		// on failure, and the Win32 code in them is the only diagnosis.
+		"WINEDEBUG=-all,err+sc",
+		// No mono or gecko: their installers would try to download.
+		"WINEDLLOVERRIDES=mscoree,mshtml=",
+		// Programs the session starts (services.exe, the services) use the
+		// same 64-bit loader and server.
+		"WINELOADER="+p.tools.wine,
+		"WINESERVER="+p.tools.wineserver,
+	)
+}
+
+func commandContext(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	// A program that starts the wineserver or services.exe may hand them
+	// its stdout; do not wait for those to close it.
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// Command is a Wine program of the session, e.g. Command(ctx, "sc.exe",
+// "query", name) or Command(ctx, "/tmp/x/svc.exe", "run") for a
+// long-running console program. The caller sets stdio and runs it; Setup
+// has started the session, so pipes are safe (see Run for why that
+// matters).
+func (p *Prefix) Command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := commandContext(ctx, p.tools.wine, args...)
+	cmd.Env = p.Env()
+	return cmd
+}
+
+func (p *Prefix) serverCommand(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := commandContext(ctx, p.tools.wineserver, args...)
+	cmd.Env = p.Env()
+	return cmd
+}
+
+// win32Code finds the error code at the end of a Wine "err:" line.
+var win32Code = regexp.MustCompile(`(?m)err:[a-z0-9_]+:.*?\b(\d+)\s*$`)
+
+// Run runs a Windows program (sc.exe, net.exe, a built .exe given by its
+// Linux or Windows path) and returns its output with CRLF turned into LF.
+// A non-zero exit is a *RunError.
+//
+// The output goes through temporary files, not pipes: a program that has
+// to start the Wine session hands its stdout to the wineserver and
+// services.exe, and a pipe would stay open as long as they run.
+func (p *Prefix) Run(ctx context.Context, args ...string) (stdout, stderr string, err error) {
+	cmd := p.Command(ctx, args...)
+	o, err := os.CreateTemp("", "winetest-stdout-")
+	if err != nil {
+		return "", "", err
+	}
+	defer os.Remove(o.Name())
+	defer o.Close()
+	e, err := os.CreateTemp("", "winetest-stderr-")
+	if err != nil {
+		return "", "", err
+	}
+	defer os.Remove(e.Name())
+	defer e.Close()
+	cmd.Stdout, cmd.Stderr = o, e
+	err = cmd.Run()
+	stdout, stderr = readBack(o), readBack(e)
+	if err != nil {
+		re := &RunError{Args: args, ExitCode: -1, Stdout: stdout, Stderr: stderr, Err: err}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			re.ExitCode = ee.ExitCode()
+		}
+		if m := win32Code.FindAllStringSubmatch(stderr, -1); len(m) > 0 {
+			re.Code, _ = strconv.Atoi(m[len(m)-1][1])
+		}
+		if ctx.Err() != nil {
+			re.Err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
+		return stdout, stderr, re
+	}
+	return stdout, stderr, nil
+}
+
+func readBack(f *os.File) string {
+	b, _ := os.ReadFile(f.Name())
+	return strings.ReplaceAll(string(b), "\r\n", "\n")
+}
+
+// SC runs sc.exe with args, e.g. SC(ctx, "start", name), and returns its
+// stdout. Wine's sc.exe reports failures only through its exit status and
+// an error line carrying the Win32 code: see ErrorCode.
+func (p *Prefix) SC(ctx context.Context, args ...string) (string, error) {
+	out, _, err := p.Run(ctx, append([]string{"sc.exe"}, args...)...)
+	return out, err
+}
