@@ -44,9 +44,10 @@ type Spec struct {
 	// Graph is the resource DAG, filled by validation.
 	Graph *Graph `toml:"-"`
 
-	// positions maps a dotted key path ("resource.db.max_open") to where its
-	// value starts in the spec file.
-	positions map[string]Pos
+	// positions records where every key and value is written (see Pos,
+	// KeyPos); given holds the key paths the file wrote (see Has).
+	positions *positions
+	given     map[string]bool
 }
 
 // Service names the service and, in project mode, its Go module.
@@ -97,7 +98,7 @@ type Windows struct {
 
 // RecoveryAction is one SCM failure action.
 type RecoveryAction struct {
-	Action string   `toml:"action"` // restart | reboot | run | none
+	Action string   `toml:"action"` // restart | reboot | none
 	Delay  Duration `toml:"delay"`
 }
 
@@ -142,6 +143,8 @@ type Metrics struct {
 
 // Watchdog configures liveness checking of every resource.
 type Watchdog struct {
+	// Enabled defaults to true when the spec has a [watchdog] table.
+	Enabled  bool     `toml:"enabled"`
 	Interval Duration `toml:"interval"`
 	// Failures is how many consecutive failed checks turn the service not ready.
 	Failures int `toml:"failures"`
@@ -248,4 +251,8 @@ type Graph struct {
 	// Levels groups Order: every resource's dependencies are in earlier
 	// levels, so a level starts concurrently and stops concurrently.
 	Levels [][]*Resource
+
+	deps       map[*Resource][]*Resource
+	dependents map[*Resource][]*Resource
+	level      map[*Resource]int
 }

@@ -1,0 +1,141 @@
+package spec
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// listener is one address the service binds: the admin listener or an
+// http resource.
+type listener struct {
+	what string // "[admin]", "[resource.api]"
+	addr string
+	host string
+	port int
+	pos  Pos
+	set  bool // written in the spec (the admin address has a default)
+}
+
+// validateListeners checks every listen address and that no two
+// listeners want the same port.
+func (d *decoder) validateListeners() {
+	var ls []listener
+	admin := d.s.Admin.Addr
+	if d.ok("admin", "addr") || !d.has("admin", "addr") {
+		l := listener{what: "the admin listener", addr: admin, pos: d.valPos("admin", "addr"), set: d.has("admin", "addr")}
+		if d.parseListener(&l, []string{"admin", "addr"}) {
+			ls = append(ls, l)
+		}
+	}
+	for _, r := range d.s.Resources {
+		if r.Kind != KindHTTP || !d.ok(rp(r, "addr")...) || r.Addr == "" {
+			continue
+		}
+		l := listener{what: "[resource." + r.Name + "]", addr: r.Addr, pos: d.valPos(rp(r, "addr")...), set: true}
+		if d.parseListener(&l, rp(r, "addr")) {
+			ls = append(ls, l)
+		}
+	}
+	for j := range ls {
+		for i := range j {
+			a, b := ls[i], ls[j]
+			if a.port == 0 || a.port != b.port || !hostsOverlap(a.host, b.host) {
+				continue
+			}
+			// Report at the one written later; a default is never the
+			// one to blame.
+			if !b.set || (a.set && before(b.pos, a.pos)) {
+				a, b = b, a
+			}
+			where := fmt.Sprintf("%s at line %d", a.what, a.pos.Line)
+			if !a.set {
+				where = fmt.Sprintf("%s (default %s; set [admin] addr to move it)", a.what, a.addr)
+			}
+			d.errorf(b.pos, "port %d of %s is already used by %s", b.port, strconv.Quote(b.addr), where)
+		}
+	}
+}
+
+func before(a, b Pos) bool {
+	return a.Line < b.Line || (a.Line == b.Line && a.Col < b.Col)
+}
+
+func (d *decoder) parseListener(l *listener, path []string) bool {
+	host, port, why := splitHostPort(l.addr)
+	if why != "" {
+		d.errorf(l.pos, "%s %q %s", dotted(path), l.addr, why)
+		return false
+	}
+	l.host, l.port = host, port
+	return true
+}
+
+// splitHostPort parses a listen or dial address: host:port with a numeric
+// port, the host empty, an IP or a DNS name.
+func splitHostPort(addr string) (host string, port int, problem string) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, `is not host:port (like ":8080" or "127.0.0.1:8080")`
+	}
+	if p == "" || strings.Trim(p, "0123456789") != "" || len(p) > 5 {
+		return "", 0, fmt.Sprintf("has port %q: want a number from 0 to 65535", p)
+	}
+	n, _ := strconv.Atoi(p)
+	if n > 65535 {
+		return "", 0, fmt.Sprintf("has port %d: want a number from 0 to 65535", n)
+	}
+	if host != "" && !validHost(host) {
+		return "", 0, fmt.Sprintf("has host %q: want an IP address or a DNS name", host)
+	}
+	return host, n, ""
+}
+
+func validHost(h string) bool {
+	ipPart, _, _ := strings.Cut(h, "%") // IPv6 zone
+	if net.ParseIP(ipPart) != nil {
+		return true
+	}
+	if len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hostsOverlap reports whether two listeners on one port would fight
+// for it: a wildcard host takes the port on every address.
+func hostsOverlap(a, b string) bool {
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	if wildcard(a) || wildcard(b) {
+		return true
+	}
+	norm := func(h string) []string {
+		if strings.EqualFold(h, "localhost") {
+			return []string{"127.0.0.1", "::1"}
+		}
+		if ip := net.ParseIP(h); ip != nil {
+			return []string{ip.String()}
+		}
+		return []string{strings.ToLower(h)}
+	}
+	for _, x := range norm(a) {
+		for _, y := range norm(b) {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
