@@ -182,3 +182,16 @@ func Comment(text string) jen.Code {
 	}
 	return jen.Add(codes...)
 }
+
+// DurationConst adds a duration constant for a spec value. When the spec
+// did not give the value and its default derives from another constant,
+// derived is that expression (e.g. jen.Id("svcTimeoutStart") for a
+// resource's open timeout): a change of the budget is then one changed
+// line, not one per default that follows it.
+func (g *Context) DurationConst(block, name string, d spec.Duration, derived jen.Code, doc string) {
+	value := durationCode(d.Duration)
+	if !d.Set && derived != nil {
+		value = derived
+	}
+	g.Const(block, name, value, doc)
+}

@@ -16,14 +16,15 @@ var readmeTemplate = template.Must(template.New("service-README.md.tmpl").
 
 // readmeResource is one row of the generated README's resource table.
 type readmeResource struct {
-	Name, Kind, DependsOn     string
-	OpenTimeout, CloseTimeout string
-	Critical                  bool
+	Name, Kind, DependsOn string
+	Critical              bool
 }
 
 // emitReadme writes the service's README: how to run it, the start and
 // stop order, the budgets and the exit codes, so a reviewer sees the
-// lifecycle without reading code.
+// lifecycle without reading code. It names budgets by spec key and
+// constant but holds no values: each value lives once, in
+// svcgen_config.go, so a one-value spec change is a one-line diff.
 func emitReadme(g *Context) error {
 	s := g.Spec
 	data := map[string]any{
@@ -31,24 +32,15 @@ func emitReadme(g *Context) error {
 		"Name":        s.Service.Name,
 		"DisplayName": firstNonEmpty(s.Service.DisplayName, s.Service.Name),
 		"Description": s.Service.Description,
-		"AdminAddr":   s.Admin.Addr,
-		"Start":       formatDuration(s.Timeouts.Start.Duration),
-		"Stop":        formatDuration(s.Timeouts.Stop.Duration),
-		"DrainDelay":  formatDuration(s.Timeouts.DrainDelay.Duration),
-		"Drain":       formatDuration(s.Timeouts.Drain.Duration),
-		"Critical":    formatDuration(s.Timeouts.Critical.Duration),
-		"Shutdown":    formatDuration(s.Timeouts.Shutdown.Duration),
 		"BeforeDrain": codeList(s.Hooks.BeforeDrain),
 	}
 	var rows []readmeResource
 	for _, r := range s.Resources {
 		rows = append(rows, readmeResource{
-			Name:         r.Name,
-			Kind:         r.Kind,
-			DependsOn:    codeList(r.DependsOn),
-			OpenTimeout:  formatDuration(r.OpenTimeout.Duration),
-			CloseTimeout: formatDuration(r.CloseTimeout.Duration),
-			Critical:     r.Critical,
+			Name:      r.Name,
+			Kind:      r.Kind,
+			DependsOn: codeList(r.DependsOn),
+			Critical:  r.Critical,
 		})
 	}
 	data["Resources"] = rows

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/spec"
+)
+
+// target is what a command works on: the spec and the output directory.
+type target struct {
+	specPath string
+	outDir   string
+}
+
+// parseTarget reads -spec and -out. The output defaults to the spec's
+// directory, so `svcgen generate` next to a service.toml works there.
+func parseTarget(name string, args []string, stderr io.Writer) (target, bool) {
+	fs := flag.NewFlagSet("svcgen "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var t target
+	fs.StringVar(&t.specPath, "spec", "service.toml", "the service spec")
+	fs.StringVar(&t.outDir, "out", "", "output directory (default: the spec's directory)")
+	if err := fs.Parse(args); err != nil {
+		return t, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "svcgen %s: unexpected argument %q\n", name, fs.Arg(0))
+		return t, false
+	}
+	if t.outDir == "" {
+		t.outDir = filepath.Dir(t.specPath)
+	}
+	return t, true
+}
+
+// plan loads the spec, generates every file in memory and compares them
+// with the output directory. Nothing is written.
+func (t target) plan() ([]generator.Change, error) {
+	s, err := spec.Load(t.specPath)
+	if err != nil {
+		return nil, err
+	}
+	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode})
+	if err != nil {
+		return nil, err
+	}
+	return generator.Plan(t.outDir, files)
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) int {
+	t, ok := parseTarget("validate", args, stderr)
+	if !ok {
+		return exitError
+	}
+	if _, err := spec.Load(t.specPath); err != nil {
+		return report(stderr, err)
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", t.specPath)
+	return exitOK
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer) int {
+	t, ok := parseTarget("generate", args, stderr)
+	if !ok {
+		return exitError
+	}
+	changes, err := t.plan()
+	if err != nil {
+		return report(stderr, err)
+	}
+	if err := generator.Write(t.outDir, changes); err != nil {
+		return report(stderr, err)
+	}
+	var created, updated, unchanged, kept int
+	for _, c := range changes {
+		switch c.Action {
+		case generator.Create:
+			created++
+		case generator.Update:
+			updated++
+		case generator.Unchanged:
+			unchanged++
+		case generator.Keep:
+			kept++
+		}
+	}
+	fmt.Fprintf(stdout, "%s: %d created, %d updated, %d unchanged, %d user files kept\n", t.outDir, created, updated, unchanged, kept)
+	return exitOK
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	t, ok := parseTarget("check", args, stderr)
+	if !ok {
+		return exitError
+	}
+	changes, err := t.plan()
+	if err != nil {
+		return report(stderr, err)
+	}
+	stale := generator.Stale(changes)
+	if len(stale) == 0 {
+		fmt.Fprintf(stdout, "%s: up to date\n", t.outDir)
+		return exitOK
+	}
+	for _, c := range stale {
+		what := "stale"
+		if c.Action == generator.Create {
+			what = "missing"
+		}
+		fmt.Fprintf(stderr, "%s: %s: run svcgen generate\n", filepath.Join(t.outDir, c.File.Path), what)
+	}
+	fmt.Fprint(stdout, generator.Diff(changes))
+	return exitFix
+}
+
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	t, ok := parseTarget("diff", args, stderr)
+	if !ok {
+		return exitError
+	}
+	changes, err := t.plan()
+	if err != nil {
+		return report(stderr, err)
+	}
+	d := generator.Diff(changes)
+	fmt.Fprint(stdout, d)
+	if d != "" {
+		return exitFix
+	}
+	return exitOK
+}
+
+func runInit(args []string, stdout, stderr io.Writer) int {
+	t, ok := parseTarget("init", args, stderr)
+	if !ok {
+		return exitError
+	}
+	if _, err := os.Stat(t.specPath); err == nil {
+		fmt.Fprintf(stderr, "svcgen init: %s exists; not overwriting it\n", t.specPath)
+		return exitFix
+	}
+	data, err := generator.StarterSpec()
+	if err != nil {
+		return report(stderr, err)
+	}
+	if err := os.WriteFile(t.specPath, data, 0o644); err != nil {
+		return report(stderr, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s: edit it, then run svcgen generate -spec %s -out <dir>\n", t.specPath, t.specPath)
+	return exitOK
+}
+
+func runGraph(args []string, stdout, stderr io.Writer) int {
+	t, ok := parseTarget("graph", args, stderr)
+	if !ok {
+		return exitError
+	}
+	s, err := spec.Load(t.specPath)
+	if err != nil {
+		return report(stderr, err)
+	}
+	fmt.Fprint(stdout, generator.GraphText(s))
+	return exitOK
+}
