@@ -112,4 +112,13 @@ var projectOnly = ProjectMode
 var artifacts = []artifact{
 	{name: "go.mod", mode: &projectOnly, emit: emitGoMod},
 	{name: "README.md", mode: &projectOnly, emit: emitReadme},
+	{name: "main.go", emit: emitMain},
+	{name: "svcgen_cli.go", emit: emitCLI},
+	{name: "svcgen_log.go", emit: emitLog},
+	{name: "svcgen_console.go", emit: emitSignals},
+	{name: "svcgen_lifecycle.go", emit: emitLifecycle},
+	{name: "svcgen_admin.go", emit: emitAdmin},
+	{name: "svcgen_http.go", emit: emitHTTP},
+	{name: "svcgen_resources.go", emit: emitResources},
+	{name: "user files", emit: emitScaffold},
 }

@@ -39,7 +39,11 @@ type kindEmitter interface {
 // generation fail with a message naming the resource.
 // One line per kind; each kind's emitter lives in its own file (http.go,
 // worker.go, custom.go, sql.go, redis.go, httpclient.go).
-var kinds = map[string]kindEmitter{}
+var kinds = map[string]kindEmitter{
+	spec.KindHTTP:   httpKind{},
+	spec.KindWorker: workerKind{},
+	spec.KindCustom: customKind{},
+}
 
 // nodeVars are the expressions a kind uses in its node code.
 type nodeVars struct {
@@ -50,34 +54,36 @@ type nodeVars struct {
 	// Deps are the values of the depends_on resources that provide one,
 	// in depends_on order: the arguments of the user functions.
 	Deps []jen.Code
-	// Node is the local variable holding this resource's *svcNode.
-	Node string
+	// Local is the resource's lowerCamel name: a prefix for locals that
+	// Pre declares ("api" + "Server"), unique among resources.
+	Local string
 }
 
-// nodeCode is the generated code of one node. Each field is a list of
-// statements forming a function body, or nil when the node has no such
-// step. In scope in every body: app (*svcApp; app.log is the logger) and
-// r (*svcResources, the values of all resources). Signatures:
+// nodeCode is the generated code of one node: each field is an expression
+// of a function value (a func literal, stepFunc(body...), or a method value
+// such as apiServer.drain), or nil when the node has no such step. In scope:
+// app (*svcApp; app.log is the logger) and r (*svcResources, the values of
+// every resource). Signatures:
 //
-//	Pre:    statements run while the node table is built, before any
-//	        node opens (declare a server object the other bodies share)
-//	Bind:   func() error                      — at process start, before warmup
-//	Open:   func(ctx context.Context) error   — open and warm; ctx has the open deadline
-//	Serve:  func(ctx context.Context) error   — from ready until stop; ctx is cancelled at stop step 4
-//	Drain:  func(ctx context.Context) error   — stop step 3; ctx has the drain deadline
-//	Close:  func(ctx context.Context) error   — ctx has the close deadline
-//	Status: func() map[string]any             — detail for /readyz
+//	Bind:   func() error                      at process start, before any open
+//	Open:   func(ctx context.Context) error   open and warm; ctx has the open deadline
+//	Serve:  func(ctx context.Context) error   from ready until stop; ctx is cancelled at stop step 4
+//	Drain:  func(ctx context.Context) error   stop step 3; ctx has the drain deadline
+//	Close:  func(ctx context.Context) error   ctx has the close deadline
+//	Status: func() map[string]any             detail shown under the resource on /readyz
 //
-// Errors returned say what failed ("ping: dial tcp ...: refused"); the
-// engine adds the resource name and the step.
+// Pre holds statements run while the node table is built, before the
+// node literal (e.g. declaring a server object the steps share). Errors
+// say what failed ("ping: dial tcp ...: refused"); the engine adds the
+// resource name and the step.
 type nodeCode struct {
 	Pre    []jen.Code
-	Bind   []jen.Code
-	Open   []jen.Code
-	Serve  []jen.Code
-	Drain  []jen.Code
-	Close  []jen.Code
-	Status []jen.Code
+	Bind   jen.Code
+	Open   jen.Code
+	Serve  jen.Code
+	Drain  jen.Code
+	Close  jen.Code
+	Status jen.Code
 }
 
 // blockOf is the svcgen_config.go block title of a resource's constants.
