@@ -25,5 +25,8 @@ func hookWiring(g *Context) []jen.Code {
 			}
 		}))
 	}
+	if h.Reload != "" {
+		out = append(out, jen.Id("app").Dot("reloadHook").Op("=").Id(h.Reload))
+	}
 	return out
 }

@@ -140,13 +140,15 @@ func lifecycleTypes(f *jen.File) {
 		jen.Id("nodes").Index().Op("*").Id("svcNode").Comment("topological order"),
 		jen.Id("afterReady").Index().Id("svcHook"),
 		jen.Id("beforeDrain").Index().Id("svcHook"),
+		jen.Id("reloadHook").Func().Params(ctxType()).Error(),
 		jen.Id("admin").Op("*").Id("svcAdmin"),
 		jen.Id("phase").Qual("sync/atomic", "Int32"),
 		jen.Line(),
-		jen.Comment("Callbacks of the front door, called on the engine's goroutine. progress"),
-		jen.Comment("follows every real step, so the SCM's CheckPoint and systemd's"),
-		jen.Comment("EXTEND_TIMEOUT_USEC move only when the service moves; ready, once it"),
-		jen.Comment("serves; stopping, when the stop begins, with the stop budget."),
+		jen.Comment("Callbacks of the front door. progress follows every real step (from"),
+		jen.Comment("several goroutines at once while nodes open or close concurrently), so the"),
+		jen.Comment("SCM's CheckPoint and systemd's EXTEND_TIMEOUT_USEC move only when the"),
+		jen.Comment("service moves; ready, once it serves; stopping, when the stop begins,"),
+		jen.Comment("with the stop budget."),
 		jen.Id("progress").Func().Params(jen.Id("step").String()),
 		jen.Id("ready").Func().Params(),
 		jen.Id("stopping").Func().Params(jen.Id("budget").Add(durType())),
@@ -292,8 +294,10 @@ func lifecycleRun(f *jen.File) {
 		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("service ready"), jen.Lit("took"), jen.Qual("time", "Since").Call(jen.Id("begin")).Dot("Round").Call(jen.Qual("time", "Millisecond"))),
 		jen.Id("a").Dot("ready").Call(),
 		jen.If(jen.Err().Op(":=").Id("a").Dot("runHooks").Call(jen.Id("startCtx"), jen.Lit("after_ready"), jen.Id("a").Dot("afterReady")), errNotNil()).Block(
+			jen.Comment("Unless a stop cut the hook short, a failed after_ready hook is a"),
+			jen.Comment("failed start."),
 			jen.Select().Block(
-				jen.Case(jen.Op("<-").Id("a").Dot("stopCh")).Block(jen.Comment("the hook was cut short by the stop")),
+				jen.Case(jen.Op("<-").Id("a").Dot("stopCh")).Block(),
 				jen.Default().Block(jen.Id("a").Dot("fault").Call(jen.Id("svcFaultCode").Call(jen.Err(), jen.Id("svcExitStartFailed")), jen.Err().Dot("Error").Call())),
 			),
 		),
@@ -580,8 +584,7 @@ func lifecycleClose(f *jen.File) {
 		),
 		jen.Id("timeout").Op(":=").Id("n").Dot("closeTimeout"),
 		jen.List(jen.Id("cctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithDeadlineCause").Call(
-			jen.Id("parent"), jen.Id("deadline"),
-			jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("stop"), jen.Id("budget").Op(":").Id("svcTimeoutStop")),
+			jen.Id("parent"), jen.Id("deadline"), jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("stop")),
 		),
 		jen.Defer().Id("cancel").Call(),
 		jen.List(jen.Id("cctx"), jen.Id("cancelStep")).Op(":=").Qual("context", "WithTimeoutCause").Call(
@@ -590,6 +593,7 @@ func lifecycleClose(f *jen.File) {
 		),
 		jen.Defer().Id("cancelStep").Call(),
 		jen.Id("n").Dot("state").Dot("Store").Call(jen.Id("svcNodeClosing")),
+		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("closing"), jen.Lit("resource"), jen.Id("n").Dot("name")),
 		jen.Id("t").Op(":=").Qual("time", "Now").Call(),
 		jen.Var().Err().Error(),
 		jen.If(jen.Id("n").Dot("stopServe").Op("!=").Nil()).Block(
@@ -667,13 +671,16 @@ func lifecycleCall(f *jen.File) {
 	)
 	f.Line()
 	f.Comment("svcTimeout is the cause of a context whose budget ran out: which step,")
-	f.Comment("which budget.")
+	f.Comment("which budget (0: the whole stop budget, reserve included).")
 	f.Type().Id("svcTimeout").Struct(
 		jen.Id("step").String(),
 		jen.Id("budget").Add(durType()),
 	)
 	f.Line()
 	f.Func().Params(jen.Id("t").Op("*").Id("svcTimeout")).Id("Error").Params().String().Block(
+		jen.If(jen.Id("t").Dot("budget").Op("==").Lit(0)).Block(
+			jen.Return(jen.Id("t").Dot("step").Op("+").Lit(" budget spent")),
+		),
 		jen.Return(jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s timed out after %s"), jen.Id("t").Dot("step"), jen.Id("t").Dot("budget"))),
 	)
 	f.Line()
@@ -720,6 +727,29 @@ func lifecycleCall(f *jen.File) {
 	f.Type().Id("svcHook").Struct(
 		jen.Id("name").String(),
 		jen.Id("fn").Func().Params(ctxType()).Error(),
+	)
+	f.Line()
+	f.Comment("Reload runs the reload hook while the service is ready, within the start")
+	f.Comment("budget. A failure is logged and the service keeps running as it was; a")
+	f.Comment("panic stops it (exit 6).")
+	f.Func().Params(a).Id("Reload").Params().Block(
+		jen.If(jen.Id("a").Dot("reloadHook").Op("==").Nil().Op("||").Id("a").Dot("phase").Dot("Load").Call().Op("!=").Id("svcPhaseReady")).Block(
+			jen.Return(),
+		),
+		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("reloading")),
+		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithTimeoutCause").Call(
+			jen.Qual("context", "Background").Call(), jen.Id("svcTimeoutStart"),
+			jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("reload"), jen.Id("budget").Op(":").Id("svcTimeoutStart")),
+		),
+		jen.Defer().Id("cancel").Call(),
+		jen.If(jen.Err().Op(":=").Id("a").Dot("call").Call(jen.Id("ctx"), jen.Id("a").Dot("reloadHook")), errNotNil()).Block(
+			jen.Id("a").Dot("logFailure").Call(jen.Lit("reload failed"), jen.Lit(""), jen.Err()),
+			jen.If(jen.Id("svcFaultCode").Call(jen.Err(), jen.Id("svcExitOK")).Op("==").Id("svcExitPanic")).Block(
+				jen.Id("a").Dot("fault").Call(jen.Id("svcExitPanic"), jen.Lit("panic in the reload hook")),
+			),
+			jen.Return(),
+		),
+		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("reloaded")),
 	)
 	f.Line()
 	f.Comment("runHooks runs hooks in spec order and stops at the first failure.")

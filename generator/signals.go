@@ -7,6 +7,7 @@ import (
 // emitSignals writes the console front door (svcgen_console.go) and the
 // signals that drive it on each OS.
 func emitSignals(g *Context) error {
+	reload := g.Spec.Hooks.Reload != ""
 	f := g.NewFile("svcgen_console.go", "")
 	f.Comment("svcRunConsole runs the service in the foreground: a stop signal stops it in")
 	f.Comment("order, a second one exits at once with svcExitForced, flushing what it can.")
@@ -18,6 +19,19 @@ func emitSignals(g *Context) error {
 		jen.Id("sigs").Op(":=").Make(jen.Chan().Qual("os", "Signal"), jen.Lit(2)),
 		jen.Qual("os/signal", "Notify").Call(jen.Id("sigs"), jen.Id("svcStopSignals").Call().Op("...")),
 		jen.Defer().Qual("os/signal", "Stop").Call(jen.Id("sigs")),
+		jen.Do(func(st *jen.Statement) {
+			if !reload {
+				return
+			}
+			st.Comment("The reload hook runs on its own goroutine: a stop signal during a")
+			st.Line().Comment("reload is still served.")
+			st.Line().Id("reload").Op(":=").Make(jen.Chan().Qual("os", "Signal"), jen.Lit(1))
+			st.Line().Comment("Guarded: signal.Notify with no signals would relay every signal.")
+			st.Line().If(jen.Id("rs").Op(":=").Id("svcReloadSignals").Call(), jen.Len(jen.Id("rs")).Op(">").Lit(0)).Block(
+				jen.Qual("os/signal", "Notify").Call(jen.Id("reload"), jen.Id("rs").Op("...")),
+			)
+			st.Line().Defer().Qual("os/signal", "Stop").Call(jen.Id("reload"))
+		}),
 		jen.Id("done").Op(":=").Make(jen.Chan().Int(), jen.Lit(1)),
 		jen.Go().Func().Params().Block(jen.Id("done").Op("<-").Id("app").Dot("run").Call()).Call(),
 		jen.For().Block(
@@ -25,6 +39,11 @@ func emitSignals(g *Context) error {
 				jen.Case(jen.Id("code").Op(":=").Op("<-").Id("done")).Block(
 					jen.Return(jen.Id("code")),
 				),
+				jen.Do(func(st *jen.Statement) {
+					if reload {
+						st.Case(jen.Op("<-").Id("reload")).Block(jen.Go().Id("app").Dot("Reload").Call())
+					}
+				}),
 				jen.Case(jen.Id("sig").Op(":=").Op("<-").Id("sigs")).Block(
 					jen.If(jen.Id("app").Dot("Stop").Call(jen.Id("svcStopKindOf").Call(jen.Id("sig")), jen.Lit("signal ").Op("+").Id("sig").Dot("String").Call())).Block(
 						jen.Id("log").Dot("Error").Call(jen.Lit("stopped"), jen.Lit("code"), jen.Id("svcExitForced"), jen.Lit("reason"), jen.Lit("second stop signal ").Op("+").Id("sig").Dot("String").Call()),
@@ -49,6 +68,14 @@ func emitSignals(g *Context) error {
 		jen.Return(jen.Id("svcStopRequested")),
 	)
 
+	if reload {
+		o.Line()
+		o.Comment("svcReloadSignals run the reload hook: SIGHUP, the daemon convention.")
+		o.Func().Id("svcReloadSignals").Params().Index().Qual("os", "Signal").Block(
+			jen.Return(jen.Index().Qual("os", "Signal").Values(jen.Qual("syscall", "SIGHUP"))),
+		)
+	}
+
 	w := g.NewFile("svcgen_signals_windows.go", "")
 	w.Comment("svcStopSignals stop the service in a console: Go delivers Ctrl-C and")
 	w.Comment("Ctrl-Break as os.Interrupt, and a closed console window, logoff or shutdown")
@@ -66,5 +93,11 @@ func emitSignals(g *Context) error {
 		),
 		jen.Return(jen.Id("svcStopRequested")),
 	)
+	if reload {
+		w.Line()
+		w.Comment("svcReloadSignals: a Windows console has no reload signal; the service")
+		w.Comment("front door maps the SCM's ParamChange control instead.")
+		w.Func().Id("svcReloadSignals").Params().Index().Qual("os", "Signal").Block(jen.Return(jen.Nil()))
+	}
 	return nil
 }
