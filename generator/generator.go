@@ -93,8 +93,11 @@ func Generate(s *spec.Spec, opt Options) ([]File, error) {
 		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
 			return nil, fmt.Errorf("generate: output path %q escapes the output directory", f.Path)
 		}
+		if f.Path == ManifestName {
+			return nil, fmt.Errorf("generate: an emitter wrote %s, which the writer owns", f.Path)
+		}
 	}
-	return files, nil
+	return withManifest(g, files), nil
 }
 
 // artifact is one emitter in the order it runs. The order only matters for

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/svcgen/svcgen/internal/udiff"
@@ -26,6 +27,9 @@ const (
 	Update
 	// Keep: a user file that exists; it is the user's and never rewritten.
 	Keep
+	// Remove: an orphan. The previous manifest lists the file, it still
+	// carries the generated header, and svcgen no longer generates it.
+	Remove
 )
 
 // Change is one file of a plan: what is on disk and what would be written.
@@ -33,6 +37,10 @@ type Change struct {
 	File   File
 	Action Action
 	Old    []byte // content on disk, nil when missing
+	// Edited: the file on disk is not what svcgen wrote last time (its hash
+	// differs from the previous manifest), so someone edited it by hand.
+	// Set on Update and Remove only.
+	Edited bool
 }
 
 // ErrNotGenerated is returned when a file svcgen would write exists on disk
@@ -63,11 +71,22 @@ func IsGenerated(content []byte) bool {
 
 // Plan compares the files with the output directory. It reads the disk and
 // writes nothing. It fails if a path escapes outDir or a generated file
-// would overwrite a file svcgen did not generate.
+// would overwrite a file svcgen did not generate (one that has neither the
+// generated header nor an entry in the previous manifest). Files that the
+// previous manifest (ManifestName) lists, that files no longer holds, and
+// that still carry the generated header (or, for the header-less go.mod and
+// go.sum, still hash to the manifest's value) are planned for removal. The changes are
+// sorted by path.
 func Plan(outDir string, files []File) ([]Change, error) {
+	previous, err := readManifest(outDir)
+	if err != nil {
+		return nil, err
+	}
 	var changes []Change
 	var problems []string
+	planned := map[string]bool{}
 	for _, f := range files {
+		planned[f.Path] = true
 		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
 			problems = append(problems, fmt.Sprintf("%s: output path escapes the output directory", f.Path))
 			continue
@@ -86,38 +105,125 @@ func Plan(outDir string, files []File) ([]Change, error) {
 			changes = append(changes, Change{File: f, Action: Keep, Old: old})
 		case bytes.Equal(old, f.Content):
 			changes = append(changes, Change{File: f, Action: Unchanged, Old: old})
-		case !IsGenerated(old):
+		case !IsGenerated(old) && !listed(previous, f.Path):
+			// Neither the header nor the manifest says svcgen wrote it.
+			// (Files that cannot carry a header, go.mod and go.sum, are
+			// proven svcgen's by the manifest alone.)
 			problems = append(problems, fmt.Sprintf("%s: %v", target, ErrNotGenerated))
 		default:
-			changes = append(changes, Change{File: f, Action: Update, Old: old})
+			changes = append(changes, Change{File: f, Action: Update, Old: old, Edited: edited(previous, f.Path, old)})
 		}
+	}
+	for p := range previous {
+		if planned[p] || p == ManifestName || !filepath.IsLocal(filepath.FromSlash(p)) {
+			continue
+		}
+		target := filepath.Join(outDir, filepath.FromSlash(p))
+		info, err := os.Lstat(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // already gone
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", target, err)
+		}
+		if !info.Mode().IsRegular() {
+			continue // a link or directory now: not the file svcgen wrote
+		}
+		old, err := os.ReadFile(target)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", target, err)
+		}
+		if !IsGenerated(old) && edited(previous, p, old) {
+			continue // the header was removed: the user has taken the file over
+		}
+		changes = append(changes, Change{File: File{Path: p, Owner: Generated}, Action: Remove, Old: old, Edited: edited(previous, p, old)})
 	}
 	if len(problems) > 0 {
 		return nil, &ConflictError{Problems: problems}
 	}
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].File.Path < changes[j].File.Path })
 	return changes, nil
 }
 
-// Stale lists the changes that Write would make (Create and Update).
-func Stale(changes []Change) []Change {
+// readManifest returns the previous manifest of outDir: nil when there is
+// none, or when the file lacks the generated header (then it is not ours
+// and lists nothing svcgen may remove).
+func readManifest(outDir string) (map[string]string, error) {
+	data, err := os.ReadFile(filepath.Join(outDir, ManifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ManifestName, err)
+	}
+	if !IsGenerated(data) {
+		return nil, nil
+	}
+	m, err := ParseManifest(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(outDir, ManifestName), err)
+	}
+	return m, nil
+}
+
+// listed reports whether the previous manifest lists path.
+func listed(previous map[string]string, path string) bool {
+	_, ok := previous[path]
+	return ok
+}
+
+// edited reports whether content on disk differs from what svcgen last
+// wrote there, as the previous manifest records it.
+// A checkout that turned LF into CRLF is not a hand edit (the file is
+// merely stale).
+func edited(previous map[string]string, path string, content []byte) bool {
+	want, ok := previous[path]
+	if !ok || Hash(content) == want {
+		return false
+	}
+	return Hash(bytes.ReplaceAll(content, []byte("\r\n"), []byte("\n"))) != want
+}
+
+// Edited lists the changes that would overwrite or remove a file edited by
+// hand since svcgen wrote it.
+func Edited(changes []Change) []Change {
 	var out []Change
 	for _, c := range changes {
-		if c.Action == Create || c.Action == Update {
+		if c.Edited && (c.Action == Update || c.Action == Remove) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// Diff renders the unified diff of every stale change, in path order.
+// Stale lists the changes that Write would make (Create, Update, Remove).
+func Stale(changes []Change) []Change {
+	var out []Change
+	for _, c := range changes {
+		if c.Action == Create || c.Action == Update || c.Action == Remove {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Diff renders the unified diff of every stale change, in path order. The
+// manifest is left out: its lines are the hashes of the other files, so it
+// changes whenever they do and its diff says nothing theirs does not.
 func Diff(changes []Change) string {
 	var b strings.Builder
 	for _, c := range Stale(changes) {
-		oldName := "a/" + c.File.Path
-		if c.Action == Create {
-			oldName = "/dev/null"
+		if c.File.Path == ManifestName {
+			continue
 		}
-		b.WriteString(udiff.Diff(oldName, "b/"+c.File.Path, c.Old, c.File.Content))
+		oldName, newName := "a/"+c.File.Path, "b/"+c.File.Path
+		switch c.Action {
+		case Create:
+			oldName = "/dev/null"
+		case Remove:
+			newName = "/dev/null"
+		}
+		b.WriteString(udiff.Diff(oldName, newName, c.Old, c.File.Content))
 	}
 	return b.String()
 }
@@ -125,8 +231,11 @@ func Diff(changes []Change) string {
 // Write applies a plan all or nothing as far as the file system allows:
 // every new content is first written to a temporary file beside its
 // target; only when all of them are on disk are they renamed into place
-// (a rename is atomic). If anything fails before the renames, every
-// temporary file is removed and the output directory is as it was.
+// (a rename is atomic); then orphans are removed; the manifest is renamed
+// last. If anything fails before the renames, every temporary file is
+// removed and the output directory is as it was. A failure after that
+// leaves the previous manifest in place, still listing the orphans, so the
+// next generate finishes the job.
 func Write(outDir string, changes []Change) error {
 	type pending struct{ tmp, target string }
 	var staged []pending
@@ -135,7 +244,19 @@ func Write(outDir string, changes []Change) error {
 			os.Remove(p.tmp)
 		}
 	}
+	var writes, removes []Change
 	for _, c := range Stale(changes) {
+		if c.Action == Remove {
+			removes = append(removes, c)
+		} else {
+			writes = append(writes, c)
+		}
+	}
+	// The manifest goes last, so it never lists a file not yet in place.
+	sort.SliceStable(writes, func(i, j int) bool {
+		return writes[i].File.Path != ManifestName && writes[j].File.Path == ManifestName
+	})
+	for _, c := range writes {
 		target := filepath.Join(outDir, filepath.FromSlash(c.File.Path))
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			cleanup()
@@ -159,13 +280,34 @@ func Write(outDir string, changes []Change) error {
 			return fmt.Errorf("write %s: %w", target, err)
 		}
 	}
+	removeOrphans := func() error {
+		for _, c := range removes {
+			target := filepath.Join(outDir, filepath.FromSlash(c.File.Path))
+			if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove orphan %s: %w", target, err)
+			}
+		}
+		removes = nil
+		return nil
+	}
 	for i, p := range staged {
+		if filepath.Base(p.target) == ManifestName && filepath.Dir(p.target) == filepath.Clean(outDir) {
+			if err := removeOrphans(); err != nil {
+				for _, rest := range staged[i:] {
+					os.Remove(rest.tmp)
+				}
+				return err
+			}
+		}
 		if err := os.Rename(p.tmp, p.target); err != nil {
 			for _, rest := range staged[i:] {
 				os.Remove(rest.tmp)
 			}
 			return fmt.Errorf("rename %s into place: %w", p.target, err)
 		}
+	}
+	if err := removeOrphans(); err != nil {
+		return err
 	}
 	return nil
 }

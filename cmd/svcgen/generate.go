@@ -19,9 +19,13 @@ type target struct {
 
 // parseTarget reads -spec and -out. The output defaults to the spec's
 // directory, so `svcgen generate` next to a service.toml works there.
-func parseTarget(name string, args []string, stderr io.Writer) (target, bool) {
+// extra, when given, adds the command's own flags.
+func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*flag.FlagSet)) (target, bool) {
 	fs := flag.NewFlagSet("svcgen "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, add := range extra {
+		add(fs)
+	}
 	var t target
 	fs.StringVar(&t.specPath, "spec", "service.toml", "the service spec")
 	fs.StringVar(&t.outDir, "out", "", "output directory (default: the spec's directory)")
@@ -65,7 +69,10 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 }
 
 func runGenerate(args []string, stdout, stderr io.Writer) int {
-	t, ok := parseTarget("generate", args, stderr)
+	var force bool
+	t, ok := parseTarget("generate", args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&force, "force", false, "overwrite or remove generated files even when they were edited by hand")
+	})
 	if !ok {
 		return exitError
 	}
@@ -73,24 +80,48 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
+	// A generated file edited by hand holds work that regenerating would
+	// lose: refuse, name each file, and say how to keep the change.
+	if edited := generator.Edited(changes); len(edited) > 0 && !force {
+		for _, c := range edited {
+			fmt.Fprintf(stderr, "%s: edited by hand since svcgen generated it; move the change into a user file or the spec, then rerun with -force to overwrite it\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)))
+		}
+		return exitFix
+	}
 	if err := generator.Write(t.outDir, changes); err != nil {
 		return report(stderr, err)
 	}
-	var created, updated, unchanged, kept int
+	var created, updated, removed, unchanged, kept int
 	for _, c := range changes {
 		switch c.Action {
 		case generator.Create:
 			created++
 		case generator.Update:
 			updated++
+		case generator.Remove:
+			removed++
 		case generator.Unchanged:
 			unchanged++
 		case generator.Keep:
 			kept++
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %d created, %d updated, %d unchanged, %d user files kept\n", t.outDir, created, updated, unchanged, kept)
+	fmt.Fprintf(stdout, "%s: %d created, %d updated, %d removed, %d unchanged, %d user files kept\n", t.outDir, created, updated, removed, unchanged, kept)
 	return exitOK
+}
+
+// problem names what check found wrong with one file.
+func problem(c generator.Change) string {
+	switch {
+	case c.Edited:
+		return "edited by hand (its content differs from " + generator.ManifestName + ")"
+	case c.Action == generator.Create:
+		return "missing"
+	case c.Action == generator.Remove:
+		return "orphaned (svcgen no longer generates it)"
+	default:
+		return "stale"
+	}
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
@@ -108,11 +139,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	for _, c := range stale {
-		what := "stale"
-		if c.Action == generator.Create {
-			what = "missing"
-		}
-		fmt.Fprintf(stderr, "%s: %s: run svcgen generate\n", filepath.Join(t.outDir, c.File.Path), what)
+		fmt.Fprintf(stderr, "%s: %s: run svcgen generate\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)), problem(c))
 	}
 	fmt.Fprint(stdout, generator.Diff(changes))
 	return exitFix

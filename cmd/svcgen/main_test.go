@@ -152,3 +152,124 @@ func TestUsage(t *testing.T) {
 		t.Errorf("unknown flag: exit %d, want %d", code, exitError)
 	}
 }
+
+// TestOwnership walks the manifest's promises on the typical example:
+// check names every missing, stale, orphaned and hand-edited file on a line
+// of its own; generate refuses to overwrite a hand edit without -force;
+// an orphan is removed only while it still carries the generated header;
+// user files are never touched.
+func TestOwnership(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "service.toml")
+	copyFile(t, "../../golden/typical/service.toml", specPath)
+	out := filepath.Join(dir, "orders")
+	mustGenerate := func(args ...string) {
+		t.Helper()
+		if code, stdout, stderr := svcgen(t, append([]string{"generate", "-spec", specPath, "-out", out}, args...)...); code != exitOK {
+			t.Fatalf("generate: exit %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	check := func() (int, string, string) {
+		t.Helper()
+		return svcgen(t, "check", "-spec", specPath, "-out", out)
+	}
+	mustGenerate()
+	if code, stdout, stderr := check(); code != exitOK {
+		t.Fatalf("check right after generate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	manifest, err := os.ReadFile(filepath.Join(out, "svcgen.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"  svcgen_config.go\n", "  README.md\n", "  go.mod\n"} {
+		if !strings.Contains(string(manifest), want) {
+			t.Errorf("the manifest does not list %q:\n%s", want, manifest)
+		}
+	}
+	for _, user := range []string{"api.go", "hooks.go", "svcgen.sum"} {
+		if strings.Contains(string(manifest), "  "+user+"\n") {
+			t.Errorf("the manifest lists %s", user)
+		}
+	}
+
+	// A hand edit of a generated file: check says so; generate refuses
+	// and leaves the file as it is; -force overwrites it.
+	config := filepath.Join(out, "svcgen_config.go")
+	orig, _ := os.ReadFile(config)
+	handEdited := append(append([]byte{}, orig...), "\n// tuned by hand\n"...)
+	os.WriteFile(config, handEdited, 0o644)
+	code, _, stderr := check()
+	if code != exitFix || !strings.Contains(stderr, config+": edited by hand") {
+		t.Errorf("check after a hand edit: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = svcgen(t, "generate", "-spec", specPath, "-out", out)
+	if code != exitFix || !strings.Contains(stderr, config+": edited by hand") || !strings.Contains(stderr, "-force") {
+		t.Errorf("generate over a hand edit: exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(config); !bytes.Equal(got, handEdited) {
+		t.Error("generate overwrote a hand-edited file without -force")
+	}
+	mustGenerate("-force")
+	if got, _ := os.ReadFile(config); !bytes.Equal(got, orig) {
+		t.Error("generate -force did not restore the generated file")
+	}
+
+	// A missing generated file and a user file that svcgen never wrote.
+	os.Remove(filepath.Join(out, "svcgen_http.go"))
+	notes := filepath.Join(out, "notes.go")
+	os.WriteFile(notes, []byte("package main\n"), 0o644)
+	if code, _, stderr := check(); code != exitFix || !strings.Contains(stderr, filepath.Join(out, "svcgen_http.go")+": missing") {
+		t.Errorf("check with a missing file: exit %d: %s", code, stderr)
+	}
+	mustGenerate()
+
+	// Dropping the cache resource orphans the redis file. A file the old
+	// manifest lists but whose header the user removed is theirs now.
+	data, _ := os.ReadFile(specPath)
+	s := string(data)
+	start := strings.Index(s, "[resource.cache]")
+	end := strings.Index(s, "[resource.payments]")
+	s = s[:start] + s[end:]
+	s = strings.Replace(s, `depends_on = ["db", "cache", "payments"]`, `depends_on = ["db", "payments"]`, 1)
+	os.WriteFile(specPath, []byte(s), 0o644)
+	redis := filepath.Join(out, "svcgen_redis.go")
+	if _, err := os.Stat(redis); err != nil {
+		t.Fatalf("the typical example no longer generates svcgen_redis.go: %v", err)
+	}
+	code, stdout, stderr := check()
+	if code != exitFix || !strings.Contains(stderr, redis+": orphaned") {
+		t.Errorf("check after dropping a resource: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "--- a/svcgen_redis.go\n+++ /dev/null\n") {
+		t.Errorf("the diff does not show the removal:\n%s", stdout)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, l := range lines {
+		if !strings.HasSuffix(l, ": run svcgen generate") {
+			t.Errorf("check line does not end with the fix: %q", l)
+		}
+	}
+	mustGenerate()
+	if _, err := os.Stat(redis); !os.IsNotExist(err) {
+		t.Errorf("the orphan %s was not removed: %v", redis, err)
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Errorf("a user file was removed: %v", err)
+	}
+	if code, stdout, stderr := check(); code != exitOK {
+		t.Fatalf("check after removing the orphan: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// Put the cache back, then take the header off its file: svcgen no
+	// longer owns it and leaves it in place when the resource goes again.
+	os.WriteFile(specPath, data, 0o644)
+	mustGenerate()
+	content, _ := os.ReadFile(redis)
+	owned := bytes.Replace(content, []byte("// Code generated by svcgen"), []byte("// Written by svcgen"), 1)
+	os.WriteFile(redis, owned, 0o644)
+	os.WriteFile(specPath, []byte(s), 0o644)
+	mustGenerate()
+	if got, err := os.ReadFile(redis); err != nil || !bytes.Equal(got, owned) {
+		t.Errorf("a file without the generated header was removed or changed: %v", err)
+	}
+}
