@@ -123,5 +123,6 @@ var artifacts = []artifact{
 	{name: "svcgen_admin.go", emit: emitAdmin},
 	{name: "svcgen_http.go", emit: emitHTTP},
 	{name: "svcgen_resources.go", emit: emitResources},
+	{name: "svcgen_guards.go", emit: emitGuards},
 	{name: "user files", emit: emitScaffold},
 }
