@@ -158,6 +158,9 @@ func lifecycleTypes(f *jen.File) {
 		jen.Id("mu").Qual("sync", "Mutex"),
 		jen.Id("requests").Int().Comment("stop requests from the front door"),
 		jen.Id("stopKind").Id("svcStopKind"),
+		jen.Comment("shutdownBudget is the budget of an OS shutdown: timeouts.shutdown, or the"),
+		jen.Comment("SCM's preshutdown time when the Windows front door sets it before Stop."),
+		jen.Id("shutdownBudget").Add(durType()),
 		jen.Id("reason").String(),
 		jen.Id("stopCh").Chan().Struct().Comment("closed when the stop begins"),
 		jen.Id("code").Int().Comment("exit code of the first fault"),
@@ -176,6 +179,7 @@ func lifecycleTypes(f *jen.File) {
 			jen.Id("ready"), jen.Func().Params().Block(),
 			jen.Id("stopping"), jen.Func().Params(durType()).Block(),
 			jen.Id("stopCh"), jen.Make(jen.Chan().Struct()),
+			jen.Id("shutdownBudget"), jen.Id("svcTimeoutShutdown"),
 		)),
 		jen.Id("a").Dot("admin").Op("=").Op("&").Id("svcAdmin").Values(jen.Id("app").Op(":").Id("a")),
 		jen.Return(jen.Id("a")),
@@ -468,11 +472,11 @@ func lifecycleStop(f *jen.File) {
 	f.Func().Params(a).Id("stop").Params().Int().Block(
 		jen.Id("begin").Op(":=").Qual("time", "Now").Call(),
 		jen.Id("a").Dot("mu").Dot("Lock").Call(),
-		jen.List(jen.Id("kind"), jen.Id("reason")).Op(":=").List(jen.Id("a").Dot("stopKind"), jen.Id("a").Dot("reason")),
+		jen.List(jen.Id("kind"), jen.Id("reason"), jen.Id("shutdownBudget")).Op(":=").List(jen.Id("a").Dot("stopKind"), jen.Id("a").Dot("reason"), jen.Id("a").Dot("shutdownBudget")),
 		jen.Id("a").Dot("mu").Dot("Unlock").Call(),
 		jen.Id("budget").Op(":=").Id("svcTimeoutStop"),
 		jen.If(jen.Id("kind").Op("==").Id("svcStopShutdown")).Block(
-			jen.Id("budget").Op("=").Id("svcTimeoutShutdown"),
+			jen.Id("budget").Op("=").Id("shutdownBudget"),
 		),
 		jen.Id("final").Op(":=").Id("begin").Dot("Add").Call(jen.Id("budget")),
 		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithDeadlineCause").Call(
@@ -571,27 +575,26 @@ func lifecycleClose(f *jen.File) {
 		jen.If(jen.Id("n").Dot("state").Dot("Load").Call().Op("!=").Id("svcNodeReady")).Block(
 			jen.Return().Comment("never opened: nothing to close"),
 		),
-		jen.List(jen.Id("deadline"), jen.Id("_")).Op(":=").Id("ctx").Dot("Deadline").Call(),
 		jen.Id("parent").Op(":=").Id("ctx"),
 		jen.If(jen.Id("n").Dot("critical")).Block(
-			jen.List(jen.Id("deadline"), jen.Id("parent")).Op("=").List(jen.Id("final"), jen.Qual("context", "Background").Call()),
+			jen.Comment("The reserve: a critical close may run to the very end of the budget."),
+			jen.Var().Id("cancel").Qual("context", "CancelFunc"),
+			jen.List(jen.Id("parent"), jen.Id("cancel")).Op("=").Qual("context", "WithDeadlineCause").Call(
+				jen.Qual("context", "Background").Call(), jen.Id("final"), jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("stop")),
+			),
+			jen.Defer().Id("cancel").Call(),
 		),
-		jen.If(jen.Qual("time", "Until").Call(jen.Id("deadline")).Op("<=").Lit(0)).Block(
+		jen.If(jen.List(jen.Id("deadline"), jen.Id("_")).Op(":=").Id("parent").Dot("Deadline").Call(), jen.Qual("time", "Until").Call(jen.Id("deadline")).Op("<=").Lit(0)).Block(
 			jen.Id("n").Dot("state").Dot("Store").Call(jen.Id("svcNodeClosed")),
 			jen.Id("a").Dot("log").Dot("Error").Call(jen.Lit("close skipped"), jen.Lit("resource"), jen.Id("n").Dot("name"), jen.Lit("reason"), jen.Lit("stop budget spent")),
 			jen.Id("a").Dot("overran").Dot("Store").Call(jen.True()),
 			jen.Return(),
 		),
-		jen.Id("timeout").Op(":=").Id("n").Dot("closeTimeout"),
-		jen.List(jen.Id("cctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithDeadlineCause").Call(
-			jen.Id("parent"), jen.Id("deadline"), jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("stop")),
+		jen.List(jen.Id("cctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithTimeoutCause").Call(
+			jen.Id("parent"), jen.Id("n").Dot("closeTimeout"),
+			jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("close"), jen.Id("budget").Op(":").Id("n").Dot("closeTimeout")),
 		),
 		jen.Defer().Id("cancel").Call(),
-		jen.List(jen.Id("cctx"), jen.Id("cancelStep")).Op(":=").Qual("context", "WithTimeoutCause").Call(
-			jen.Id("cctx"), jen.Id("timeout"),
-			jen.Op("&").Id("svcTimeout").Values(jen.Id("step").Op(":").Lit("close"), jen.Id("budget").Op(":").Id("timeout")),
-		),
-		jen.Defer().Id("cancelStep").Call(),
 		jen.Id("n").Dot("state").Dot("Store").Call(jen.Id("svcNodeClosing")),
 		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("closing"), jen.Lit("resource"), jen.Id("n").Dot("name")),
 		jen.Id("t").Op(":=").Qual("time", "Now").Call(),

@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,30 @@ import (
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/spec"
 )
+
+// GenerateDir is Generate with the spec (service.toml) and the user files
+// (every .go file) of a directory.
+func GenerateDir(dir, src string) (*Project, error) {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return nil, err
+	}
+	var specText string
+	user := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case e.Name() == "service.toml":
+			specText = string(b)
+		case strings.HasSuffix(e.Name(), ".go"):
+			user[e.Name()] = string(b)
+		}
+	}
+	return Generate(dir, specText, user)
+}
 
 // Project is a generated service in a directory.
 type Project struct {
@@ -106,9 +131,10 @@ func (p *Project) Vet(ctx context.Context, goos string) error {
 
 // Process is a running service binary with its log.
 type Process struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
+	cmd    *exec.Cmd
+	done   chan struct{}
+	err    error
+	stdout bytes.Buffer // written by exec until done
 
 	mu    sync.Mutex
 	lines []string
@@ -120,6 +146,8 @@ func Start(bin, dir string, env []string, args ...string) (*Process, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
+	p := &Process{cmd: cmd, done: make(chan struct{}), cond: make(chan struct{})}
+	cmd.Stdout = &p.stdout
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -127,7 +155,6 @@ func Start(bin, dir string, env []string, args ...string) (*Process, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &Process{cmd: cmd, done: make(chan struct{}), cond: make(chan struct{})}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -158,6 +185,19 @@ func (p *Process) Kill() {
 	default:
 		p.cmd.Process.Kill()
 		<-p.done
+	}
+}
+
+// Exited is closed when the process has exited.
+func (p *Process) Exited() <-chan struct{} { return p.done }
+
+// Stdout is what the process wrote to stdout; empty until it exited.
+func (p *Process) Stdout() string {
+	select {
+	case <-p.done:
+		return p.stdout.String()
+	default:
+		return ""
 	}
 }
 

@@ -1,0 +1,129 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// LoadConfig describes a closed-loop load: Clients goroutines, each with its
+// own keep-alive connection, send requests back to back.
+type LoadConfig struct {
+	URL     string
+	Clients int
+	// Post sends a small POST body: POST is not replayable, so the client
+	// never retries it silently and a lost request shows as an error.
+	Post bool
+	// Until is called after every answered request with the number answered
+	// so far; returning true ends the load.
+	Until func(answered int64) bool
+	// Stopped ends the load when closed (the server process exited).
+	Stopped <-chan struct{}
+}
+
+// LoadResult counts what happened to the requests.
+type LoadResult struct {
+	// OK is the number of 2xx answers; Closing, of them, the answers that
+	// carried Connection: close (answered during a drain).
+	OK, Closing int64
+	// Failed are answers with another status.
+	Failed int64
+	// Refused are requests that were never sent: the dial failed (the
+	// listener was closed) or the write did. The client knows the server
+	// did not get them and may retry elsewhere.
+	Refused int64
+	// Lost are requests that were sent and got no answer: the server took
+	// them and dropped them.
+	Lost     int64
+	LostErrs []error
+}
+
+// Load runs the load until Until, Stopped, or every client was refused.
+func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if cfg.Stopped != nil {
+		go func() {
+			select {
+			case <-cfg.Stopped:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
+	var (
+		res      LoadResult
+		mu       sync.Mutex
+		answered atomic.Int64
+		wg       sync.WaitGroup
+	)
+	for i := 0; i < cfg.Clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr, Timeout: time.Minute}
+			for ctx.Err() == nil {
+				var sent atomic.Bool
+				trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+					if i.Err == nil {
+						sent.Store(true)
+					}
+				}}
+				method, body := "GET", io.Reader(nil)
+				if cfg.Post {
+					method, body = "POST", bytes.NewReader([]byte(`{"order":42}`))
+				}
+				// Not ctx: a request in flight when the load ends must finish,
+				// or its cancellation would count as lost.
+				req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), method, cfg.URL, body)
+				resp, err := client.Do(req)
+				if err != nil {
+					mu.Lock()
+					if sent.Load() {
+						res.Lost++
+						if len(res.LostErrs) < 10 {
+							res.LostErrs = append(res.LostErrs, err)
+						}
+					} else {
+						res.Refused++
+					}
+					mu.Unlock()
+					if !sent.Load() {
+						return // the server is gone for this client
+					}
+					continue
+				}
+				_, rerr := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				mu.Lock()
+				switch {
+				case rerr != nil:
+					res.Lost++
+					if len(res.LostErrs) < 10 {
+						res.LostErrs = append(res.LostErrs, rerr)
+					}
+				case resp.StatusCode/100 == 2:
+					res.OK++
+					if resp.Close {
+						res.Closing++
+					}
+				default:
+					res.Failed++
+				}
+				mu.Unlock()
+				if n := answered.Add(1); cfg.Until != nil && cfg.Until(n) {
+					cancel()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return &res
+}
