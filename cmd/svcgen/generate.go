@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/spec"
@@ -15,6 +16,9 @@ import (
 type target struct {
 	specPath string
 	outDir   string
+	// pkg selects package mode: write into the existing Go package in
+	// outDir (see packagemode.go).
+	pkg bool
 }
 
 // parseTarget reads -spec and -out. The output defaults to the spec's
@@ -29,6 +33,7 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 	var t target
 	fs.StringVar(&t.specPath, "spec", "service.toml", "the service spec")
 	fs.StringVar(&t.outDir, "out", "", "output directory (default: the spec's directory)")
+	fs.BoolVar(&t.pkg, "package", underGoGenerate(), "write into the existing Go package in the output directory (default when run by go generate)")
 	if err := fs.Parse(args); err != nil {
 		return t, false
 	}
@@ -48,6 +53,9 @@ func (t target) plan() ([]generator.Change, error) {
 	s, err := spec.Load(t.specPath)
 	if err != nil {
 		return nil, err
+	}
+	if t.pkg {
+		return t.planPackage(s)
 	}
 	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode})
 	if err != nil {
@@ -183,7 +191,10 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 }
 
 func runGraph(args []string, stdout, stderr io.Writer) int {
-	t, ok := parseTarget("graph", args, stderr)
+	format := "text"
+	t, ok := parseTarget("graph", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", "text", "output format: "+strings.Join(generator.GraphFormats, ", "))
+	})
 	if !ok {
 		return exitError
 	}
@@ -191,6 +202,11 @@ func runGraph(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	fmt.Fprint(stdout, generator.GraphText(s))
+	out, known := generator.Graph(s, format)
+	if !known {
+		fmt.Fprintf(stderr, "svcgen graph: unknown format %q (want %s)\n", format, strings.Join(generator.GraphFormats, ", "))
+		return exitError
+	}
+	fmt.Fprint(stdout, out)
 	return exitOK
 }

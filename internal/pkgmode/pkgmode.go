@@ -1,0 +1,428 @@
+// Package pkgmode generates a service's lifecycle files into a package of
+// an existing module (the `go generate` way in).
+//
+// It loads the target package with golang.org/x/tools/go/packages, once
+// per OS family when the package's own files differ between them (a
+// hooks_windows.go), resolves every function the spec names with go/types
+// and checks its signature against what the generated code calls, checks
+// that the module requires what the generated code imports, and only then
+// hands the files to the writer. Every problem is reported at once, as a
+// spec.ErrorList: the CLI exits 1 and nothing is written.
+//
+// Generated files already in the package are left out of the load (an
+// overlay replaces each with a bare package clause), so the package loads
+// the same whether they are missing, current or stale and no longer
+// compiling; errors that only say a generated name is undefined are
+// expected and dropped, every other error in the user's code is reported.
+package pkgmode
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/spec"
+)
+
+// Result is what package mode produces: the files for the writer and the
+// facts about the package that shaped them.
+type Result struct {
+	Files []generator.File
+	// PkgPath and Name are the package's import path and name.
+	PkgPath string
+	Name    string
+	// HasMain reports that a user file declares func main: the generated
+	// code then provides svcMain for it to call and no main.go.
+	HasMain bool
+	// GOOS lists the build configurations the package was loaded for.
+	GOOS []string
+}
+
+// Generate loads the package in dir and returns the files of s for it.
+// A spec or package problem comes back as a spec.ErrorList; any other
+// error means the tool could not do its job.
+func Generate(s *spec.Spec, dir string) (*Result, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	src, err := scan(dir)
+	if err != nil {
+		return nil, err
+	}
+	loads, err := loadAll(dir, src)
+	if err != nil {
+		return nil, err
+	}
+	first := loads[0].pkg
+	res := &Result{PkgPath: first.PkgPath, Name: first.Name}
+	for _, l := range loads {
+		res.GOOS = append(res.GOOS, l.goos)
+	}
+	if first.Name == "" || first.Types == nil {
+		return nil, loadErrors(loads, nil)
+	}
+
+	declared := map[string]token.Position{}
+	for _, l := range loads {
+		for i, f := range l.pkg.Syntax {
+			if src.generated[l.pkg.CompiledGoFiles[i]] {
+				continue
+			}
+			for name, pos := range topLevel(l.pkg.Fset, f) {
+				if _, seen := declared[name]; !seen {
+					declared[name] = pos
+				}
+				if name == "main" && first.Name == "main" {
+					res.HasMain = true
+				}
+			}
+		}
+	}
+	opt := generator.Options{
+		Mode:        generator.PackageMode,
+		PackageName: first.Name,
+		HasMain:     res.HasMain,
+		Declared:    map[string]bool{},
+	}
+	for name := range declared {
+		opt.Declared[name] = true
+	}
+	files, err := generator.Generate(s, opt)
+	if err != nil {
+		return nil, err
+	}
+	generatedNames, err := declaredIn(files)
+	if err != nil {
+		return nil, err
+	}
+
+	var errs spec.ErrorList
+	if le := loadErrors(loads, generatedNames); le != nil {
+		errs = append(errs, le...)
+	}
+	errs = append(errs, collisions(declared, generatedNames)...)
+	funcs, err := generator.UserFuncs(s)
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, resolve(s, loads, funcs)...)
+	modErrs, err := checkModules(first, files)
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, modErrs...)
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	res.Files = files
+	return res, nil
+}
+
+// source is what a look at the directory tells before loading: which Go
+// files are svcgen's, the overlay that blanks them, and the user files.
+type source struct {
+	generated map[string]bool // absolute path -> svcgen generated
+	overlay   map[string][]byte
+	user      []string // base names of the user's .go files (not tests)
+}
+
+func scan(dir string) (*source, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	src := &source{generated: map[string]bool{}, overlay: map[string][]byte{}}
+	pkgName := ""
+	var gen []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		content, err := readHead(path)
+		if err != nil {
+			return nil, err
+		}
+		if generator.IsGenerated(content) {
+			src.generated[path] = true
+			gen = append(gen, path)
+			continue
+		}
+		src.user = append(src.user, name)
+		if pkgName == "" {
+			pkgName = packageClause(content)
+		}
+	}
+	for _, path := range gen {
+		name := pkgName
+		if name == "" {
+			content, _ := readHead(path)
+			name = packageClause(content)
+		}
+		if name == "" {
+			name = os.Getenv("GOPACKAGE")
+		}
+		// A bare package clause keeps the file in the package (so a
+		// package made only of generated files still loads) without any
+		// of its declarations, current or stale.
+		src.overlay[path] = []byte("package " + name + "\n")
+	}
+	return src, nil
+}
+
+// readHead reads the start of a file: enough for the generated header
+// (which follows at most a build constraint) and the package clause.
+func readHead(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	n, err := f.Read(buf)
+	if n == 0 && err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+func packageClause(content []byte) string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", content, parser.PackageClauseOnly)
+	if err != nil || f.Name == nil {
+		return ""
+	}
+	return f.Name.Name
+}
+
+// load is the package as one build configuration sees it.
+type load struct {
+	goos string
+	pkg  *packages.Package
+}
+
+// loadMode is what resolving needs: names, files, syntax and types of the
+// package itself. No NeedDeps: imports come from export data, which the
+// go command keeps in its build cache (with NeedDeps every dependency
+// would be type-checked from source on every run, about ten times the
+// cost).
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedTypes |
+	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+
+// loadAll loads the package for this machine's GOOS and, when the user's
+// files differ between Windows and the rest (hooks_windows.go), also for
+// the other family, concurrently: generated code is built for both, so a
+// function must be right in both.
+func loadAll(dir string, src *source) ([]load, error) {
+	host := build.Default
+	other := build.Default
+	other.CgoEnabled = false
+	if host.GOOS == "windows" {
+		other.GOOS, other.GOARCH = "linux", "amd64"
+	} else {
+		other.GOOS, other.GOARCH = "windows", "amd64"
+	}
+	goos := []string{host.GOOS}
+	for _, name := range src.user {
+		a, errA := host.MatchFile(dir, name)
+		b, errB := other.MatchFile(dir, name)
+		if errA == nil && errB == nil && a != b {
+			goos = append(goos, other.GOOS)
+			break
+		}
+	}
+	out := make([]load, len(goos))
+	errs := make([]error, len(goos))
+	var wg sync.WaitGroup
+	for i, g := range goos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			env := os.Environ()
+			if i > 0 {
+				env = append(env, "GOOS="+g, "GOARCH="+other.GOARCH, "CGO_ENABLED=0")
+			}
+			cfg := &packages.Config{Mode: loadMode, Dir: dir, Env: env, Overlay: src.overlay}
+			pkgs, err := packages.Load(cfg, ".")
+			switch {
+			case err != nil:
+				errs[i] = fmt.Errorf("load the package in %s (GOOS=%s): %w", dir, g, err)
+			case len(pkgs) != 1:
+				errs[i] = fmt.Errorf("load the package in %s (GOOS=%s): got %d packages", dir, g, len(pkgs))
+			default:
+				out[i] = load{goos: g, pkg: pkgs[0]}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// topLevel lists the package-level names a file declares.
+func topLevel(fset *token.FileSet, f *ast.File) map[string]token.Position {
+	out := map[string]token.Position{}
+	add := func(id *ast.Ident) {
+		if id != nil && id.Name != "_" && id.Name != "init" {
+			out[id.Name] = fset.Position(id.Pos())
+		}
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				add(d.Name)
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					add(s.Name)
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						add(n)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// declaredIn lists the package-level names the generated Go files declare,
+// with the file that declares each.
+func declaredIn(files []generator.File) (map[string]string, error) {
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if f.Owner != generator.Generated || !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f.Path, f.Content, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		for name := range topLevel(fset, af) {
+			out[name] = f.Path
+		}
+	}
+	return out, nil
+}
+
+// collisions reports user declarations of names the generated code
+// declares: the package would not compile with both.
+func collisions(declared map[string]token.Position, generated map[string]string) spec.ErrorList {
+	var errs spec.ErrorList
+	for name, pos := range declared {
+		if file, ok := generated[name]; ok {
+			errs = append(errs, &spec.Error{Pos: goPos(pos), Msg: fmt.Sprintf("%s is also declared by the generated %s; rename it (svcgen's names start with svc)", name, file)})
+		}
+	}
+	return errs
+}
+
+// loadErrors turns the load's errors into positioned errors, dropping the
+// ones that only say a generated name is undefined (expected: generated
+// files are left out of the load) and the go command's copy of type
+// errors. generated is nil when nothing is known yet: then every error
+// is kept.
+func loadErrors(loads []load, generated map[string]string) spec.ErrorList {
+	var errs spec.ErrorList
+	seen := map[string]bool{}
+	for _, l := range loads {
+		for _, e := range l.pkg.Errors {
+			if generated != nil {
+				if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+					continue // the compiler's report; the type errors say the same
+				}
+				if name, ok := strings.CutPrefix(e.Msg, "undefined: "); ok && generated[name] != "" {
+					continue
+				}
+			}
+			msg := e.Msg
+			if len(loads) > 1 && l.goos != loads[0].goos {
+				msg += " (GOOS=" + l.goos + ")"
+			}
+			pos := parsePos(e.Pos)
+			key := pos.String() + "\x00" + e.Msg
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			errs = append(errs, &spec.Error{Pos: pos, Msg: msg})
+		}
+	}
+	return errs
+}
+
+// parsePos reads a go/packages position "file:line:col" (or "file:line",
+// "-", "").
+func parsePos(s string) spec.Pos {
+	if s == "" || s == "-" {
+		return spec.Pos{File: "package"}
+	}
+	var line, col int
+	rest := s
+	for _, dst := range []*int{&col, &line} {
+		i := strings.LastIndexByte(rest, ':')
+		if i < 0 {
+			break
+		}
+		var n int
+		if _, err := fmt.Sscanf(rest[i+1:], "%d", &n); err != nil {
+			break
+		}
+		*dst = n
+		rest = rest[:i]
+	}
+	if line == 0 { // only one number: it was the line
+		line, col = col, 0
+	}
+	return spec.Pos{File: relPath(rest), Line: line, Col: col}
+}
+
+func goPos(p token.Position) spec.Pos {
+	return spec.Pos{File: relPath(p.Filename), Line: p.Line, Col: p.Column}
+}
+
+// relPath shows a file relative to the working directory when it is below
+// it (go generate runs in the package directory), absolute otherwise.
+func relPath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return path
+}
+
+// sortedKeys is the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+
+
