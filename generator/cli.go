@@ -18,13 +18,9 @@ func emitMain(g *Context) error {
 	return nil
 }
 
-// platformVerbs are the verbs of the Windows service front door; on other
-// OSes svcPlatformVerb explains they do not apply.
-var platformVerbs = []string{"service", "install", "uninstall", "start", "stop", "status"}
-
-// emitCLI writes svcgen_cli.go (the verbs every OS has) and
-// svcgen_verbs_other.go (the platform-verb seam for OSes other than
-// Windows; the Windows front door emits svcgen_verbs_windows.go).
+// emitCLI writes svcgen_cli.go (the verbs every OS has). The platform
+// verbs behind svcPlatformVerb come from scm.go: svcgen_verbs_windows.go
+// and svcgen_verbs_other.go.
 func emitCLI(g *Context) error {
 	s := g.Spec.Service
 	version := s.Version
@@ -75,37 +71,6 @@ func emitCLI(g *Context) error {
 		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Lit("  version  print the version\n  help     print this help\n")),
 	)
 
-	o := g.NewFile("svcgen_verbs_other.go", "!windows")
-	o.Comment("svcPlatformVerb handles the verbs of the OS's service manager. Those are")
-	o.Comment("Windows verbs; here they only explain that systemd, a container runtime or")
-	o.Comment("a shell runs the service with `run`.")
-	o.Func().Id("svcPlatformVerb").Params(jen.Id("verb").String(), jen.Id("args").Index().String()).Params(jen.Id("code").Int(), jen.Id("handled").Bool()).Block(
-		jen.Switch(jen.Id("verb")).Block(
-			jen.CaseFunc(func(cg *jen.Group) {
-				for _, v := range platformVerbs {
-					cg.Lit(v)
-				}
-			}).Block(
-				jen.Qual("fmt", "Fprintf").Call(jen.Qual("os", "Stderr"), jen.Lit("%s: %q manages a Windows service; on this OS a service manager (systemd, a container runtime) starts %s run and stops it with SIGTERM\n"), jen.Id("svcServiceName"), jen.Id("verb"), jen.Id("svcServiceName")),
-				jen.Return(jen.Id("svcExitUsage"), jen.True()),
-			),
-		),
-		jen.Return(jen.Lit(0), jen.False()),
-	)
-	o.Line()
-	o.Comment("svcPlatformUsage lists the platform verbs for help: none here.")
-	o.Func().Id("svcPlatformUsage").Params().String().Block(jen.Return(jen.Lit("")))
-
-	// Until the Windows front door (SCM) emits svcgen_verbs_windows.go,
-	// Windows gets the console only.
-	w := g.NewFile("svcgen_verbs_windows.go", "")
-	w.Comment("svcPlatformVerb: the service-manager verbs are not generated yet; the")
-	w.Comment("service runs in a console with `run`.")
-	w.Func().Id("svcPlatformVerb").Params(jen.String(), jen.Index().String()).Params(jen.Int(), jen.Bool()).Block(
-		jen.Return(jen.Lit(0), jen.False()),
-	)
-	w.Line()
-	w.Func().Id("svcPlatformUsage").Params().String().Block(jen.Return(jen.Lit("")))
 	return nil
 }
 

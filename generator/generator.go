@@ -123,6 +123,8 @@ var artifacts = []artifact{
 	{name: "svcgen_admin.go", emit: emitAdmin},
 	{name: "svcgen_http.go", emit: emitHTTP},
 	{name: "svcgen_resources.go", emit: emitResources},
+	{name: "svcgen_service_windows.go", emit: emitService},
+	{name: "svcgen_manage_windows.go", emit: emitManage},
 	{name: "svcgen_guards.go", emit: emitGuards},
 	{name: "user files", emit: emitScaffold},
 }
