@@ -14,7 +14,7 @@ import (
 
 // goDirective is the go version of generated modules; it matches the
 // pinned data in templates/deps (see internal/depsync).
-const goDirective = "1.26"
+const goDirective = "1.26.0"
 
 // emitGoMod writes go.mod and go.sum of a new project from the pinned
 // requirements of each module feature the generated code imports, so `go

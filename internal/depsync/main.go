@@ -28,7 +28,7 @@ import (
 )
 
 // goVersion is the go directive of generated go.mod files.
-const goVersion = "1.26"
+const goVersion = "1.26.0"
 
 // feature is a library generated code may import, with the packages that
 // import it and the pinned root modules.
