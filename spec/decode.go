@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 )
@@ -72,7 +73,7 @@ func syntaxError(name, src string, err error) error {
 			col = off - start + 1
 		}
 	}
-	msg := strings.TrimSuffix(pe.Message, ".")
+	msg := oneLine(strings.TrimSuffix(pe.Message, "."))
 	if msg != "" {
 		msg = strings.ToLower(msg[:1]) + msg[1:]
 	}
@@ -92,7 +93,7 @@ type decoder struct {
 }
 
 func (d *decoder) errorf(p Pos, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	d.errs = append(d.errs, &Error{Pos: p, Msg: oneLine(fmt.Sprintf(format, args...))})
 }
 
 func (d *decoder) valPos(path ...string) Pos { return d.s.Pos(path...) }
@@ -420,6 +421,24 @@ func tableName(path []string) string {
 		return dotted(path)
 	}
 	return "[" + dotted(path) + "]"
+}
+
+// oneLine escapes control characters, so a message quoting spec text
+// stays one line of output.
+func oneLine(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // quoteKey returns k as TOML would need it written: bare when it can be.

@@ -42,6 +42,7 @@ func FuzzParse(f *testing.F) {
 			if n != len(s.Resources) {
 				t.Fatalf("levels hold %d of %d resources", n, len(s.Resources))
 			}
+			checkPositions(t, s)
 			return
 		}
 		var list ErrorList
@@ -58,4 +59,18 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkPositions fails when the scanner missed a key the parser saw: every
+// key path the spec wrote must have its own key and value position.
+func checkPositions(t *testing.T, s *Spec) {
+	t.Helper()
+	for k := range s.given {
+		if _, ok := s.positions.values[k]; !ok {
+			t.Errorf("no value position for %q", strings.ReplaceAll(k, "\x00", "."))
+		}
+		if _, ok := s.positions.keys[k]; !ok {
+			t.Errorf("no key position for %q", strings.ReplaceAll(k, "\x00", "."))
+		}
+	}
 }

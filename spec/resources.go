@@ -72,10 +72,18 @@ func (d *decoder) validateResourceName(r *Resource, byGoName map[string]*Resourc
 	byGoName[gn] = r
 }
 
-// goosList and goarchList are the suffixes that make go build treat a
+// buildSuffixes are the GOOS and GOARCH values that make go build treat a
 // file name_<suffix>.go as constrained (go/build's knownOS, knownArch).
-var goosList = "aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos"
-var goarchList = "386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm"
+var buildSuffixes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Fields(`aix android darwin dragonfly freebsd hurd illumos ios js linux nacl
+		netbsd openbsd plan9 solaris wasip1 windows zos 386 amd64 amd64p32 arm armbe arm64 arm64be
+		loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64
+		s390 s390x sparc sparc64 wasm`) {
+		m[s] = true
+	}
+	return m
+}()
 
 // fileNameProblem says why <name>.go cannot hold the resource's user
 // functions: go build would skip or constrain it, or it is svcgen's.
@@ -93,10 +101,8 @@ func fileNameProblem(name string) string {
 		if suffix == "test" {
 			return "ends in _test: " + name + ".go would be a test file"
 		}
-		for _, known := range strings.Fields(goosList + " " + goarchList) {
-			if suffix == known {
-				return "ends in _" + suffix + ": go build would compile " + name + ".go only for " + suffix
-			}
+		if buildSuffixes[suffix] {
+			return "ends in _" + suffix + ": go build would compile " + name + ".go only for " + suffix
 		}
 	}
 	return ""

@@ -270,12 +270,13 @@ func (s *scanner) basicString() string {
 	return b.String()
 }
 
+var simpleEscapes = map[byte]string{'b': "\b", 't': "\t", 'n': "\n", 'f': "\f", 'r': "\r", 'e': "\x1b", '"': "\"", '\\': "\\"}
+
 // escape decodes the escape sequence after a backslash.
 func (s *scanner) escape() string {
 	c := s.peek(0)
 	s.advance()
-	simple := map[byte]string{'b': "\b", 't': "\t", 'n': "\n", 'f': "\f", 'r': "\r", 'e': "\x1b", '"': "\"", '\\': "\\"}
-	if r, ok := simple[c]; ok {
+	if r, ok := simpleEscapes[c]; ok {
 		return r
 	}
 	n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]

@@ -250,6 +250,7 @@ func TestPositions(t *testing.T) {
 			t.Errorf("pos(key=%v, %v) = %s, want %s", c.key, c.path, got, c.want)
 		}
 	}
+	checkPositions(t, s)
 	if got := s.Resources[0].Name + "," + s.Resources[1].Name; got != "api,db" {
 		t.Errorf("resource order %s, want api,db", got)
 	}
@@ -563,9 +564,12 @@ func TestExamples(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			continue
 		}
-		if _, err := Load(f); err != nil {
+		s, err := Load(f)
+		if err != nil {
 			t.Errorf("%v", err)
+			continue
 		}
+		checkPositions(t, s)
 	}
 	ref, err := os.ReadFile("REFERENCE.md")
 	if err != nil {
@@ -576,9 +580,12 @@ func TestExamples(t *testing.T) {
 		t.Fatal("no toml examples in REFERENCE.md")
 	}
 	for i, b := range blocks {
-		if _, err := Parse("REFERENCE.md example "+itoa(i+1), []byte(b[1])); err != nil {
+		s, err := Parse("REFERENCE.md example "+itoa(i+1), []byte(b[1]))
+		if err != nil {
 			t.Errorf("%v", err)
+			continue
 		}
+		checkPositions(t, s)
 	}
 }
 
@@ -597,5 +604,45 @@ func TestErrorListSorted(t *testing.T) {
 	l.Sort()
 	if got := l.Error(); got != "a:1:2: a\na:1:5: b\na:3:1: c" {
 		t.Errorf("sorted list:\n%s", got)
+	}
+}
+
+// TestUnusualTOML: every way TOML allows to write the same keys must
+// decode the same and give every key a position.
+func TestUnusualTOML(t *testing.T) {
+	src := `resource = { db = { kind = "worker", run = "RunDB" }, "api" = { kind = "http", addr = ":1", handler = "H", depends_on = [ "db" , ] } }
+[ service ]` + "\r" + `
+"name" = "orders"` + "\r" + `
+description = """
+has ""\" and # and [x]
+""""
+'version' = '''it's ''1'''''
+display_name = 'a # b'   # comment
+[timeouts]
+stop = "10s"
+[windows]
+recovery = [ { action = "restart", delay = "1s" } ,
+# comment
+ { action = "none" } ]
+`
+	s := mustParse(t, src)
+	checkPositions(t, s)
+	if s.Service.Description != "has \"\"\" and # and [x]\n\"" {
+		t.Errorf("description %q", s.Service.Description)
+	}
+	if s.Service.Version != "it's ''1''" {
+		t.Errorf("version %q", s.Service.Version)
+	}
+	if len(s.Resources) != 2 || s.Resources[0].Name != "db" || s.Resources[1].DependsOn[0] != "db" {
+		t.Fatalf("resources %+v", s.Resources)
+	}
+	if p := s.Pos("resource", "api", "depends_on", "0"); p.Line != 1 || p.Col != strings.Index(src, `[ "db"`)+3 {
+		t.Errorf("depends_on[0] at %v", p)
+	}
+	if p := s.Pos("service", "display_name"); p.Line != 8 || p.Col != 16 {
+		t.Errorf("display_name at %v, want 8:16", p)
+	}
+	if p := s.Pos("windows", "recovery", "1", "action"); p.Line != 14 || p.Col != 13 {
+		t.Errorf("recovery[1].action at %v, want 14:13", p)
 	}
 }
