@@ -53,6 +53,9 @@ func emitReadme(g *Context) error {
 			stopLevels = append(stopLevels, resourceList(s.Graph.Levels[i]))
 		}
 	}
+	if s.Graph != nil {
+		data["Mermaid"] = GraphMermaid(s, false)
+	}
 	data["Levels"] = levels
 	data["StopLevels"] = stopLevels
 	var buf bytes.Buffer

@@ -105,10 +105,11 @@ func Plan(outDir string, files []File) ([]Change, error) {
 			changes = append(changes, Change{File: f, Action: Keep, Old: old})
 		case bytes.Equal(old, f.Content):
 			changes = append(changes, Change{File: f, Action: Unchanged, Old: old})
-		case !IsGenerated(old) && !listed(previous, f.Path):
-			// Neither the header nor the manifest says svcgen wrote it.
-			// (Files that cannot carry a header, go.mod and go.sum, are
-			// proven svcgen's by the manifest alone.)
+		case !IsGenerated(old) && (IsGenerated(f.Content) || !listed(previous, f.Path)):
+			// The header is gone from a file that carries one: someone
+			// else's file, or the user took it over by deleting the
+			// header. (go.mod and go.sum cannot carry a header; the
+			// manifest alone proves them svcgen's.)
 			problems = append(problems, fmt.Sprintf("%s: %v", target, ErrNotGenerated))
 		default:
 			changes = append(changes, Change{File: f, Action: Update, Old: old, Edited: edited(previous, f.Path, old)})

@@ -273,3 +273,35 @@ func TestOwnership(t *testing.T) {
 		t.Errorf("a file without the generated header was removed or changed: %v", err)
 	}
 }
+
+// TestGraphFormats prints the typical example's lifecycle in every format:
+// each shows the edges, the start levels and the stop sequence with the
+// budgets; an unknown format is a usage error.
+func TestGraphFormats(t *testing.T) {
+	spec := "../../golden/typical/service.toml"
+	for _, tc := range []struct {
+		format string
+		want   []string
+	}{
+		{"text", []string{"  db -> api\n", "  1. db [sql] 30s, cache [redis] 30s", "stop (budget 20s", "drain 8s: servers finish", "close: api [http] 8s", "state [custom] 8s critical"}},
+		{"mermaid", []string{"flowchart LR\n", "r_db --> r_api\n", "subgraph level2[", "open 30s · close 8s", "stop_drain --> stop_close_level2\n", "stop_close_level1 --> stop_critical\n"}},
+		{"dot", []string{"digraph \"orders\" {", "r_db -> r_api;", "subgraph cluster_level1 {", "stop_drain -> stop_close_level2;", "}\n"}},
+	} {
+		code, stdout, stderr := svcgen(t, "graph", "-format", tc.format, "-spec", spec)
+		if code != exitOK {
+			t.Errorf("graph -format %s: exit %d: %s", tc.format, code, stderr)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("graph -format %s lacks %q:\n%s", tc.format, w, stdout)
+			}
+		}
+		if strings.Count(stdout, "{") != strings.Count(stdout, "}") {
+			t.Errorf("graph -format %s: unbalanced braces:\n%s", tc.format, stdout)
+		}
+	}
+	if code, _, _ := svcgen(t, "graph", "-format", "svg", "-spec", spec); code != exitError {
+		t.Errorf("graph -format svg: exit %d, want %d", code, exitError)
+	}
+}
