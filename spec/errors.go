@@ -13,6 +13,12 @@ type Error struct {
 	Msg string
 }
 
+// Errorf returns an Error at pos, for later stages that report a problem
+// at a spec position (a handler that does not exist, at its name).
+func Errorf(pos Pos, format string, args ...any) *Error {
+	return &Error{Pos: pos, Msg: oneLine(fmt.Sprintf(format, args...))}
+}
+
 func (e *Error) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
