@@ -4,7 +4,11 @@ import "time"
 
 // Defaults of every key that has one; spec/REFERENCE.md documents each.
 // A value the spec gives is never replaced (Duration.Set, Spec.Has), so
-// an explicit 0 stays 0.
+// an explicit 0 stays 0. Some defaults are computed from other values
+// (open_timeout from timeouts.start, drain from stop, ...) with plain
+// min/max/+/−/÷ arithmetic, so generated code can state them as constant
+// expressions of the values they come from and a one-value change stays a
+// one-line diff.
 const (
 	DefaultStart           = 30 * time.Second
 	DefaultStop            = 20 * time.Second
@@ -86,7 +90,7 @@ func (d *decoder) applyDefaults() {
 	// The drain gets half of what remains after drain_delay and the
 	// critical reserve; closing workers and resources gets the other half.
 	rest := t.Stop.Duration - t.DrainDelay.Duration - t.Critical.Duration
-	dflt(&t.Drain, max(rest/2, 0).Truncate(time.Millisecond))
+	dflt(&t.Drain, max(rest/2, 0))
 	dflt(&t.Shutdown, min(DefaultShutdown, t.Stop.Duration))
 
 	d.dfltStr(&s.Admin.Addr, DefaultAdminAddr, "admin", "addr")
