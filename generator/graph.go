@@ -81,7 +81,11 @@ func (l lifecycle) stopSteps(withTimes bool) []stopStep {
 	}
 	notReady := "not ready (/readyz 503)"
 	if len(l.s.Hooks.BeforeDrain) > 0 {
-		notReady += ", before_drain hooks: " + strings.Join(l.s.Hooks.BeforeDrain, ", ")
+		notReady += ", before_drain hooks"
+		if withTimes {
+			// The README (no times) names the hooks once, in its text.
+			notReady += ": " + strings.Join(l.s.Hooks.BeforeDrain, ", ")
+		}
 	}
 	steps := []stopStep{
 		{"stop_not_ready", notReady},
@@ -138,7 +142,9 @@ func stepList(level []*spec.Resource, start, withTimes bool) string {
 			}
 			step += " " + formatDuration(d)
 		}
-		if r.Critical && !start {
+		// The README (no times) marks critical resources once, in its
+		// resource table.
+		if r.Critical && !start && withTimes {
 			step += " critical"
 		}
 		steps[i] = step
@@ -172,7 +178,7 @@ func GraphMermaid(s *spec.Spec, withTimes bool) string {
 			if withTimes {
 				label += "<br/>open " + formatDuration(r.OpenTimeout.Duration) + " · close " + formatDuration(r.CloseTimeout.Duration)
 			}
-			if r.Critical {
+			if r.Critical && withTimes {
 				label += "<br/>critical"
 			}
 			fmt.Fprintf(&b, "      %s[\"%s\"]\n", nodeID(r), label)

@@ -80,8 +80,13 @@ func emitGuards(g *Context) error {
 	f.Func().Id("svcContract").Types(jen.Id("F").Any()).Params(jen.Id("remedy").String(), jen.Id("fn").Id("F")).Id("F").Block(
 		jen.Return(jen.Id("fn")),
 	)
-	f.Line()
-	f.Var().Defs(lines...)
+	// One declaration per guard, not a var block: gofmt aligns a block's
+	// "=" to its longest type, so a new resource with a longer signature
+	// would move every line.
+	for _, l := range lines {
+		f.Line()
+		f.Var().Add(l)
+	}
 	return nil
 }
 

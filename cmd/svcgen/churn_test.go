@@ -1,0 +1,401 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/internal/udiff"
+	"github.com/svcgen/svcgen/spec"
+)
+
+// The churn tests hold the review promise: a change of one spec value is
+// a change of one line of generated code, and adding a resource touches
+// only what must change. Reviewers read these diffs; every extra line is
+// noise they have to check.
+
+const churnSpec = "../../golden/typical/service.toml"
+
+// skipChurn lists values the one-line test does not mutate, and why.
+var skipChurn = map[string]string{
+	"resource.*.kind":       "a new kind is a different resource: other code, other constants, other user functions",
+	"resource.*.depends_on": "a dependency changes the graph; TestAddResourceChurn covers graph changes",
+}
+
+// legitChurn lists the values whose change legitimately touches more than
+// one line: how many lines (removed and added each; -1: any) and why. The
+// key is table.key as TOML names it (array elements and inline tables
+// drop their index; resource.* matches every resource).
+var legitChurn = map[string]struct {
+	lines  int
+	reason string
+}{
+	"service.name":         {-1, "the name is the binary name: the README's build and run commands quote it"},
+	"service.display_name": {2, "the README's title is the display name"},
+	"service.description":  {2, "the README opens with the description"},
+	"resource.*.handler":   {-1, "a function name appears where the generated code calls it and in its guard"},
+	"resource.*.run":       {2, "a function name appears where the generated code calls it and in its guard"},
+	"resource.*.open":      {2, "a function name appears where the generated code calls it and in its guard"},
+	"resource.*.close":     {2, "a function name appears where the generated code calls it and in its guard"},
+	"resource.*.critical":  {2, "the README's resource table marks critical resources"},
+	"hooks.after_ready":    {2, "a function name appears where the generated code calls it and in its guard"},
+	"hooks.before_drain":   {3, "a function name appears where the generated code calls it, in its guard and in the README's stop order"},
+	"resource.*.driver":    {-1, "a driver is a different module: go.mod and go.sum change with the import"},
+}
+
+// knownChurn lists values that still touch more lines than they should,
+// with where the fix belongs: a default derived from another value must
+// be emitted as an expression of that value's constant (Context.
+// DurationConst), and svcgen_config.go must not align trailing comments
+// across a block (a wider value moves every comment of the block). An
+// entry that becomes a one-line diff fails the test, so this list only
+// shrinks.
+var knownChurn = map[string]string{
+	"timeouts.start":       "generator/resources.go: svc<Name>OpenTimeout defaults to svcTimeoutStart (emit the expression)",
+	"timeouts.stop":        "generator/lifecycle.go: svcTimeoutCritical, svcTimeoutDrain, svcTimeoutShutdown derive from svcTimeoutStop; generator/resources.go: svc<Name>CloseTimeout derives from them; svcWindowsPreshutdown defaults to svcTimeoutStop",
+	"timeouts.drain_delay": "generator/lifecycle.go: svcTimeoutDrain derives from svcTimeoutDrainDelay; generator/resources.go: svc<Name>CloseTimeout",
+	"windows.account":      "generator/config.go: trailing comments are aligned across the block, so a wider value moves every comment of [windows]",
+	"resource.cache.warm":  "generator/redis.go: svc<Name>MinIdle defaults to svc<Name>Warm (emit the expression)",
+}
+
+// churnValue is one scalar of the spec text: where it is and what it is.
+type churnValue struct {
+	key   string // table.key, e.g. "timeouts.stop"
+	start int    // byte offsets of the value's text in the spec
+	end   int
+	text  string
+}
+
+var (
+	tableLine   = regexp.MustCompile(`^\s*\[([A-Za-z0-9_.]+)\]\s*(#.*)?$`)
+	keyLine     = regexp.MustCompile(`^(\s*)([A-Za-z0-9_]+)\s*=\s*`)
+	scalarValue = regexp.MustCompile(`^("(?:[^"\\]|\\.)*"|true|false|[+-]?[0-9][0-9_]*)`)
+	innerPair   = regexp.MustCompile(`([A-Za-z0-9_]+)\s*=\s*("(?:[^"\\]|\\.)*"|true|false|[+-]?[0-9][0-9_]*)`)
+	arrayString = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+)
+
+// scanValues finds every scalar value of the spec text: plain keys,
+// elements of arrays of strings, and keys of inline tables in arrays. It
+// is a line scanner for the subset of TOML the golden specs use; the test
+// cross-checks it against the TOML decoder's list of keys so that no value
+// is missed.
+func scanValues(t *testing.T, text string) []churnValue {
+	var out []churnValue
+	table := ""
+	offset := 0
+	for _, line := range strings.SplitAfter(text, "\n") {
+		lineStart := offset
+		offset += len(line)
+		body := strings.TrimRight(line, "\r\n")
+		if m := tableLine.FindStringSubmatch(body); m != nil {
+			table = m[1]
+			continue
+		}
+		m := keyLine.FindStringSubmatchIndex(body)
+		if m == nil {
+			continue
+		}
+		key := table + "." + body[m[4]:m[5]]
+		if strings.HasPrefix(table, "resource.") {
+			key = "resource." + strings.SplitN(table, ".", 3)[1] + "." + body[m[4]:m[5]]
+		}
+		rest := body[m[1]:]
+		restAt := lineStart + m[1]
+		switch {
+		case strings.HasPrefix(rest, "[") && strings.Contains(rest, "{"):
+			for _, p := range innerPair.FindAllStringSubmatchIndex(rest, -1) {
+				out = append(out, churnValue{key: key + "." + rest[p[2]:p[3]], start: restAt + p[4], end: restAt + p[5], text: rest[p[4]:p[5]]})
+			}
+		case strings.HasPrefix(rest, "["):
+			for _, p := range arrayString.FindAllStringIndex(rest, -1) {
+				out = append(out, churnValue{key: key, start: restAt + p[0], end: restAt + p[1], text: rest[p[0]:p[1]]})
+			}
+		default:
+			v := scalarValue.FindString(rest)
+			if v == "" {
+				t.Fatalf("%s: cannot read the value of %q", key, body)
+			}
+			out = append(out, churnValue{key: key, start: restAt, end: restAt + len(v), text: v})
+		}
+	}
+	return out
+}
+
+// candidates are replacement texts for a value, tried in order until one
+// gives a valid spec: each keeps the value's type and, where it can, its
+// validity (a port stays a port, an enum stays in its set).
+func candidates(v churnValue) []string {
+	if s, err := strconv.Unquote(v.text); err == nil && strings.HasPrefix(v.text, `"`) {
+		if d, err := time.ParseDuration(s); err == nil && d > 0 {
+			var out []string
+			for _, nd := range []time.Duration{d * 2, d + d/2, d / 2, d + time.Second} {
+				out = append(out, strconv.Quote(nd.String()))
+			}
+			return out
+		}
+		switch {
+		case strings.HasSuffix(v.key, ".addr"):
+			host, port, _ := strings.Cut(s, ":")
+			p, _ := strconv.Atoi(port)
+			return []string{strconv.Quote(host + ":" + strconv.Itoa(p+1))}
+		case v.key == "windows.start":
+			return []string{`"auto"`, `"manual"`}
+		case v.key == "windows.account":
+			return []string{`"NetworkService"`, `"LocalSystem"`}
+		case strings.HasSuffix(v.key, ".driver"):
+			return []string{`"mysql"`, `"pgx"`}
+		case strings.HasSuffix(v.key, ".kind"):
+			return []string{`"custom"`}
+		case strings.HasSuffix(v.key, ".action"):
+			return []string{`"run"`, `"reboot"`, `"none"`}
+		case strings.HasSuffix(v.key, "version"):
+			return []string{strconv.Quote(s + ".1")}
+		}
+		return []string{strconv.Quote(s + "x"), strconv.Quote(s + "X")}
+	}
+	switch v.text {
+	case "true":
+		return []string{"false"}
+	case "false":
+		return []string{"true"}
+	}
+	n, _ := strconv.Atoi(v.text)
+	return []string{strconv.Itoa(n + 1), strconv.Itoa(n - 1), strconv.Itoa(n * 2)}
+}
+
+// generateText generates the service of a spec text in memory.
+func generateText(text string) (map[string]generator.File, error) {
+	s, err := spec.Parse("service.toml", []byte(text))
+	if err != nil {
+		return nil, err
+	}
+	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]generator.File{}
+	for _, f := range files {
+		out[f.Path] = f
+	}
+	return out, nil
+}
+
+// churn is the difference between two generations as a reviewer sees it:
+// generated files only (user files are scaffolded once and never
+// rewritten) and not the manifest (its lines are hashes of the others).
+type churn struct {
+	removed, added []string // "path: line"
+	diff           string
+}
+
+func diffGenerated(before, after map[string]generator.File) churn {
+	paths := map[string]bool{}
+	for p := range before {
+		paths[p] = true
+	}
+	for p := range after {
+		paths[p] = true
+	}
+	var sorted []string
+	for p := range paths {
+		sorted = append(sorted, p)
+	}
+	sort.Strings(sorted)
+	var c churn
+	for _, p := range sorted {
+		if p == generator.ManifestName {
+			continue
+		}
+		b, inB := before[p]
+		a, inA := after[p]
+		if (inB && b.Owner == generator.User) || (inA && a.Owner == generator.User) {
+			continue
+		}
+		d := udiff.Diff("a/"+p, "b/"+p, b.Content, a.Content)
+		c.diff += d
+		for _, l := range strings.Split(d, "\n") {
+			switch {
+			case strings.HasPrefix(l, "---"), strings.HasPrefix(l, "+++"):
+			case strings.HasPrefix(l, "-"):
+				c.removed = append(c.removed, p+": "+l[1:])
+			case strings.HasPrefix(l, "+"):
+				c.added = append(c.added, p+": "+l[1:])
+			}
+		}
+	}
+	return c
+}
+
+// lookup finds the entry of a table for key, trying the resource wildcard.
+func lookup(table map[string]string, key string) (string, bool) {
+	if r, ok := table[key]; ok {
+		return r, true
+	}
+	if parts := strings.SplitN(key, ".", 3); len(parts) == 3 && parts[0] == "resource" {
+		r, ok := table["resource.*."+parts[2]]
+		return r, ok
+	}
+	return "", false
+}
+
+// TestOneValueOneLine changes every scalar value of the typical spec, one
+// at a time, and checks that the generated code changes in exactly one
+// line (one line removed, one added), unless legitChurn says why not.
+func TestOneValueOneLine(t *testing.T) {
+	data, err := os.ReadFile(churnSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	base, err := generateText(text)
+	if err != nil {
+		t.Skipf("the typical example does not generate yet: %v", err)
+	}
+	values := scanValues(t, text)
+
+	// Cross-check the scanner with the TOML decoder: every scalar key the
+	// decoder sees is one the scanner found.
+	var decoded map[string]any
+	md, err := toml.Decode(text, &decoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, v := range values {
+		found[v.key] = true
+	}
+	for _, k := range md.Keys() {
+		switch md.Type(k...) {
+		case "Hash", "ArrayHash":
+			continue
+		case "Array":
+			if !found[k.String()] && !found[k.String()+".action"] {
+				t.Errorf("the scanner missed the array %s", k)
+			}
+			continue
+		}
+		if !found[k.String()] {
+			t.Errorf("the scanner missed %s", k)
+		}
+	}
+
+	for _, v := range values {
+		if reason, skip := lookup(skipChurn, v.key); skip {
+			t.Logf("%s: not mutated (%s)", v.key, reason)
+			continue
+		}
+		var c churn
+		var tried []string
+		ok := false
+		for _, repl := range candidates(v) {
+			mutated := text[:v.start] + repl + text[v.end:]
+			after, err := generateText(mutated)
+			if err != nil {
+				tried = append(tried, repl+": "+strings.ReplaceAll(err.Error(), "\n", "; "))
+				continue
+			}
+			c = diffGenerated(base, after)
+			tried = append(tried, repl)
+			ok = true
+			break
+		}
+		name := fmt.Sprintf("%s %s -> %s", v.key, v.text, tried[len(tried)-1])
+		if !ok {
+			t.Errorf("%s: no replacement gave a valid spec: %s", v.key, strings.Join(tried, " | "))
+			continue
+		}
+		if len(c.removed) == 0 && len(c.added) == 0 {
+			t.Errorf("%s: the generated code does not change at all: is the value used?", name)
+			continue
+		}
+		oneLine := len(c.removed) == 1 && len(c.added) == 1
+		if legit, ok := legitChurn[v.key]; ok || wildcard(v.key, func(k string) bool { legit, ok = legitChurn[k]; return ok }) {
+			if legit.lines >= 0 && (len(c.removed) != legit.lines || len(c.added) != legit.lines) {
+				t.Errorf("%s: %d lines out, %d in; want %d each (%s):\n%s", name, len(c.removed), len(c.added), legit.lines, legit.reason, c.diff)
+			} else {
+				t.Logf("%s: %d lines out, %d in (%s)", name, len(c.removed), len(c.added), legit.reason)
+			}
+			continue
+		}
+		if owner, known := lookup(knownChurn, v.key); known {
+			if oneLine {
+				t.Errorf("%s is a one-line diff now: remove it from knownChurn", name)
+			} else {
+				t.Logf("KNOWN CHURN %s: %d lines out, %d in; fix: %s", name, len(c.removed), len(c.added), owner)
+			}
+			continue
+		}
+		if !oneLine {
+			t.Errorf("%s: %d lines out, %d in; want one of each:\n%s", name, len(c.removed), len(c.added), c.diff)
+		}
+	}
+}
+
+// wildcard calls has with the resource.*.key form of a resource key.
+func wildcard(key string, has func(string) bool) bool {
+	parts := strings.SplitN(key, ".", 3)
+	return len(parts) == 3 && parts[0] == "resource" && has("resource.*."+parts[2])
+}
+
+// TestAddResourceChurn adds a resource to the typical spec and checks
+// that the diff only adds: a changed existing line must be one that lists
+// resources and now lists the new one too (the start and stop levels).
+// No renumbering, no reordering, no realigned neighbours.
+func TestAddResourceChurn(t *testing.T) {
+	data, err := os.ReadFile(churnSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	base, err := generateText(text)
+	if err != nil {
+		t.Skipf("the typical example does not generate yet: %v", err)
+	}
+	for _, add := range []struct{ name, toml string }{
+		{"audit", "\n[resource.audit]\nkind = \"worker\"\nrun = \"RunAudit\"\ndepends_on = [\"db\"]\n"},
+		{"ledger", "\n[resource.ledger]\nkind = \"sql\"\ndriver = \"pgx\"\ndsn_env = \"ORDERS_LEDGER_DSN\"\nmax_open = 5\nwarm = 1\n"},
+	} {
+		t.Run(add.name, func(t *testing.T) {
+			// Before [hooks], as a spec author would put it.
+			i := strings.Index(text, "[hooks]")
+			mutated := text[:i] + strings.TrimPrefix(add.toml, "\n") + "\n" + text[i:]
+			after, err := generateText(mutated)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := diffGenerated(base, after)
+			if len(c.added) == 0 {
+				t.Fatal("adding a resource added nothing")
+			}
+			var bad []string
+			for _, r := range c.removed {
+				replaced := false
+				path, line, _ := strings.Cut(r, ": ")
+				for _, a := range c.added {
+					ap, al, _ := strings.Cut(a, ": ")
+					if ap == path && strings.Contains(al, add.name) && strings.Contains(strings.ReplaceAll(al, add.name, ""), strings.TrimSpace(line)[:min(len(strings.TrimSpace(line)), 8)]) {
+						replaced = true
+						break
+					}
+				}
+				if !replaced {
+					bad = append(bad, r)
+				}
+			}
+			if os.Getenv("CHURN_SHOW") != "" {
+				t.Log(c.diff)
+			}
+			if len(bad) > 0 {
+				t.Errorf("adding resource %s changed lines that have nothing to do with it:\n%s\n\ndiff:\n%s", add.name, strings.Join(bad, "\n"), c.diff)
+			}
+		})
+	}
+}
