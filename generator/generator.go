@@ -113,6 +113,7 @@ var projectOnly = ProjectMode
 // artifacts is the list of everything svcgen can emit; each emitter decides
 // from the spec whether its artifact is needed.
 var artifacts = []artifact{
+	{name: "pools", emit: emitPools}, // before go.mod: it requires the driver modules
 	{name: "go.mod", mode: &projectOnly, emit: emitGoMod},
 	{name: "README.md", mode: &projectOnly, emit: emitReadme},
 	{name: "main.go", emit: emitMain},

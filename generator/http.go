@@ -121,6 +121,7 @@ func httpServerType(f *jen.File) {
 		jen.Id("active").Int().Comment("connections reading or answering a request"),
 		jen.Id("handlers").Int().Comment("handler calls in flight, hijacked ones included"),
 		jen.Id("drainStart").Qual("time", "Time"),
+		jen.Id("closedLn").Bool().Comment("the listener is closed and its accept queue tracked"),
 		jen.Id("quiet").Chan().Struct().Comment("closed when the drain has nothing left in flight"),
 		jen.Id("quietDone").Bool(),
 		jen.Id("grace").Op("*").Qual("time", "Timer"),
@@ -186,7 +187,7 @@ func httpLifecycle(f *jen.File) {
 	f.Func().Params(s()).Id("bind").Params().Error().Block(
 		jen.List(jen.Id("ln"), jen.Err()).Op(":=").Qual("net", "Listen").Call(jen.Lit("tcp"), jen.Id("s").Dot("addr")),
 		ifErrReturn(jen.Qual("fmt", "Errorf").Call(jen.Lit("listen %s: %w"), jen.Id("s").Dot("addr"), jen.Err())),
-		jen.Id("s").Dot("ln").Op("=").Op("&").Id("svcListener").Values(jen.Id("Listener").Op(":").Id("ln"), jen.Id("s").Op(":").Id("s")),
+		jen.Id("s").Dot("ln").Op("=").Op("&").Id("svcListener").Values(jen.Id("Listener").Op(":").Id("ln"), jen.Id("s").Op(":").Id("s"), jen.Id("stopped").Op(":").Make(jen.Chan().Struct())),
 		jen.Id("s").Dot("log").Dot("Info").Call(jen.Lit("listening"), jen.Lit("resource"), jen.Id("s").Dot("name"), jen.Lit("addr"), jen.Id("ln").Dot("Addr").Call().Dot("String").Call()),
 		jen.Return(jen.Nil()),
 	)
@@ -247,7 +248,10 @@ func httpDrain(f *jen.File) {
 		jen.Close(jen.Id("s").Dot("drainCh")),
 		jen.Id("s").Dot("mu").Dot("Unlock").Call(),
 		jen.Id("s").Dot("ln").Dot("stop").Call(),
-		jen.Id("s").Dot("settle").Call(),
+		jen.Id("s").Dot("mu").Dot("Lock").Call(),
+		jen.Id("s").Dot("closedLn").Op("=").True(),
+		jen.Id("s").Dot("settleLocked").Call(),
+		jen.Id("s").Dot("mu").Dot("Unlock").Call(),
 		jen.Defer().Id("s").Dot("closeHijacked").Call(),
 		jen.Select().Block(
 			jen.Case(jen.Op("<-").Id("s").Dot("quiet")).Block(
@@ -270,11 +274,12 @@ func httpDrain(f *jen.File) {
 	)
 	f.Line()
 	f.Comment("settleLocked runs on every change during the drain. Nothing is in flight when")
-	f.Comment("no handler runs and no connection is reading or answering a request; then")
+	f.Comment("the listener is closed (its accept queue tracked: those connections carry")
+	f.Comment("requests), no handler runs and no connection is reading or answering; then")
 	f.Comment("each new or idle connection that had its grace is closed, and the drain")
 	f.Comment("waits for the grace of the others on a timer.")
 	f.Func().Params(s()).Id("settleLocked").Params().Block(
-		jen.If(jen.Id("s").Dot("quietDone").Op("||").Id("s").Dot("handlers").Op(">").Lit(0).Op("||").Id("s").Dot("active").Op(">").Lit(0)).Block(
+		jen.If(jen.Id("s").Dot("quietDone").Op("||").Op("!").Id("s").Dot("closedLn").Op("||").Id("s").Dot("handlers").Op(">").Lit(0).Op("||").Id("s").Dot("active").Op(">").Lit(0)).Block(
 			jen.Return(),
 		),
 		jen.Id("now").Op(":=").Qual("time", "Now").Call(),
@@ -482,6 +487,7 @@ func httpListener(f *jen.File) {
 		jen.Id("s").Op("*").Id("svcHTTPServer"),
 		jen.Id("mu").Qual("sync", "Mutex"),
 		jen.Id("backlog").Index().Qual("net", "Conn"),
+		jen.Id("stopped").Chan().Struct().Comment("closed once stop has queued the backlog"),
 	)
 	l := func() *jen.Statement { return jen.Id("l").Op("*").Id("svcListener") }
 	f.Line()
@@ -490,6 +496,11 @@ func httpListener(f *jen.File) {
 		jen.If(jen.Err().Op("==").Nil()).Block(
 			jen.Id("l").Dot("s").Dot("track").Call(jen.Id("c")),
 			jen.Return(jen.Id("c"), jen.Nil()),
+		),
+		jen.If(jen.Id("l").Dot("s").Dot("draining").Dot("Load").Call()).Block(
+			jen.Comment("The drain shut the socket: wait for the connections it took from"),
+			jen.Comment("the accept queue before reporting the listener closed."),
+			jen.Op("<-").Id("l").Dot("stopped"),
 		),
 		jen.Id("l").Dot("mu").Dot("Lock").Call(),
 		jen.Defer().Id("l").Dot("mu").Dot("Unlock").Call(),
@@ -513,6 +524,7 @@ func httpListener(f *jen.File) {
 		jen.Id("l").Dot("backlog").Op("=").Append(jen.Id("l").Dot("backlog"), jen.Id("conns").Op("...")),
 		jen.Id("l").Dot("mu").Dot("Unlock").Call(),
 		jen.Id("l").Dot("Listener").Dot("Close").Call(),
+		jen.Close(jen.Id("l").Dot("stopped")),
 		jen.If(jen.Len(jen.Id("conns")).Op(">").Lit(0)).Block(
 			jen.Id("l").Dot("s").Dot("log").Dot("Info").Call(jen.Lit("accept queue taken over"), jen.Lit("resource"), jen.Id("l").Dot("s").Dot("name"), jen.Lit("connections"), jen.Len(jen.Id("conns"))),
 		),
@@ -524,8 +536,11 @@ func httpListener(f *jen.File) {
 func emitBacklog(g *Context) {
 	f := g.NewFile("svcgen_backlog_linux.go", "")
 	f.Comment("svcAcceptBacklog accepts, without blocking, every connection waiting in the")
-	f.Comment("accept queue of ln. The socket is already non-blocking (Go's poller), so")
-	f.Comment("accept4 returns EAGAIN once the queue is empty.")
+	f.Comment("accept queue of ln, then shuts the socket down for new connections in the")
+	f.Comment("same breath: a connection the kernel completes between the last accept and")
+	f.Comment("the close would be reset, and under load there are many (the conversion")
+	f.Comment("below takes long enough). The socket is already non-blocking (Go's poller),")
+	f.Comment("so accept4 returns EAGAIN once the queue is empty.")
 	f.Func().Id("svcAcceptBacklog").Params(jen.Id("ln").Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
 		jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Id("ln").Assert(jen.Qual("syscall", "Conn")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil())),
@@ -537,9 +552,12 @@ func emitBacklog(g *Context) {
 				jen.List(jen.Id("nfd"), jen.Id("_"), jen.Err()).Op(":=").Qual("syscall", "Accept4").Call(
 					jen.Int().Call(jen.Id("fd")), jen.Qual("syscall", "SOCK_NONBLOCK").Op("|").Qual("syscall", "SOCK_CLOEXEC")),
 				jen.If(jen.Err().Op("==").Qual("syscall", "EINTR")).Block(jen.Continue()),
-				jen.If(errNotNil()).Block(jen.Return().Comment("EAGAIN: the queue is empty")),
+				jen.If(errNotNil()).Block(jen.Break().Comment("EAGAIN: the queue is empty")),
 				jen.Id("fds").Op("=").Append(jen.Id("fds"), jen.Id("nfd")),
 			),
+			jen.Comment("Later connection attempts are refused: their clients know nothing"),
+			jen.Comment("was sent. The caller closes the listener."),
+			jen.Qual("syscall", "Shutdown").Call(jen.Int().Call(jen.Id("fd")), jen.Qual("syscall", "SHUT_RD")),
 		)),
 		jen.Var().Id("conns").Index().Qual("net", "Conn"),
 		jen.For(jen.List(jen.Id("_"), jen.Id("fd")).Op(":=").Range().Id("fds")).Block(

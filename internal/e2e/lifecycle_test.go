@@ -195,6 +195,40 @@ func TestDrainUnderLoadLosesNothing(t *testing.T) {
 	}
 }
 
+// The same with a new connection per request: connections keep arriving
+// in the listener's accept queue, and those the kernel completed before the
+// listener closed are served, not reset.
+func TestDrainNewConnectionsLosesNothing(t *testing.T) {
+	p := start(t)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, p, `msg="service ready"`)
+	res := Load(context.Background(), LoadConfig{
+		URL:      "http://" + addr + "/",
+		Clients:  64,
+		Post:     true,
+		NewConns: true,
+		Until: func(ok int64) bool {
+			if ok == 64*20 {
+				p.Signal(syscall.SIGTERM)
+			}
+			return false
+		},
+		Stopped: p.Exited(),
+	})
+	waitExit(t, p, 0)
+	taken := 0
+	if line, err := p.WaitLine(regexp.MustCompile(`msg="accept queue taken over"`), time.Millisecond); err == nil {
+		fmt.Sscan(Attr(line, "connections"), &taken)
+	}
+	t.Logf("answered %d, refused %d, lost %d; %d connections taken from the accept queue", res.OK, res.Refused, res.Lost, taken)
+	if res.Lost != 0 {
+		t.Errorf("%d requests sent were lost: %v", res.Lost, res.LostErrs)
+	}
+}
+
 // 3. The stop closes in reverse DAG order, independent resources overlapping:
 // api and jobs before cache and idx, cache and idx at the same time, store
 // last.

@@ -19,6 +19,9 @@ type LoadConfig struct {
 	// Post sends a small POST body: POST is not replayable, so the client
 	// never retries it silently and a lost request shows as an error.
 	Post bool
+	// NewConns opens a new connection for every request (no keep-alive),
+	// so connections keep arriving in the listener's accept queue.
+	NewConns bool
 	// Until is called after every answered request with the number answered
 	// so far; returning true ends the load.
 	Until func(answered int64) bool
@@ -66,7 +69,7 @@ func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1}
+			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableKeepAlives: cfg.NewConns}
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr, Timeout: time.Minute}
 			for ctx.Err() == nil {
