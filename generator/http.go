@@ -572,7 +572,8 @@ func emitBacklog(g *Context) {
 		jen.Return(jen.Id("conns")),
 	)
 
-	o := g.NewFile("svcgen_backlog_other.go", "!linux")
+	emitBacklogWindows(g) // scm.go: Windows takes the queue with short accept deadlines
+	o := g.NewFile("svcgen_backlog_other.go", "!linux && !windows")
 	o.Comment("svcAcceptBacklog takes nothing here: the accept queue cannot be read without")
 	o.Comment("blocking through the standard library, so closing the listener is a plain")
 	o.Comment("close.")

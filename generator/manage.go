@@ -431,7 +431,11 @@ func manageSettings(f *jen.File) {
 			jen.If(jen.List(jen.Id("p").Index(jen.Id("i")), jen.Err()).Op("=").Add(winQ("UTF16PtrFromString")).Call(jen.Id("v")), errNotNil()).Block(jen.Return(jen.Err())),
 		),
 		jen.Comment("Dependencies as a double-NUL-terminated list; an empty one clears them."),
-		jen.Id("deps").Op(":=").Add(winQ("StringToUTF16")).Call(jen.Qual("strings", "Join").Call(jen.Id("c").Dot("Dependencies"), jen.Lit("\x00")).Op("+").Lit("\x00")),
+		jen.Var().Id("deps").Index().Uint16(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("d")).Op(":=").Range().Id("c").Dot("Dependencies")).Block(
+			jen.Id("deps").Op("=").Append(jen.Id("deps"), winQ("StringToUTF16").Call(jen.Id("d")).Op("...")),
+		),
+		jen.Id("deps").Op("=").Append(jen.Id("deps"), jen.Lit(0)),
 		jen.Return(winQ("ChangeServiceConfig").Call(
 			jen.Id("s").Dot("Handle"), winQ("SERVICE_NO_CHANGE"), jen.Id("c").Dot("StartType"), jen.Id("c").Dot("ErrorControl"),
 			jen.Id("p").Index(jen.Lit(0)), jen.Nil(), jen.Nil(), jen.Op("&").Id("deps").Index(jen.Lit(0)),

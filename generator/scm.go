@@ -420,3 +420,35 @@ func serviceEvents(f *jen.File) {
 		)),
 	)
 }
+
+// emitBacklogWindows writes svcgen_backlog_windows.go: svcAcceptBacklog for
+// Windows, where closing a listening socket resets the connections Winsock
+// completed but the server had not accepted (their clients may have sent a
+// request already). There is no non-blocking accept through the standard
+// library, but AcceptEx completes at once for a queued connection, so
+// accepting under a short deadline empties the queue.
+func emitBacklogWindows(g *Context) {
+	f := g.NewFile("svcgen_backlog_windows.go", "")
+	f.Comment("svcBacklogGap ends the taking of the accept queue: an Accept that finds")
+	f.Comment("nothing queued for this long means the queue is empty. The clients whose")
+	f.Comment("connections were taken wait for their answers and do not reconnect, so the")
+	f.Comment("loop ends after at most one connection per client.")
+	f.Const().Id("svcBacklogGap").Op("=").Lit(20).Op("*").Qual("time", "Millisecond")
+	f.Line()
+	f.Comment("svcAcceptBacklog accepts every connection waiting in the accept queue of ln;")
+	f.Comment("the caller serves them and closes ln. The deadline also ends the server's")
+	f.Comment("own Accept, which then waits for these connections (svcListener.Accept).")
+	f.Func().Id("svcAcceptBacklog").Params(jen.Id("ln").Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
+		jen.List(jen.Id("tl"), jen.Id("ok")).Op(":=").Id("ln").Assert(jen.Op("*").Qual("net", "TCPListener")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil())),
+		jen.Var().Id("conns").Index().Qual("net", "Conn"),
+		jen.For().Block(
+			jen.If(jen.Err().Op(":=").Id("tl").Dot("SetDeadline").Call(jen.Qual("time", "Now").Call().Dot("Add").Call(jen.Id("svcBacklogGap"))), errNotNil()).Block(
+				jen.Return(jen.Id("conns")),
+			),
+			jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("tl").Dot("Accept").Call(),
+			jen.If(errNotNil()).Block(jen.Return(jen.Id("conns")).Comment("timeout: the queue is empty")),
+			jen.Id("conns").Op("=").Append(jen.Id("conns"), jen.Id("c")),
+		),
+	)
+}

@@ -1,0 +1,414 @@
+//go:build linux
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/svcgen/svcgen/internal/winetest"
+)
+
+// The Windows tests generate testdata/windows (three custom resources
+// whose opens and closes take as long as control.txt says, then an HTTP
+// API), build it with GOOS=windows once, and drive it under Wine's Service
+// Control Manager with sc.exe and with the service's own verbs.
+
+var winSvc struct {
+	once    sync.Once
+	exe     string // Linux path of the .exe
+	api     string // host:port of the API
+	admin   string // host:port of the admin listener
+	project *Project
+	err     error
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// windowsProject generates the test service with free ports.
+func windowsProject(t *testing.T) {
+	t.Helper()
+	winSvc.once.Do(func() {
+		winSvc.api, winSvc.admin = freePort(t), freePort(t)
+		src := "testdata/windows"
+		specText, err := os.ReadFile(filepath.Join(src, "service.toml"))
+		if err != nil {
+			winSvc.err = err
+			return
+		}
+		text := strings.NewReplacer("127.0.0.1:18080", winSvc.api, "127.0.0.1:19090", winSvc.admin).Replace(string(specText))
+		user := map[string]string{}
+		for _, n := range []string{"warm1.go", "warm2.go", "warm3.go", "api.go"} {
+			b, err := os.ReadFile(filepath.Join(src, n))
+			if err != nil {
+				winSvc.err = err
+				return
+			}
+			user[n] = string(b)
+		}
+		dir, err := os.MkdirTemp("", "svcgen-win-")
+		if err != nil {
+			winSvc.err = err
+			return
+		}
+		winSvc.project, winSvc.err = Generate(filepath.Join(dir, "src"), text, user)
+		winSvc.exe = filepath.Join(dir, "bin", "svcgenwin.exe")
+	})
+	if winSvc.err != nil {
+		t.Fatal(winSvc.err)
+	}
+}
+
+var winBuild struct {
+	once sync.Once
+	err  error
+}
+
+// windowsExe builds the test service for Windows once.
+func windowsExe(t *testing.T) string {
+	t.Helper()
+	windowsProject(t)
+	winBuild.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if err := os.MkdirAll(filepath.Dir(winSvc.exe), 0o755); err != nil {
+			winBuild.err = err
+			return
+		}
+		winBuild.err = winetest.BuildWindows(ctx, winSvc.project.Dir, winSvc.exe)
+	})
+	if winBuild.err != nil {
+		t.Fatal(winBuild.err)
+	}
+	return winSvc.exe
+}
+
+// setControl writes control.txt next to the executable (see warm.go).
+func setControl(t *testing.T, lines ...string) {
+	t.Helper()
+	path := filepath.Join(filepath.Dir(winSvc.exe), "control.txt")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serviceLog is the log of the service runs so far (api.go sends it there).
+func serviceLog() string {
+	b, _ := os.ReadFile(filepath.Join(filepath.Dir(winSvc.exe), "service.log"))
+	return string(b)
+}
+
+// pendingSteps collects the CheckPoints of one pending state as sc query
+// shows them, and checks they never go back.
+type pendingSteps struct {
+	t     *testing.T
+	state string
+	seen  []int
+}
+
+func (p *pendingSteps) observe(st winetest.Status) {
+	if st.State != p.state {
+		return
+	}
+	if n := len(p.seen); n > 0 && st.CheckPoint < p.seen[n-1] {
+		p.t.Errorf("%s CheckPoint went back: %d after %v", p.state, st.CheckPoint, p.seen)
+	}
+	if st.WaitHint <= 0 {
+		p.t.Errorf("%s with WaitHint %d", p.state, st.WaitHint)
+	}
+	p.seen = append(p.seen, st.CheckPoint)
+}
+
+// distinct is the number of different CheckPoints seen.
+func (p *pendingSteps) distinct() int {
+	m := map[int]bool{}
+	for _, c := range p.seen {
+		m[c] = true
+	}
+	return len(m)
+}
+
+func get(url string) (int, string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// slowRequest sends GET /slow?ms=1500, marks sent done once the request
+// is written, and returns any failure.
+func slowRequest(sent *sync.WaitGroup) error {
+	var once sync.Once
+	defer once.Do(sent.Done)
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(sent.Done) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", "http://"+winSvc.api+"/slow?ms=1500", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && (resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "slow hello")) {
+		err = fmt.Errorf("slow request: %d %q", resp.StatusCode, b)
+	}
+	return err
+}
+
+func TestWindowsVet(t *testing.T) {
+	windowsProject(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := winSvc.project.Vet(ctx, "windows"); err != nil {
+		t.Fatalf("GOOS=windows go vet: %v", err)
+	}
+}
+
+// TestWindowsStartStopUnderLoad: installed with sc create, started with sc
+// start: START_PENDING with a rising CheckPoint while the three resources
+// warm up, RUNNING only when the API answers; under load, sc stop drains
+// without losing a request, through STOP_PENDING with rising CheckPoints.
+func TestWindowsStartStopUnderLoad(t *testing.T) {
+	p := winetest.New(t)
+	exe := windowsExe(t)
+	ctx := context.Background()
+	setControl(t, "open=700ms", "close=400ms")
+	name := winetest.UniqueName("load")
+	p.CreateService(t, name, exe, "service")
+
+	if _, err := p.SC(ctx, "start", name); err != nil {
+		t.Fatalf("sc start: %v\n%s", err, serviceLog())
+	}
+	start := &pendingSteps{t: t, state: winetest.StateStartPending}
+	st, err := p.WaitState(ctx, name, winetest.StateRunning, time.Minute, func(st winetest.Status) {
+		start.observe(st)
+		if st.State == winetest.StateStartPending {
+			// Not ready yet: the API must not be served (its port is bound,
+			// so a request would wait in the backlog; readiness says 503).
+			if code, _, err := get("http://" + winSvc.admin + "/readyz"); err == nil && code == http.StatusOK {
+				t.Errorf("/readyz 200 while the SCM shows START_PENDING")
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, serviceLog())
+	}
+	t.Logf("START_PENDING CheckPoints: %v", start.seen)
+	if start.distinct() < 2 {
+		t.Errorf("START_PENDING CheckPoint did not rise during a 2.1 s warmup: %v", start.seen)
+	}
+	if st.CheckPoint != 0 || st.Win32ExitCode != 0 {
+		t.Errorf("running status = %v", st)
+	}
+	if code, body, err := get("http://" + winSvc.api + "/"); err != nil || code != http.StatusOK || !strings.Contains(body, "hello") {
+		t.Fatalf("GET / when RUNNING = %d %q %v", code, body, err)
+	}
+	if code, _, err := get("http://" + winSvc.admin + "/readyz"); err != nil || code != http.StatusOK {
+		t.Fatalf("/readyz when RUNNING = %d %v", code, err)
+	}
+
+	// Load: 16 keep-alive clients, and 4 requests that take 1.5 s in flight
+	// when the stop comes, so the drain has work to wait for.
+	stopped := make(chan struct{})
+	loadDone := make(chan *LoadResult, 1)
+	var warm sync.WaitGroup
+	warm.Add(1)
+	var once sync.Once
+	go func() {
+		loadDone <- Load(ctx, LoadConfig{
+			URL: "http://" + winSvc.api + "/", Clients: 16, Post: true, Stopped: stopped,
+			Until: func(n int64) bool {
+				if n >= 200 {
+					once.Do(warm.Done)
+				}
+				return false
+			},
+		})
+	}()
+	warm.Wait()
+	slow := make(chan error, 4)
+	var sent sync.WaitGroup
+	for range 4 {
+		sent.Add(1)
+		go func() { slow <- slowRequest(&sent) }()
+	}
+	sent.Wait() // all four are on the wire before the stop
+	if _, err := p.SC(ctx, "stop", name); err != nil {
+		t.Fatalf("sc stop: %v", err)
+	}
+	stop := &pendingSteps{t: t, state: winetest.StateStopPending}
+	st, err = p.WaitState(ctx, name, winetest.StateStopped, time.Minute, stop.observe)
+	close(stopped)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, serviceLog())
+	}
+	res := <-loadDone
+	for range 4 {
+		if err := <-slow; err != nil {
+			t.Errorf("request in flight at the stop: %v", err)
+		}
+	}
+	t.Logf("STOP_PENDING CheckPoints: %v", stop.seen)
+	t.Logf("load: %d ok (%d with Connection: close), %d refused after the listener closed, %d lost, %d failed",
+		res.OK, res.Closing, res.Refused, res.Lost, res.Failed)
+	if res.Lost != 0 || res.Failed != 0 {
+		t.Errorf("lost %d requests, %d failed: %v", res.Lost, res.Failed, res.LostErrs)
+	}
+	if stop.distinct() < 2 {
+		t.Errorf("STOP_PENDING CheckPoint did not rise during the drain and closes: %v", stop.seen)
+	}
+	if st.Win32ExitCode != 0 || st.ServiceSpecificExitCode != 0 {
+		t.Errorf("stopped status = %v, want a clean stop\n%s", st, serviceLog())
+	}
+}
+
+// TestWindowsFailedStart: a resource that fails to open ends the start
+// with the service-specific exit code 3 in sc query.
+func TestWindowsFailedStart(t *testing.T) {
+	p := winetest.New(t)
+	exe := windowsExe(t)
+	ctx := context.Background()
+	setControl(t, "open=200ms", "fail=warm2")
+	name := winetest.UniqueName("fail")
+	p.CreateService(t, name, exe, "service")
+	if _, err := p.SC(ctx, "start", name); err != nil {
+		t.Fatalf("sc start: %v\n%s", err, serviceLog())
+	}
+	st, err := p.WaitState(ctx, name, winetest.StateStopped, time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Win32ExitCode != 1066 || st.ServiceSpecificExitCode != 3 {
+		t.Errorf("status = %v, want ERROR_SERVICE_SPECIFIC_ERROR (1066) with exit code 3\n%s", st, serviceLog())
+	}
+}
+
+// TestWindowsStopDuringStart: a stop while the resources warm up aborts the
+// warmup, closes what opened and stops cleanly.
+func TestWindowsStopDuringStart(t *testing.T) {
+	p := winetest.New(t)
+	exe := windowsExe(t)
+	ctx := context.Background()
+	setControl(t, "open=20s")
+	name := winetest.UniqueName("abort")
+	p.CreateService(t, name, exe, "service")
+	if _, err := p.SC(ctx, "start", name); err != nil {
+		t.Fatalf("sc start: %v\n%s", err, serviceLog())
+	}
+	if _, err := p.WaitState(ctx, name, winetest.StateStartPending, time.Minute, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.SC(ctx, "stop", name); err != nil {
+		t.Fatalf("sc stop while START_PENDING: %v", err)
+	}
+	st, err := p.WaitState(ctx, name, winetest.StateStopped, 15*time.Second, nil)
+	if err != nil {
+		t.Fatalf("%v (the 20 s open was not aborted)\n%s", err, serviceLog())
+	}
+	if st.Win32ExitCode != 0 {
+		t.Errorf("status = %v, want a clean stop", st)
+	}
+}
+
+// TestWindowsVerbs: the service's own install (and re-install), status,
+// start, stop and uninstall, run under Wine.
+func TestWindowsVerbs(t *testing.T) {
+	p := winetest.New(t)
+	exe := windowsExe(t)
+	ctx := context.Background()
+	setControl(t, "open=400ms", "close=100ms")
+	name := winetest.UniqueName("verbs")
+	p.Track(t, name)
+
+	run := func(args ...string) (string, string, error) {
+		t.Helper()
+		return p.Run(ctx, append([]string{exe}, args...)...)
+	}
+	out, errOut, err := run("install", "-name", name)
+	if err != nil {
+		t.Fatalf("install: %v\n%s%s", err, out, errOut)
+	}
+	t.Logf("install:\n%s%s", out, errOut)
+	if !strings.Contains(out, "installed "+name) {
+		t.Errorf("install said %q", out)
+	}
+	// Wine 8 implements neither the delayed auto-start flag nor the
+	// non-crash recovery flag: install must say so, not pretend.
+	for _, w := range []string{"delayed auto-start not applied", "recovery on non-crash failures not applied"} {
+		if !strings.Contains(errOut, w) {
+			t.Logf("no warning %q (this SCM may implement it)", w)
+		}
+	}
+	if strings.Contains(errOut, "warning") && !strings.Contains(errOut, "Invalid level") {
+		t.Errorf("a warning other than a missing setting: %s", errOut)
+	}
+	st, err := p.Query(ctx, name)
+	if err != nil || st.State != winetest.StateStopped {
+		t.Fatalf("after install: %v %v", st, err)
+	}
+
+	out, errOut, err = run("install", "-name", name)
+	if err != nil || !strings.Contains(out, "updated "+name) {
+		t.Fatalf("re-install: %v\n%s%s", err, out, errOut)
+	}
+
+	out, errOut, err = run("start", "-name", name)
+	t.Logf("start:\n%s%s", out, errOut)
+	if err != nil {
+		t.Fatalf("start: %v\n%s", err, serviceLog())
+	}
+	if !strings.Contains(out, "START_PENDING") || !strings.Contains(out, "RUNNING") {
+		t.Errorf("start printed no progress: %q", out)
+	}
+	if code, _, err := get("http://" + winSvc.api + "/"); err != nil || code != http.StatusOK {
+		t.Fatalf("GET / after start = %d %v", code, err)
+	}
+	out, _, err = run("status", "-name", name)
+	if err != nil || !strings.Contains(out, "RUNNING") || !strings.Contains(out, "service") {
+		t.Errorf("status: %v %q", err, out)
+	}
+
+	out, errOut, err = run("stop", "-name", name)
+	t.Logf("stop:\n%s%s", out, errOut)
+	if err != nil {
+		t.Fatalf("stop: %v\n%s", err, serviceLog())
+	}
+	if !strings.Contains(out, "STOPPED, exit code 0") {
+		t.Errorf("stop output %q", out)
+	}
+
+	out, errOut, err = run("uninstall", "-name", name)
+	if err != nil || !strings.Contains(out, "uninstalled "+name) {
+		t.Fatalf("uninstall: %v\n%s%s", err, out, errOut)
+	}
+	if _, err := p.Query(ctx, name); winetest.ErrorCode(err) != winetest.ErrServiceDoesNotExist {
+		t.Fatalf("query after uninstall: %v", err)
+	}
+	_, errOut, err = run("status", "-name", name)
+	if err == nil || !strings.Contains(errOut, "not installed") {
+		t.Errorf("status after uninstall: %v %q", err, errOut)
+	}
+}
