@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+// TestBenchStartStop measures the start (to ready) and the stop (request to
+// exit) of the generated engine with eight independent resources, against
+// the same user functions called one after another, alternating, one line
+// per round.
+func TestBenchStartStop(t *testing.T) {
+	for round := 0; round < 7; round++ {
+		genStart, genStop := engineRound(t)
+		seqStart, seqStop := sequentialRound(t)
+		fmt.Printf("RESULT startstop genstart=%d genstop=%d seqstart=%d seqstop=%d\n",
+			genStart.Nanoseconds(), genStop.Nanoseconds(), seqStart.Nanoseconds(), seqStop.Nanoseconds())
+	}
+}
+
+func engineRound(t *testing.T) (start, stop time.Duration) {
+	app := svcNewApp(slog.New(slog.NewTextHandler(io.Discard, nil)), func() error { return nil })
+	ready := make(chan time.Time, 1)
+	app.ready = func() { ready <- time.Now() }
+	t0 := time.Now()
+	done := make(chan int, 1)
+	go func() { done <- app.run() }()
+	var tReady time.Time
+	select {
+	case tReady = <-ready:
+	case code := <-done:
+		t.Fatalf("exited with %d before ready", code)
+	}
+	t1 := time.Now()
+	app.Stop(svcStopRequested, "benchmark")
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	return tReady.Sub(t0), time.Since(t1)
+}
+
+func sequentialRound(t *testing.T) (start, stop time.Duration) {
+	ctx := context.Background()
+	t0 := time.Now()
+	r1, _ := OpenR1(ctx)
+	r2, _ := OpenR2(ctx)
+	r3, _ := OpenR3(ctx)
+	r4, _ := OpenR4(ctx)
+	r5, _ := OpenR5(ctx)
+	r6, _ := OpenR6(ctx)
+	r7, _ := OpenR7(ctx)
+	r8, _ := OpenR8(ctx)
+	start = time.Since(t0)
+	t1 := time.Now()
+	CloseR8(ctx, r8)
+	CloseR7(ctx, r7)
+	CloseR6(ctx, r6)
+	CloseR5(ctx, r5)
+	CloseR4(ctx, r4)
+	CloseR3(ctx, r3)
+	CloseR2(ctx, r2)
+	CloseR1(ctx, r1)
+	return start, time.Since(t1)
+}
