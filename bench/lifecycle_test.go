@@ -297,4 +297,3 @@ func TestLifecycleLostOnStop(t *testing.T) {
 			name, quantile(tl.lost, .5), quantile(tl.lost, 1), total, quantile(tl.refused, .5))
 	}
 }
-
