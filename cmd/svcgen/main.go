@@ -7,7 +7,9 @@
 //	svcgen generate  [-spec service.toml] [-out dir]  write the service
 //	svcgen check     [-spec service.toml] [-out dir]  exit 1 with a diff if the output is stale
 //	svcgen diff      [-spec service.toml] [-out dir]  print what generate would change
-//	svcgen graph     [-spec service.toml]             print the start and stop order
+//	svcgen graph     [-spec service.toml] [-format text|mermaid|dot]
+//	                                                  print the graph, the start and stop order
+//	svcgen schema                                     print the JSON Schema of the spec
 //	svcgen version
 //
 // Exit codes: 0 success; 1 the spec or the files need a fix (invalid spec,
@@ -21,6 +23,7 @@ import (
 	"os"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/internal/specschema"
 	"github.com/svcgen/svcgen/spec"
 )
 
@@ -53,7 +56,8 @@ func commands() []command {
 		{"generate", "write the service (all files or none)", runGenerate},
 		{"check", "exit 1 with a diff if the generated files are stale", runCheck},
 		{"diff", "print what generate would change", runDiff},
-		{"graph", "print the resource graph: start and stop order", runGraph},
+		{"graph", "print the resource graph: start and stop order (-format text|mermaid|dot)", runGraph},
+		{"schema", "print the JSON Schema of the spec, for TOML editors", runSchema},
 		{"version", "print svcgen's version", runVersion},
 	}
 }
@@ -85,6 +89,19 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "exit codes: 0 ok, 1 the spec or files need a fix, 2 usage or I/O error")
+}
+
+// runSchema prints the JSON Schema of the spec. Editors that speak TOML
+// (Taplo, Even Better TOML) use it for completion, hover docs and
+// validation: save it beside the spec and start the spec with
+// `#:schema ./svcgen.schema.json`.
+func runSchema(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "svcgen schema: unexpected argument %q\n", args[0])
+		return exitError
+	}
+	stdout.Write(specschema.JSON())
+	return exitOK
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) int {

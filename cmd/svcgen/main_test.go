@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -303,5 +304,22 @@ func TestGraphFormats(t *testing.T) {
 	}
 	if code, _, _ := svcgen(t, "graph", "-format", "svg", "-spec", spec); code != exitError {
 		t.Errorf("graph -format svg: exit %d, want %d", code, exitError)
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	code, stdout, stderr := svcgen(t, "schema")
+	if code != exitOK {
+		t.Fatalf("schema: exit %d: %s", code, stderr)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal([]byte(stdout), &schema); err != nil {
+		t.Fatalf("schema is not JSON: %v", err)
+	}
+	if schema["$schema"] != "http://json-schema.org/draft-04/schema#" {
+		t.Errorf("$schema = %v", schema["$schema"])
+	}
+	if code, _, _ := svcgen(t, "schema", "extra"); code != exitError {
+		t.Errorf("schema with an argument: exit %d, want %d", code, exitError)
 	}
 }
