@@ -33,6 +33,8 @@ func emitCLI(g *Context) error {
 	f := g.NewFile("svcgen_cli.go", "")
 	f.Comment("svcMain runs the verb in args and returns the process's exit code.")
 	f.Func().Id("svcMain").Params(jen.Id("args").Index().String()).Int().Block(
+		jen.Comment("[runtime] settings first, before anything allocates or starts (runtime.go)."),
+		jen.Id("svcApplyRuntime").Call(),
 		jen.Id("verb").Op(":=").Lit(""),
 		jen.If(jen.Len(jen.Id("args")).Op(">").Lit(0)).Block(
 			jen.List(jen.Id("verb"), jen.Id("args")).Op("=").List(jen.Id("args").Index(jen.Lit(0)), jen.Id("args").Index(jen.Lit(1), jen.Empty())),
@@ -71,18 +73,5 @@ func emitCLI(g *Context) error {
 		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Lit("  version  print the version\n  help     print this help\n")),
 	)
 
-	return nil
-}
-
-// emitLog writes svcgen_log.go: the one place the logger is built.
-func emitLog(g *Context) error {
-	f := g.NewFile("svcgen_log.go", "")
-	f.Comment("svcNewLogger builds the service's logger: text lines on stderr, which a")
-	f.Comment("console, journald and container runtimes all capture. The flush it returns")
-	f.Comment("is the last thing the service runs, from the reserved stop budget.")
-	f.Func().Id("svcNewLogger").Params().Params(jen.Op("*").Qual("log/slog", "Logger"), jen.Func().Params().Error()).Block(
-		jen.Id("log").Op(":=").Qual("log/slog", "New").Call(jen.Qual("log/slog", "NewTextHandler").Call(jen.Qual("os", "Stderr"), jen.Nil())),
-		jen.Return(jen.Id("log"), jen.Func().Params().Error().Block(jen.Return(jen.Nil())).Comment("stderr is unbuffered")),
-	)
 	return nil
 }

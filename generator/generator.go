@@ -119,6 +119,7 @@ var artifacts = []artifact{
 	{name: "main.go", emit: emitMain},
 	{name: "svcgen_cli.go", emit: emitCLI},
 	{name: "svcgen_log.go", emit: emitLog},
+	{name: "svcgen_runtime.go", emit: emitRuntime},
 	{name: "svcgen_console.go", emit: emitSignals},
 	{name: "svcgen_lifecycle.go", emit: emitLifecycle},
 	{name: "svcgen_admin.go", emit: emitAdmin},
