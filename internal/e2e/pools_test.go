@@ -648,3 +648,48 @@ func TestPoolsBuildsForWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPoolsRedaction runs a test inside the generated project: the DSN
+// redaction finds the password of every DSN form the three drivers take.
+func TestPoolsRedaction(t *testing.T) {
+	p, err := GenerateDir(t.TempDir(), "testdata/pools")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := poolsGoDirective(p.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(p.Dir, "redact_test.go"), []byte(redactTest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "test", "-run", "TestRedact", "-count=1", ".")
+	cmd.Dir = p.Dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test in the generated project: %v\n%s", err, out)
+	}
+}
+
+const redactTest = `package main
+
+import "testing"
+
+func TestRedact(t *testing.T) {
+	for _, c := range []struct{ dsn, want string }{
+		{"postgres://u:p%40ss@h:5432/db?sslmode=disable", "postgres://u:xxxxx@h:5432/db?sslmode=disable"},
+		{"postgres://u:pw@h/db?application_name=a@b", "postgres://u:xxxxx@h/db?application_name=a@b"},
+		{"postgres://h/db?password=zz&sslmode=disable", "postgres://h/db?password=xxxxx&sslmode=disable"},
+		{"host=h user=u password='a b' dbname=x", "host=h user=u password=xxxxx dbname=x"},
+		{"host=h password=secret dbname=x", "host=h password=xxxxx dbname=x"},
+		{"u:pw@d/x@tcp(127.0.0.1:3306)/test?parseTime=true", "u:xxxxx@tcp(127.0.0.1:3306)/test?parseTime=true"},
+		{"root@tcp(127.0.0.1:3306)/test", "root@tcp(127.0.0.1:3306)/test"},
+		{"sqlserver://sa:Pa55@host?database=x", "sqlserver://sa:xxxxx@host?database=x"},
+		{"server=h;user id=sa;password={se;cret};database=x", "server=h;user id=sa;password=xxxxx;database=x"},
+		{"server=h;user id=sa;pwd=abc;database=x", "server=h;user id=sa;pwd=xxxxx;database=x"},
+		{"postgres://h/db", "postgres://h/db"},
+	} {
+		if got := svcRedact(c.dsn, svcDSNSecrets(c.dsn)); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.dsn, got, c.want)
+		}
+	}
+}
+`
