@@ -29,6 +29,9 @@ func Load(path string) (*Spec, error) {
 // Parse is Load for a spec already in memory; name is the path used in
 // positions (its base name becomes Spec.File).
 func Parse(name string, data []byte) (*Spec, error) {
+	if err := sizeError(name, len(data)); err != nil {
+		return nil, err
+	}
 	src := strings.TrimPrefix(string(data), "\uFEFF")
 	var raw map[string]any
 	md, err := toml.Decode(src, &raw)
@@ -42,6 +45,9 @@ func Parse(name string, data []byte) (*Spec, error) {
 		given:     map[string]bool{},
 	}
 	d := &decoder{s: s, md: md, bad: map[string]bool{}, suggested: map[string]bool{}}
+	if !d.checkLimits(raw) {
+		return nil, d.errs.err()
+	}
 	d.decodeTop(raw)
 	d.applyDefaults()
 	d.validate()
