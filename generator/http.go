@@ -57,9 +57,10 @@ func (httpKind) node(g *Context, r *spec.Resource, v nodeVars) nodeCode {
 			ifErrReturn(jen.Err()),
 			jen.Return(jen.Id(srv).Dot("open").Call(jen.Id("h"))),
 		),
-		Serve: jen.Id(srv).Dot("serve"),
-		Drain: jen.Id(srv).Dot("drain"),
-		Close: jen.Id(srv).Dot("close"),
+		Serve:  jen.Id(srv).Dot("serve"),
+		Drain:  jen.Id(srv).Dot("drain"),
+		Close:  jen.Id(srv).Dot("close"),
+		Status: jen.Id(srv).Dot("status"),
 	}
 }
 
@@ -222,6 +223,17 @@ func httpLifecycle(f *jen.File) {
 			jen.Return(jen.Nil()).Comment("the drain closed the listener"),
 		),
 		jen.Return(jen.Err()),
+	)
+	f.Line()
+	f.Comment("status is the server's detail on /readyz.")
+	f.Func().Params(s()).Id("status").Params().Map(jen.String()).Any().Block(
+		jen.Id("s").Dot("mu").Dot("Lock").Call(),
+		jen.Defer().Id("s").Dot("mu").Dot("Unlock").Call(),
+		jen.Return(jen.Map(jen.String()).Any().ValuesFunc(fields(
+			jen.Lit("addr"), jen.Id("s").Dot("ln").Dot("Addr").Call().Dot("String").Call(),
+			jen.Lit("connections"), jen.Len(jen.Id("s").Dot("conns")).Op("+").Len(jen.Id("s").Dot("hijacked")),
+			jen.Lit("in_flight"), jen.Id("s").Dot("handlers"),
+		))),
 	)
 	f.Line()
 	f.Comment("close releases whatever is left after the drain (stop step 4).")

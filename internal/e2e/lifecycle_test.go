@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"os"
@@ -338,6 +341,59 @@ func TestAfterReadyHookFails(t *testing.T) {
 	before(t, p.Lines(), `msg="hook failed"`, closed("store"))
 }
 
+// A long-lived handler (server-sent events) is told through svcDraining
+// and ends the stream itself; the drain does not wait for its deadline.
+func TestLongLivedHandlerToldToDrain(t *testing.T) {
+	p := start(t)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, p, `msg="service ready"`)
+	resp, err := http.Get("http://" + addr + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if l, _ := r.ReadString('\n'); l != "data: hello\n" {
+		t.Fatalf("first event %q", l)
+	}
+	p.Signal(syscall.SIGTERM)
+	rest, _ := io.ReadAll(r)
+	if !strings.Contains(string(rest), "data: bye") {
+		t.Errorf("the stream ended without its goodbye: %q", rest)
+	}
+	waitExit(t, p, 0)
+}
+
+// A hijacked connection whose handler ignores the drain is closed at the
+// drain deadline, and the exit code says the stop missed a budget.
+func TestHijackedClosedAtDrainDeadline(t *testing.T) {
+	p := start(t)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, p, `msg="service ready"`)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "GET /hijack HTTP/1.1\r\nHost: x\r\n\r\n")
+	r := bufio.NewReader(c)
+	if l, _ := r.ReadString('\n'); l != "hijacked\n" {
+		t.Fatalf("got %q", l)
+	}
+	p.Signal(syscall.SIGTERM)
+	if _, err := r.ReadString('\n'); err == nil {
+		t.Error("the hijacked connection was not closed")
+	}
+	waitExit(t, p, 4)
+	waitLine(t, p, `msg=drain resource=api err="closed with 1 requests in flight: drain timed out`)
+}
+
 // A handler panic answers 500 for that request and the service keeps serving.
 func TestHandlerPanicIs500(t *testing.T) {
 	p := start(t)
@@ -396,7 +452,16 @@ func TestReadiness(t *testing.T) {
 	os.WriteFile(gate, nil, 0o644)
 	waitLine(t, p, `msg="service ready"`)
 	code, body = get("/readyz")
-	if code != 200 || !strings.Contains(body, `"ready":true`) || !strings.Contains(body, `"api":{"state":"ready"}`) {
+	var ready struct {
+		Ready     bool
+		Phase     string
+		Resources map[string]map[string]any
+	}
+	if err := json.Unmarshal([]byte(body), &ready); err != nil {
+		t.Fatalf("readyz body %q: %v", body, err)
+	}
+	api := ready.Resources["api"]
+	if code != 200 || !ready.Ready || ready.Phase != "ready" || api["state"] != "ready" || api["addr"] == nil || ready.Resources["store"]["state"] != "ready" {
 		t.Errorf("readyz when ready: %d %s", code, body)
 	}
 	p.Signal(syscall.SIGTERM)
@@ -448,4 +513,3 @@ func TestBuildsForWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
