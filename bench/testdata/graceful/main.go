@@ -24,7 +24,9 @@ func main() {
 	srv := &http.Server{Addr: os.Args[1], Handler: mux}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -33,4 +35,6 @@ func main() {
 	if err := srv.ListenAndServe(); err != http.ErrServerClosed {
 		os.Exit(1)
 	}
+	// ListenAndServe returns as soon as Shutdown begins; wait for the drain.
+	<-done
 }
