@@ -9,11 +9,14 @@
 // hands the files to the writer. Every problem is reported at once, as a
 // spec.ErrorList: the CLI exits 1 and nothing is written.
 //
-// Generated files already in the package are left out of the load (an
-// overlay replaces each with a bare package clause), so the package loads
-// the same whether they are missing, current or stale and no longer
-// compiling; errors that only say a generated name is undefined are
-// expected and dropped, every other error in the user's code is reported.
+// Generated files already in the package are left out of the type check
+// (the load's ParseFile hands over a bare package clause for each), so the
+// package resolves the same whether they are missing, current or stale and
+// no longer compiling; errors that only say a generated name is undefined
+// are expected and dropped, every other error in the user's code is
+// reported. (Config.Overlay would do the same but makes go/packages
+// distrust all export data and type-check every dependency from source:
+// measured 30x slower.)
 package pkgmode
 
 import (
@@ -26,7 +29,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -72,7 +75,7 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 		res.GOOS = append(res.GOOS, l.goos)
 	}
 	if first.Name == "" || first.Types == nil {
-		return nil, loadErrors(loads, nil)
+		return nil, loadErrors(loads, src, nil)
 	}
 
 	declared := map[string]token.Position{}
@@ -110,7 +113,7 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 	}
 
 	var errs spec.ErrorList
-	if le := loadErrors(loads, generatedNames); le != nil {
+	if le := loadErrors(loads, src, generatedNames); le != nil {
 		errs = append(errs, le...)
 	}
 	errs = append(errs, collisions(declared, generatedNames)...)
@@ -133,11 +136,12 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 }
 
 // source is what a look at the directory tells before loading: which Go
-// files are svcgen's, the overlay that blanks them, and the user files.
+// files are svcgen's, the package clause that stands in for each in the
+// type check, and the user files.
 type source struct {
-	generated map[string]bool // absolute path -> svcgen generated
-	overlay   map[string][]byte
-	user      []string // base names of the user's .go files (not tests)
+	generated map[string]bool   // absolute path -> svcgen generated
+	blank     map[string][]byte // generated file -> its stand-in
+	user      []string          // base names of the user's .go files (not tests)
 }
 
 func scan(dir string) (*source, error) {
@@ -145,7 +149,7 @@ func scan(dir string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := &source{generated: map[string]bool{}, overlay: map[string][]byte{}}
+	src := &source{generated: map[string]bool{}, blank: map[string][]byte{}}
 	pkgName := ""
 	var gen []string
 	for _, e := range entries {
@@ -180,9 +184,18 @@ func scan(dir string) (*source, error) {
 		// A bare package clause keeps the file in the package (so a
 		// package made only of generated files still loads) without any
 		// of its declarations, current or stale.
-		src.overlay[path] = []byte("package " + name + "\n")
+		src.blank[path] = []byte("package " + name + "\n")
 	}
 	return src, nil
+}
+
+// parse is the load's ParseFile: a generated file is read as its bare
+// package clause, everything else as written.
+func (src *source) parse(fset *token.FileSet, filename string, content []byte) (*ast.File, error) {
+	if blank, ok := src.blank[filename]; ok {
+		content = blank
+	}
+	return parser.ParseFile(fset, filename, content, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
 }
 
 // readHead reads the start of a file: enough for the generated header
@@ -256,7 +269,7 @@ func loadAll(dir string, src *source) ([]load, error) {
 			if i > 0 {
 				env = append(env, "GOOS="+g, "GOARCH="+other.GOARCH, "CGO_ENABLED=0")
 			}
-			cfg := &packages.Config{Mode: loadMode, Dir: dir, Env: env, Overlay: src.overlay}
+			cfg := &packages.Config{Mode: loadMode, Dir: dir, Env: env, ParseFile: src.parse}
 			pkgs, err := packages.Load(cfg, ".")
 			switch {
 			case err != nil:
@@ -342,11 +355,14 @@ func collisions(declared map[string]token.Position, generated map[string]string)
 // files are left out of the load) and the go command's copy of type
 // errors. generated is nil when nothing is known yet: then every error
 // is kept.
-func loadErrors(loads []load, generated map[string]string) spec.ErrorList {
+func loadErrors(loads []load, src *source, generated map[string]string) spec.ErrorList {
 	var errs spec.ErrorList
 	seen := map[string]bool{}
 	for _, l := range loads {
 		for _, e := range l.pkg.Errors {
+			if file, _, _ := splitPos(e.Pos); src.generated[file] {
+				continue // a stale generated file, about to be rewritten
+			}
 			if generated != nil {
 				if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
 					continue // the compiler's report; the type errors say the same
@@ -371,58 +387,59 @@ func loadErrors(loads []load, generated map[string]string) spec.ErrorList {
 	return errs
 }
 
-// parsePos reads a go/packages position "file:line:col" (or "file:line",
-// "-", "").
+// parsePos reads a go/packages position "file:line:col" (or
+// "file:line", "-", "").
 func parsePos(s string) spec.Pos {
-	if s == "" || s == "-" {
+	file, line, col := splitPos(s)
+	if file == "" {
 		return spec.Pos{File: "package"}
 	}
-	var line, col int
-	rest := s
-	for _, dst := range []*int{&col, &line} {
-		i := strings.LastIndexByte(rest, ':')
+	return spec.Pos{File: relPath(file), Line: line, Col: col}
+}
+
+// splitPos takes up to two trailing numbers off a position; what is left
+// is the file name, which may itself hold a colon (C:\...).
+func splitPos(s string) (file string, line, col int) {
+	if s == "" || s == "-" {
+		return "", 0, 0
+	}
+	var nums []int
+	for len(nums) < 2 {
+		i := strings.LastIndexByte(s, ':')
 		if i < 0 {
 			break
 		}
-		var n int
-		if _, err := fmt.Sscanf(rest[i+1:], "%d", &n); err != nil {
+		n, err := strconv.Atoi(s[i+1:])
+		if err != nil {
 			break
 		}
-		*dst = n
-		rest = rest[:i]
+		nums = append(nums, n)
+		s = s[:i]
 	}
-	if line == 0 { // only one number: it was the line
-		line, col = col, 0
+	switch len(nums) {
+	case 1:
+		line = nums[0]
+	case 2:
+		line, col = nums[1], nums[0]
 	}
-	return spec.Pos{File: relPath(rest), Line: line, Col: col}
+	return s, line, col
 }
 
 func goPos(p token.Position) spec.Pos {
 	return spec.Pos{File: relPath(p.Filename), Line: p.Line, Col: p.Column}
 }
 
-// relPath shows a file relative to the working directory when it is below
-// it (go generate runs in the package directory), absolute otherwise.
+// relPath shows a file relative to the working directory (go generate
+// runs in the package directory) when it is near it: in the package or a
+// few levels up, like the module's go.mod; absolute otherwise.
 func relPath(path string) string {
 	wd, err := os.Getwd()
 	if err != nil || !filepath.IsAbs(path) {
 		return path
 	}
-	if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
-		return rel
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || strings.HasPrefix(filepath.ToSlash(rel), "../../../../") {
+		return path
 	}
-	return path
+	return rel
 }
-
-// sortedKeys is the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-
-

@@ -1,0 +1,11 @@
+package main
+
+import "net/http"
+
+// NewAPI is right; the helper below is not.
+func NewAPI() (http.Handler, error) { return http.NewServeMux(), nil }
+
+func helper() int { return "not an int" }
+
+// svcApp collides with a name the generated code declares.
+type svcApp struct{}
