@@ -17,11 +17,14 @@ func emitConfigFile(g *Context) {
 		defs := make([]jen.Code, 0, len(b.consts)+1)
 		defs = append(defs, jen.Comment(b.title))
 		for _, c := range b.consts {
-			def := jen.Id(c.name).Op("=").Add(c.value)
+			// A doc goes above its constant, never after it: gofmt aligns
+			// trailing comments to the longest value of the block, so one
+			// longer value would move every comment and turn a one-value
+			// change into a many-line diff.
 			if c.doc != "" {
-				def = def.Comment(c.doc)
+				defs = append(defs, jen.Comment(c.doc))
 			}
-			defs = append(defs, def)
+			defs = append(defs, jen.Id(c.name).Op("=").Add(c.value))
 		}
 		f.Const().Defs(defs...)
 	}

@@ -24,6 +24,9 @@ type Context struct {
 	modules map[string]bool
 	// config collects the constants of svcgen_config.go, one per spec value.
 	config []configBlock
+	// derived are the defaults emitted as expressions of the constants
+	// they follow (defaults.go), by constant name.
+	derived map[string]derivedDefault
 }
 
 type goFile struct {
@@ -45,7 +48,7 @@ type configConst struct {
 }
 
 func newContext(s *spec.Spec, opt Options) *Context {
-	return &Context{Spec: s, Opt: opt, modules: map[string]bool{}}
+	return &Context{Spec: s, Opt: opt, modules: map[string]bool{}, derived: derivedDefaults(s)}
 }
 
 // Header is the first line of every generated Go file. It names the spec
@@ -100,8 +103,13 @@ func (g *Context) Features() []string {
 
 // Const adds a constant to svcgen_config.go under a block title (a spec
 // table such as "[timeouts]" or "[resource.db]"). Each spec value gets one
-// constant, so changing one value changes one line of output.
+// constant, so changing one value changes one line of output. A default
+// that follows another value is emitted as an expression of that value's
+// constant instead (defaults.go), whatever value the emitter passes.
 func (g *Context) Const(block, name string, value jen.Code, doc string) {
+	if d, ok := g.derived[name]; ok {
+		value = d.expr
+	}
 	for i := range g.config {
 		if g.config[i].title == block {
 			g.config[i].consts = append(g.config[i].consts, configConst{name, value, doc})
@@ -183,11 +191,9 @@ func Comment(text string) jen.Code {
 	return jen.Add(codes...)
 }
 
-// DurationConst adds a duration constant for a spec value. When the spec
-// did not give the value and its default derives from another constant,
-// derived is that expression (e.g. jen.Id("svcTimeoutStart") for a
-// resource's open timeout): a change of the budget is then one changed
-// line, not one per default that follows it.
+// DurationConst adds a duration constant for a spec value; when the spec
+// did not give it and derived is not nil, the constant is that expression
+// (see also defaults.go, which Const consults for every known default).
 func (g *Context) DurationConst(block, name string, d spec.Duration, derived jen.Code, doc string) {
 	value := durationCode(d.Duration)
 	if !d.Set && derived != nil {
