@@ -64,25 +64,35 @@ func Hash(content []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ParseManifest reads a manifest: slash-separated path -> hash. Comment
-// and blank lines are skipped; a malformed line is an error, so a damaged
-// manifest never makes svcgen remove anything.
-func ParseManifest(data []byte) (map[string]string, error) {
-	out := map[string]string{}
+// ParseManifest reads a manifest: slash-separated path -> the hashes
+// recorded for it. Comment lines and lines that are not "<hash>  <path>"
+// (a merge's conflict markers) are skipped; a path listed twice (both
+// sides of a merge) keeps both hashes, and content matching either is
+// svcgen's.
+func ParseManifest(data []byte) map[string][]string {
+	out := map[string][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
+	for sc.Scan() {
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		hash, p, ok := strings.Cut(line, "  ")
 		if !ok || len(hash) != sha256.Size*2 || p == "" || p != path.Clean(p) {
-			return nil, fmt.Errorf("%s:%d: malformed line %q", ManifestName, n, line)
+			continue
 		}
 		if _, err := hex.DecodeString(hash); err != nil {
-			return nil, fmt.Errorf("%s:%d: malformed hash %q", ManifestName, n, hash)
+			continue
 		}
-		out[p] = hash
+		out[p] = append(out[p], hash)
 	}
-	return out, sc.Err()
+	return out
+}
+
+// hasConflictMarkers reports whether content holds the markers of an
+// unresolved merge; such a file was not edited by hand, and regenerating
+// it is how the conflict resolves.
+func hasConflictMarkers(content []byte) bool {
+	return bytes.Contains(content, []byte("\n<<<<<<< ")) && bytes.Contains(content, []byte("\n>>>>>>> ")) ||
+		bytes.HasPrefix(content, []byte("<<<<<<< "))
 }

@@ -149,7 +149,7 @@ func Plan(outDir string, files []File) ([]Change, error) {
 // readManifest returns the previous manifest of outDir: nil when there is
 // none, or when the file lacks the generated header (then it is not ours
 // and lists nothing svcgen may remove).
-func readManifest(outDir string) (map[string]string, error) {
+func readManifest(outDir string) (map[string][]string, error) {
 	data, err := os.ReadFile(filepath.Join(outDir, ManifestName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -160,29 +160,31 @@ func readManifest(outDir string) (map[string]string, error) {
 	if !IsGenerated(data) {
 		return nil, nil
 	}
-	m, err := ParseManifest(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(outDir, ManifestName), err)
-	}
-	return m, nil
+	return ParseManifest(data), nil
 }
 
 // listed reports whether the previous manifest lists path.
-func listed(previous map[string]string, path string) bool {
+func listed(previous map[string][]string, path string) bool {
 	_, ok := previous[path]
 	return ok
 }
 
 // edited reports whether content on disk differs from what svcgen last
-// wrote there, as the previous manifest records it.
-// A checkout that turned LF into CRLF is not a hand edit (the file is
-// merely stale).
-func edited(previous map[string]string, path string, content []byte) bool {
-	want, ok := previous[path]
-	if !ok || Hash(content) == want {
+// wrote there, as the previous manifest records it. A checkout that
+// turned LF into CRLF is not a hand edit (the file is merely stale), nor
+// is a file holding a merge's conflict markers.
+func edited(previous map[string][]string, path string, content []byte) bool {
+	hashes, ok := previous[path]
+	if !ok || hasConflictMarkers(content) {
 		return false
 	}
-	return Hash(bytes.ReplaceAll(content, []byte("\r\n"), []byte("\n"))) != want
+	lf := Hash(bytes.ReplaceAll(content, []byte("\r\n"), []byte("\n")))
+	for _, h := range hashes {
+		if h == Hash(content) || h == lf {
+			return false
+		}
+	}
+	return true
 }
 
 // Edited lists the changes that would overwrite or remove a file edited by
