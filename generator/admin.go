@@ -24,6 +24,7 @@ func emitAdmin(g *Context) error {
 		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call(),
 		jen.Id("mux").Dot("HandleFunc").Call(jen.Lit("GET /healthz"), jen.Id("s").Dot("healthz")),
 		jen.Id("mux").Dot("HandleFunc").Call(jen.Lit("GET /readyz"), jen.Id("s").Dot("readyz")),
+		jen.Id("svcAdminRoutes").Call(jen.Id("s").Dot("app"), jen.Id("mux")).Comment("/metrics, /debug/pprof/ when enabled (svcgen_metrics.go)"),
 		jen.Comment("Probes are tiny requests: a client that stalls must not hold a connection."),
 		jen.Id("s").Dot("srv").Op("=").Op("&").Qual("net/http", "Server").ValuesFunc(fields(
 			jen.Id("Handler"), jen.Id("mux"),
@@ -71,7 +72,7 @@ func emitAdmin(g *Context) error {
 	).Block(
 		jen.Id("phase").Op(":=").Id("s").Dot("app").Dot("phase").Dot("Load").Call(),
 		jen.Id("body").Op(":=").Id("svcReadiness").ValuesFunc(fields(
-			jen.Id("Ready"), jen.Id("phase").Op("==").Id("svcPhaseReady"),
+			jen.Id("Ready"), jen.Id("phase").Op("==").Id("svcPhaseReady").Op("&&").Op("!").Id("s").Dot("app").Dot("failing").Dot("Load").Call(),
 			jen.Id("Phase"), jen.Id("svcPhaseName").Call(jen.Id("phase")),
 			jen.Id("Resources"), jen.Make(jen.Map(jen.String()).Map(jen.String()).Any(), jen.Len(jen.Id("s").Dot("app").Dot("nodes"))),
 		)),

@@ -41,6 +41,9 @@ func emitCLI(g *Context) error {
 		),
 		jen.Comment("Platform verbs first: the Windows front door also claims the empty verb"),
 		jen.Comment("when the Service Control Manager started the process."),
+		jen.If(jen.List(jen.Id("code"), jen.Id("handled")).Op(":=").Id("svcSystemdVerb").Call(jen.Id("verb"), jen.Id("args")), jen.Id("handled")).Block(
+			jen.Return(jen.Id("code")).Comment("install, uninstall on Linux (svcgen_systemd_linux.go)"),
+		),
 		jen.If(jen.List(jen.Id("code"), jen.Id("handled")).Op(":=").Id("svcPlatformVerb").Call(jen.Id("verb"), jen.Id("args")), jen.Id("handled")).Block(
 			jen.Return(jen.Id("code")),
 		),
@@ -69,6 +72,7 @@ func emitCLI(g *Context) error {
 	f.Func().Id("svcUsage").Params(jen.Id("w").Qual("io", "Writer")).Block(
 		jen.Qual("fmt", "Fprintf").Call(jen.Id("w"), jen.Lit("usage: %s [verb]\n\nverbs:\n"), jen.Id("svcServiceName")),
 		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Lit("  run      run in the foreground until SIGINT or SIGTERM (the default)\n")),
+		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Id("svcSystemdUsage").Call()),
 		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Id("svcPlatformUsage").Call()),
 		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Lit("  version  print the version\n  help     print this help\n")),
 	)

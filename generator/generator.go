@@ -113,13 +113,17 @@ var projectOnly = ProjectMode
 // artifacts is the list of everything svcgen can emit; each emitter decides
 // from the spec whether its artifact is needed.
 var artifacts = []artifact{
-	{name: "pools", emit: emitPools}, // before go.mod: it requires the driver modules
+	{name: "pools", emit: emitPools},        // before go.mod: it requires the driver modules
+	{name: "ops modules", emit: requireOps}, // before go.mod: prometheus, lumberjack
 	{name: "go.mod", mode: &projectOnly, emit: emitGoMod},
 	{name: "README.md", mode: &projectOnly, emit: emitReadme},
 	{name: "main.go", emit: emitMain},
 	{name: "svcgen_cli.go", emit: emitCLI},
 	{name: "svcgen_log.go", emit: emitLog},
 	{name: "svcgen_runtime.go", emit: emitRuntime},
+	{name: "svcgen_systemd_*.go", emit: emitSystemd},
+	{name: "svcgen_watchdog.go", emit: emitWatchdog},
+	{name: "svcgen_metrics.go", emit: emitMetrics},
 	{name: "svcgen_console.go", emit: emitSignals},
 	{name: "svcgen_lifecycle.go", emit: emitLifecycle},
 	{name: "svcgen_admin.go", emit: emitAdmin},

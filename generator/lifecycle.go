@@ -124,6 +124,10 @@ func lifecycleTypes(f *jen.File) {
 		jen.Id("drain").Func().Params(ctxType()).Error(),
 		jen.Id("close").Func().Params(ctxType()).Error(),
 		jen.Id("status").Func().Params().Map(jen.String()).Any(),
+		jen.Comment("check is the liveness check of [watchdog] (svcgen_watchdog.go); stats, the"),
+		jen.Comment("numbers /metrics exports (svcgen_metrics.go). Nil when not generated."),
+		jen.Id("check").Func().Params(ctxType()).Error(),
+		jen.Id("stats").Func().Params().Map(jen.String()).Float64(),
 		jen.Line(),
 		jen.Id("state").Qual("sync/atomic", "Int32"),
 		jen.Id("opened").Chan().Struct().Comment("closed when open succeeded: dependents may open"),
@@ -143,6 +147,7 @@ func lifecycleTypes(f *jen.File) {
 		jen.Id("reloadHook").Func().Params(ctxType()).Error(),
 		jen.Id("admin").Op("*").Id("svcAdmin"),
 		jen.Id("phase").Qual("sync/atomic", "Int32"),
+		jen.Id("failing").Qual("sync/atomic", "Bool").Comment("a liveness check keeps failing (svcgen_watchdog.go): not ready"),
 		jen.Line(),
 		jen.Comment("Callbacks of the front door. progress follows every real step (from"),
 		jen.Comment("several goroutines at once while nodes open or close concurrently), so the"),
@@ -152,6 +157,9 @@ func lifecycleTypes(f *jen.File) {
 		jen.Id("progress").Func().Params(jen.Id("step").String()),
 		jen.Id("ready").Func().Params(),
 		jen.Id("stopping").Func().Params(jen.Id("budget").Add(durType())),
+		jen.Comment("observe records how long a step took, for /metrics: start, open, drain,"),
+		jen.Comment("close, stop."),
+		jen.Id("observe").Func().Params(jen.Id("step"), jen.Id("resource").String(), jen.Id("took").Add(durType())),
 		jen.Line(),
 		jen.Comment("abort cancels the start (opens and after_ready hooks) when a stop begins."),
 		jen.Id("abort").Qual("context", "CancelCauseFunc"),
@@ -178,6 +186,7 @@ func lifecycleTypes(f *jen.File) {
 			jen.Id("progress"), jen.Func().Params(jen.String()).Block(),
 			jen.Id("ready"), jen.Func().Params().Block(),
 			jen.Id("stopping"), jen.Func().Params(durType()).Block(),
+			jen.Id("observe"), jen.Func().Params(jen.String(), jen.String(), durType()).Block(),
 			jen.Id("stopCh"), jen.Make(jen.Chan().Struct()),
 			jen.Id("shutdownBudget"), jen.Id("svcTimeoutShutdown"),
 		)),
@@ -296,7 +305,9 @@ func lifecycleRun(f *jen.File) {
 		jen.Id("a").Dot("serveAll").Call(),
 		jen.Id("a").Dot("phase").Dot("Store").Call(jen.Id("svcPhaseReady")),
 		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("service ready"), jen.Lit("took"), jen.Qual("time", "Since").Call(jen.Id("begin")).Dot("Round").Call(jen.Qual("time", "Millisecond"))),
+		jen.Id("a").Dot("observe").Call(jen.Lit("start"), jen.Lit(""), jen.Qual("time", "Since").Call(jen.Id("begin"))),
 		jen.Id("a").Dot("ready").Call(),
+		jen.Id("a").Dot("watch").Call().Comment("liveness checks while ready (svcgen_watchdog.go)"),
 		jen.If(jen.Err().Op(":=").Id("a").Dot("runHooks").Call(jen.Id("startCtx"), jen.Lit("after_ready"), jen.Id("a").Dot("afterReady")), errNotNil()).Block(
 			jen.Comment("Unless a stop cut the hook short, a failed after_ready hook is a"),
 			jen.Comment("failed start."),
@@ -378,6 +389,7 @@ func lifecycleStart(f *jen.File) {
 		jen.Id("n").Dot("state").Dot("Store").Call(jen.Id("svcNodeReady")),
 		jen.Close(jen.Id("n").Dot("opened")),
 		jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("ready"), jen.Lit("resource"), jen.Id("n").Dot("name"), jen.Lit("took"), jen.Qual("time", "Since").Call(jen.Id("t")).Dot("Round").Call(jen.Qual("time", "Millisecond"))),
+		jen.Id("a").Dot("observe").Call(jen.Lit("open"), jen.Id("n").Dot("name"), jen.Qual("time", "Since").Call(jen.Id("t"))),
 		jen.Id("a").Dot("progress").Call(jen.Lit("opened ").Op("+").Id("n").Dot("name")),
 		jen.Return(jen.Nil()),
 	)
@@ -512,6 +524,7 @@ func lifecycleStop(f *jen.File) {
 		jen.Comment("4. Workers are cancelled and awaited, resources close in reverse DAG"),
 		jen.Comment("order; 5. critical closes get the reserve (see closeNode)."),
 		jen.Id("a").Dot("closeAll").Call(jen.Id("ctx"), jen.Id("final")),
+		jen.Id("a").Dot("observe").Call(jen.Lit("stop"), jen.Lit(""), jen.Qual("time", "Since").Call(jen.Id("begin"))),
 		jen.Return(jen.Id("a").Dot("exit").Call(jen.Id("a").Dot("exitCode").Call(), jen.Id("begin"))),
 	)
 	f.Line()
@@ -539,6 +552,7 @@ func lifecycleStop(f *jen.File) {
 					jen.Id("a").Dot("overran").Dot("Store").Call(jen.True()),
 				).Else().Block(
 					jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("drained"), jen.Lit("resource"), jen.Id("n").Dot("name"), jen.Lit("took"), jen.Qual("time", "Since").Call(jen.Id("t"))),
+					jen.Id("a").Dot("observe").Call(jen.Lit("drain"), jen.Id("n").Dot("name"), jen.Qual("time", "Since").Call(jen.Id("t"))),
 				),
 				jen.Id("a").Dot("progress").Call(jen.Lit("drained ").Op("+").Id("n").Dot("name")),
 			)),
@@ -619,6 +633,7 @@ func lifecycleClose(f *jen.File) {
 			jen.Id("a").Dot("stepFailed").Call(jen.Err(), jen.Id("svcExitOK")),
 		).Else().Block(
 			jen.Id("a").Dot("log").Dot("Info").Call(jen.Lit("closed"), jen.Lit("resource"), jen.Id("n").Dot("name"), jen.Lit("took"), jen.Qual("time", "Since").Call(jen.Id("t")).Dot("Round").Call(jen.Qual("time", "Millisecond"))),
+			jen.Id("a").Dot("observe").Call(jen.Lit("close"), jen.Id("n").Dot("name"), jen.Qual("time", "Since").Call(jen.Id("t"))),
 		),
 		jen.Id("a").Dot("progress").Call(jen.Lit("closed ").Op("+").Id("n").Dot("name")),
 	)

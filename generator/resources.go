@@ -106,6 +106,8 @@ func emitResources(g *Context) error {
 				jen.Id("drain"), code.Drain,
 				jen.Id("close"), code.Close,
 				jen.Id("status"), code.Status,
+				jen.Id("check"), watchdogCheck(g, r, n.vars),
+				jen.Id("stats"), metricsStats(g, r, n.vars),
 			))
 			list = append(list, jen.Id(name))
 		}

@@ -14,6 +14,7 @@ func emitSignals(g *Context) error {
 	f.Func().Id("svcRunConsole").Params().Int().Block(
 		jen.List(jen.Id("log"), jen.Id("flush")).Op(":=").Id("svcNewLogger").Call(),
 		jen.Id("app").Op(":=").Id("svcNewApp").Call(jen.Id("log"), jen.Id("flush")),
+		jen.Id("svcSystemdDoor").Call(jen.Id("app")).Comment("READY=1, STOPPING=1, WATCHDOG=1 under systemd (svcgen_systemd_*.go)"),
 		jen.Comment("Buffered: a signal that arrives while the previous one is handled is"),
 		jen.Comment("kept, not dropped (os/signal does not block to deliver)."),
 		jen.Id("sigs").Op(":=").Make(jen.Chan().Qual("os", "Signal"), jen.Lit(2)),
