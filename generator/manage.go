@@ -289,7 +289,7 @@ func manageInstall(f *jen.File, recoveryN int) {
 		jen.Defer().Id("s").Dot("Close").Call(),
 		jen.Comment("Stopped first: Delete only marks a running service, which would then"),
 		jen.Comment("vanish at some later stop."),
-		jen.If(jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(), jen.Err().Op("==").Nil().Op("&&").Id("st").Dot("State").Op("!=").Add(svcQ("Stopped"))).Block(
+		jen.If(jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("svcQuery").Call(jen.Id("s")), jen.Err().Op("==").Nil().Op("&&").Id("st").Dot("State").Op("!=").Add(svcQ("Stopped"))).Block(
 			jen.If(jen.Err().Op(":=").Id("svcStopAndWait").Call(jen.Id("s"), jen.Id("name")), errNotNil()).Block(
 				jen.Return(jen.Id("svcVerbFailed").Call(jen.Lit("uninstall"), jen.Id("name"), jen.Err())),
 			),
@@ -538,7 +538,7 @@ func manageControl(f *jen.File) {
 		jen.Id("deadline").Op(":=").Qual("time", "Now").Call().Dot("Add").Call(jen.Id("timeout")),
 		jen.Var().Id("last").Add(svcQ("Status")),
 		jen.For(jen.Id("first").Op(":=").True(), jen.Empty(), jen.Id("first").Op("=").False()).Block(
-			jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(),
+			jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("svcQuery").Call(jen.Id("s")),
 			ifErrReturn(jen.Id("st"), jen.Qual("fmt", "Errorf").Call(jen.Lit("query: %w"), jen.Err())),
 			jen.If(jen.Id("first").Op("||").Id("st").Dot("State").Op("!=").Id("last").Dot("State").Op("||").Id("st").Dot("CheckPoint").Op("!=").Id("last").Dot("CheckPoint")).Block(
 				jen.Id("svcPrintStatus").Call(jen.Id("name"), jen.Id("st")),
@@ -557,6 +557,21 @@ func manageControl(f *jen.File) {
 			jen.Comment("and the x/sys example do too."),
 			jen.Qual("time", "Sleep").Call(jen.Lit(100).Op("*").Qual("time", "Millisecond")),
 		),
+	)
+	f.Line()
+	f.Comment("svcQuery is the service's status with its CheckPoint and WaitHint, the")
+	f.Comment("progress a verb prints: mgr's Service.Query (which has the process id)")
+	f.Comment("leaves them out, so they come from QueryServiceStatus.")
+	f.Func().Id("svcQuery").Params(jen.Id("s").Op("*").Add(mgrQ("Service"))).Params(svcQ("Status"), jen.Error()).Block(
+		jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(),
+		ifErrReturn(jen.Id("st"), jen.Err()),
+		jen.Var().Id("t").Add(winQ("SERVICE_STATUS")),
+		jen.If(jen.Err().Op(":=").Add(winQ("QueryServiceStatus")).Call(jen.Id("s").Dot("Handle"), jen.Op("&").Id("t")), errNotNil()).Block(
+			jen.Return(jen.Id("st"), jen.Err()),
+		),
+		jen.List(jen.Id("st").Dot("State"), jen.Id("st").Dot("CheckPoint"), jen.Id("st").Dot("WaitHint")).Op("=").List(svcQ("State").Call(jen.Id("t").Dot("CurrentState")), jen.Id("t").Dot("CheckPoint"), jen.Id("t").Dot("WaitHint")),
+		jen.List(jen.Id("st").Dot("Win32ExitCode"), jen.Id("st").Dot("ServiceSpecificExitCode")).Op("=").List(jen.Id("t").Dot("Win32ExitCode"), jen.Id("t").Dot("ServiceSpecificExitCode")),
+		jen.Return(jen.Id("st"), jen.Nil()),
 	)
 	f.Line()
 	f.Func().Id("svcPrintStatus").Params(jen.Id("name").String(), jen.Id("st").Add(svcQ("Status"))).Block(
@@ -584,7 +599,7 @@ func manageControl(f *jen.File) {
 		jen.If(errNotNil()).Block(jen.Return(jen.Id("svcVerbFailed").Call(jen.Lit("status"), jen.Id("name"), jen.Err()))),
 		jen.Defer().Id("m").Dot("Disconnect").Call(),
 		jen.Defer().Id("s").Dot("Close").Call(),
-		jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(),
+		jen.List(jen.Id("st"), jen.Err()).Op(":=").Id("svcQuery").Call(jen.Id("s")),
 		jen.If(errNotNil()).Block(jen.Return(jen.Id("svcVerbFailed").Call(jen.Lit("status"), jen.Id("name"), jen.Err()))),
 		jen.Id("svcPrintStatus").Call(jen.Id("name"), jen.Id("st")),
 		jen.If(jen.List(jen.Id("buf"), jen.Err()).Op(":=").Id("svcQueryConfig").Call(jen.Id("s")), jen.Err().Op("==").Nil()).Block(

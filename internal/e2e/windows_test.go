@@ -380,8 +380,8 @@ func TestWindowsVerbs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("start: %v\n%s", err, serviceLog())
 	}
-	if !strings.Contains(out, "START_PENDING") || !strings.Contains(out, "RUNNING") {
-		t.Errorf("start printed no progress: %q", out)
+	if strings.Count(out, "START_PENDING, step") < 2 || !strings.Contains(out, "RUNNING") {
+		t.Errorf("start printed no rising steps: %q", out)
 	}
 	if code, _, err := get("http://" + winSvc.api + "/"); err != nil || code != http.StatusOK {
 		t.Fatalf("GET / after start = %d %v", code, err)
