@@ -124,6 +124,7 @@ var artifacts = []artifact{
 	{name: "svcgen_systemd_*.go", emit: emitSystemd},
 	{name: "svcgen_watchdog.go", emit: emitWatchdog},
 	{name: "svcgen_metrics.go", emit: emitMetrics},
+	{name: "deploy/kubernetes.yaml", emit: emitKubernetes},
 	{name: "svcgen_console.go", emit: emitSignals},
 	{name: "svcgen_lifecycle.go", emit: emitLifecycle},
 	{name: "svcgen_admin.go", emit: emitAdmin},
