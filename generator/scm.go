@@ -73,7 +73,8 @@ func emitVerbsOther(g *Context) {
 	f := g.NewFile("svcgen_verbs_other.go", "!windows")
 	f.Comment("svcPlatformVerb answers the Windows Service Control Manager's verbs: they do")
 	f.Comment("nothing here, and say so instead of pretending. A service manager (systemd,")
-	f.Comment("a container runtime) runs `<exe> run` and stops it with SIGTERM.")
+	f.Comment("a container runtime) runs `<exe> run` and stops it with SIGTERM; on Linux")
+	f.Comment("install and uninstall write the systemd unit (svcgen_systemd_linux.go).")
 	f.Func().Id("svcPlatformVerb").Params(jen.Id("verb").String(), jen.Id("args").Index().String()).Params(jen.Id("code").Int(), jen.Id("handled").Bool()).Block(
 		jen.Var().Id("msg").String(),
 		jen.Switch(jen.Id("verb")).Block(
@@ -81,10 +82,11 @@ func emitVerbsOther(g *Context) {
 				jen.Id("msg").Op("=").Lit("service runs under the Windows Service Control Manager; here a service manager runs `%[1]s run` and stops it with SIGTERM"),
 			),
 			jen.Case(jen.Lit("install"), jen.Lit("uninstall")).Block(
-				jen.Id("msg").Op("=").Lit("%[2]s registers a Windows service; registration with systemd is not available yet: start `%[1]s run` from a unit of your own (SIGTERM stops it in order)"),
+				jen.Comment("On Linux svcSystemdVerb (svcgen_systemd_linux.go) takes these first."),
+				jen.Id("msg").Op("=").Lit("%[2]s registers the service with Windows' Service Control Manager or with systemd on Linux; on this OS start `%[1]s run` from your service manager (SIGTERM stops it in order)"),
 			),
 			jen.Case(jen.Lit("start"), jen.Lit("stop"), jen.Lit("status")).Block(
-				jen.Id("msg").Op("=").Lit("%[2]s talks to the Windows Service Control Manager; here use your service manager (e.g. systemctl %[2]s), or `%[1]s run` in a terminal"),
+				jen.Id("msg").Op("=").Lit("%[2]s talks to Windows' Service Control Manager; here ask the service manager that runs `%[1]s run` (e.g. systemctl %[2]s %[1]s)"),
 			),
 			jen.Default().Block(jen.Return(jen.Lit(0), jen.False())),
 		),

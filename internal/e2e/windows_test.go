@@ -4,12 +4,14 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -370,6 +372,12 @@ func TestWindowsVerbs(t *testing.T) {
 		t.Fatalf("after install: %v %v", st, err)
 	}
 
+	// event_log = true: the service's name is an Application log source.
+	source := `HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\` + name
+	if _, _, err := p.Run(ctx, "reg.exe", "query", source); err != nil {
+		t.Errorf("event log source not registered: %v", err)
+	}
+
 	out, errOut, err = run("install", "-name", name)
 	if err != nil || !strings.Contains(out, "updated "+name) {
 		t.Fatalf("re-install: %v\n%s%s", err, out, errOut)
@@ -407,8 +415,31 @@ func TestWindowsVerbs(t *testing.T) {
 	if _, err := p.Query(ctx, name); winetest.ErrorCode(err) != winetest.ErrServiceDoesNotExist {
 		t.Fatalf("query after uninstall: %v", err)
 	}
+	if _, _, err := p.Run(ctx, "reg.exe", "query", source); err == nil {
+		t.Errorf("event log source still registered after uninstall")
+	}
 	_, errOut, err = run("status", "-name", name)
 	if err == nil || !strings.Contains(errOut, "not installed") {
 		t.Errorf("status after uninstall: %v %q", err, errOut)
+	}
+}
+
+// TestPlatformVerbsOnLinux: the SCM verbs of a Linux build say what they
+// are for instead of pretending to work.
+func TestPlatformVerbsOnLinux(t *testing.T) {
+	windowsProject(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	bin := filepath.Join(t.TempDir(), "svcgenwin")
+	if err := winSvc.project.Build(ctx, "", bin, false); err != nil {
+		t.Fatal(err)
+	}
+	// (Not "service": the test's api.go sends that verb's stderr to a file.)
+	for _, verb := range []string{"start", "stop", "status"} {
+		out, err := exec.Command(bin, verb).CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "Service Control Manager") {
+			t.Errorf("%s on Linux: %v %q, want exit 2 and an explanation", verb, err, out)
+		}
 	}
 }
