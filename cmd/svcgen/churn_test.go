@@ -38,7 +38,7 @@ var legitChurn = map[string]struct {
 	lines  int
 	reason string
 }{
-	"service.name":        {-1, "the name is the binary name: the README's build and run commands quote it"},
+	"service.name":        {-1, "the name is the binary, SCM and unit name: the README's commands and the systemd unit quote it"},
 	"resource.*.handler":  {-1, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.run":      {2, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.open":     {2, "a function name appears where the generated code calls it and in its guard"},
