@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/build"
 	"go/parser"
 	"go/token"
 	"io"
@@ -237,26 +236,18 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
 
 // loadAll loads the package for this machine's GOOS and, when the user's
-// files differ between Windows and the rest (hooks_windows.go), also for
-// the other family, concurrently: generated code is built for both, so a
-// function must be right in both.
+// files differ between Windows and the rest (hooks_windows.go), also as
+// the other family builds it: generated code is built for both, so a
+// function must be right in both. The second view costs no second go
+// list when the other family's own files import only what the host's
+// files import (and nothing OS-specific): they are type-checked in
+// process against the host load's imports. Otherwise both loads run
+// concurrently.
 func loadAll(dir string, src *source) ([]load, error) {
-	host := build.Default
-	other := build.Default
-	other.CgoEnabled = false
-	if host.GOOS == "windows" {
-		other.GOOS, other.GOARCH = "linux", "amd64"
-	} else {
-		other.GOOS, other.GOARCH = "windows", "amd64"
-	}
-	goos := []string{host.GOOS}
-	for _, name := range src.user {
-		a, errA := host.MatchFile(dir, name)
-		b, errB := other.MatchFile(dir, name)
-		if errA == nil && errB == nil && a != b {
-			goos = append(goos, other.GOOS)
-			break
-		}
+	p := planLoads(dir, src)
+	goos := []string{p.host.GOOS}
+	if p.needOther && !p.inProcess {
+		goos = append(goos, p.other.GOOS)
 	}
 	out := make([]load, len(goos))
 	errs := make([]error, len(goos))
@@ -267,7 +258,7 @@ func loadAll(dir string, src *source) ([]load, error) {
 			defer wg.Done()
 			env := os.Environ()
 			if i > 0 {
-				env = append(env, "GOOS="+g, "GOARCH="+other.GOARCH, "CGO_ENABLED=0")
+				env = append(env, "GOOS="+g, "GOARCH="+p.other.GOARCH, "CGO_ENABLED=0")
 			}
 			cfg := &packages.Config{Mode: loadMode, Dir: dir, Env: env, ParseFile: src.parse}
 			pkgs, err := packages.Load(cfg, ".")
@@ -284,6 +275,9 @@ func loadAll(dir string, src *source) ([]load, error) {
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if p.needOther && p.inProcess && out[0].pkg.Types != nil {
+		out = append(out, load{goos: p.other.GOOS, pkg: checkOther(out[0].pkg, dir, src, p)})
 	}
 	return out, nil
 }

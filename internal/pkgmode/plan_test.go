@@ -1,0 +1,33 @@
+package pkgmode
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// The second OS family is type-checked in process only when its own files
+// import nothing new and nothing OS-specific.
+func TestPlanLoads(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the cases are written from a non-Windows host")
+	}
+	for _, c := range []struct {
+		dir                  string
+		needOther, inProcess bool
+	}{
+		{"shop/cmd/orders", true, true},  // announce_windows.go: context, log/slog
+		{"shop/cmd/mailer", false, true}, // no OS-specific file
+		{"broken/wrongsig", true, false}, // flush_windows.go imports x/sys/windows
+	} {
+		dir := filepath.Join("testdata", filepath.FromSlash(c.dir))
+		src, err := scan(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := planLoads(dir, src)
+		if p.needOther != c.needOther || (p.needOther && p.inProcess != c.inProcess) {
+			t.Errorf("%s: needOther=%v inProcess=%v, want %v %v", c.dir, p.needOther, p.inProcess, c.needOther, c.inProcess)
+		}
+	}
+}
