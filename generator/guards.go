@@ -55,6 +55,7 @@ func emitGuards(g *Context) error {
 			typ := jen.Op("*").Id(customType(r))
 			guard(where+" open", r.Open, jen.Func().Params(append([]jen.Code{ctxType()}, deps...)...).Params(typ, jen.Error()))
 			guard(where+" close", r.Close, jen.Func().Params(ctxType(), jen.Op("*").Id(customType(r))).Error())
+			guard(where+" check", r.Check, jen.Func().Params(ctxType(), jen.Op("*").Id(customType(r))).Error())
 		}
 	}
 	hook := jen.Func().Params(ctxType()).Error()
