@@ -44,13 +44,20 @@ func emitReadme(g *Context) error {
 		})
 	}
 	data["Resources"] = rows
-	var levels, stopLevels []string
+	// Stop levels are labelled with their start level number, not counted
+	// down: a new level then adds a line instead of renumbering the list.
+	type stopLevel struct {
+		Level int
+		Names string
+	}
+	var levels []string
+	var stopLevels []stopLevel
 	if s.Graph != nil {
 		for _, l := range s.Graph.Levels {
 			levels = append(levels, resourceList(l))
 		}
 		for i := len(s.Graph.Levels) - 1; i >= 0; i-- {
-			stopLevels = append(stopLevels, resourceList(s.Graph.Levels[i]))
+			stopLevels = append(stopLevels, stopLevel{i + 1, resourceList(s.Graph.Levels[i])})
 		}
 	}
 	if s.Graph != nil {
