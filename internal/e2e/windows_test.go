@@ -443,3 +443,46 @@ func TestPlatformVerbsOnLinux(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowsGoldenMinimal: the minimal golden service, with its defaults
+// (LocalService account, automatic start), installed and run with its own
+// verbs under Wine.
+func TestWindowsGoldenMinimal(t *testing.T) {
+	p := winetest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	specText, err := os.ReadFile(filepath.Join("..", "..", "golden", "minimal", "service.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, admin := freePort(t), freePort(t)
+	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText))
+	dir := t.TempDir()
+	proj, err := Generate(filepath.Join(dir, "src"), text, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "hello.exe")
+	if err := winetest.BuildWindows(ctx, proj.Dir, exe); err != nil {
+		t.Fatal(err)
+	}
+	name := winetest.UniqueName("golden")
+	p.Track(t, name)
+	for _, verb := range []string{"install", "start"} {
+		out, errOut, err := p.Run(ctx, exe, verb, "-name", name)
+		t.Logf("%s:\n%s%s", verb, out, errOut)
+		if err != nil {
+			t.Fatalf("%s: %v", verb, err)
+		}
+	}
+	if code, body, err := get("http://" + api + "/"); err != nil || code != http.StatusOK || !strings.Contains(body, "hello") {
+		t.Fatalf("GET / = %d %q %v", code, body, err)
+	}
+	for _, verb := range []string{"stop", "uninstall"} {
+		out, errOut, err := p.Run(ctx, exe, verb, "-name", name)
+		t.Logf("%s:\n%s%s", verb, out, errOut)
+		if err != nil {
+			t.Fatalf("%s: %v", verb, err)
+		}
+	}
+}
