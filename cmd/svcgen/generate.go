@@ -92,7 +92,17 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	// lose: refuse, name each file, and say how to keep the change.
 	if edited := generator.Edited(changes); len(edited) > 0 && !force {
 		for _, c := range edited {
-			fmt.Fprintf(stderr, "%s: edited by hand since svcgen generated it; move the change into a user file or the spec, then rerun with -force to overwrite it\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)))
+			fix := "move the change into a user file or the spec"
+			if c.File.Path == "go.mod" || c.File.Path == "go.sum" {
+				// go get and go mod tidy edit these; svcgen writes them
+				// from the modules the spec needs.
+				fix = "svcgen writes it from the modules the spec needs (go get or go mod tidy changed it?)"
+			}
+			verb := "overwrite"
+			if c.Action == generator.Remove {
+				verb = "remove"
+			}
+			fmt.Fprintf(stderr, "%s: edited by hand since svcgen generated it; %s, then rerun with -force to %s it\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)), fix, verb)
 		}
 		return exitFix
 	}
