@@ -21,11 +21,7 @@ import (
 // than the version svcgen pins, or without its go.sum hash makes one
 // error that lists the go get commands fixing it. The build would fail
 // without them, so nothing is written until they are run.
-func checkModules(pkg *packages.Package, files []generator.File) (spec.ErrorList, error) {
-	need, err := generator.RequiredModules(files)
-	if err != nil {
-		return nil, err
-	}
+func checkModules(pkg *packages.Package, need []generator.Module) (spec.ErrorList, error) {
 	if len(need) == 0 || pkg.Module == nil || pkg.Module.GoMod == "" {
 		return nil, nil
 	}

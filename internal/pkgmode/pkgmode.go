@@ -64,7 +64,18 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	loads, err := loadAll(dir, src)
+	p := planLoads(dir, src)
+
+	// The go command is the slow part of a run; generation does not wait
+	// for it. What generation needs from the package (its name, whether
+	// it has main, what it declares) is first read from the syntax of the
+	// files either OS family builds, and checked against the load below.
+	guess := src.options(dir, p)
+	early := make(chan generated, 1)
+	go func() { early <- generate(s, guess) }()
+
+	loads, err := loadAll(dir, src, p)
+	gen := <-early
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +88,40 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 		return nil, loadErrors(loads, src, nil)
 	}
 
+	opt, declared := loadOptions(loads, src)
+	res.HasMain = opt.HasMain
+	if !sameOptions(opt, guess) {
+		gen = generate(s, opt)
+	}
+	if gen.err != nil {
+		return nil, gen.err
+	}
+
+	var errs spec.ErrorList
+	if le := loadErrors(loads, src, gen.names); le != nil {
+		errs = append(errs, le...)
+	}
+	errs = append(errs, collisions(declared, gen.names)...)
+	errs = append(errs, resolve(s, loads, gen.funcs)...)
+	modErrs, err := checkModules(first, gen.modules)
+	if err != nil {
+		return nil, err
+	}
+	errs = append(errs, modErrs...)
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	res.Files = gen.files
+	return res, nil
+}
+
+// loadOptions reads the generator options from the load: the package
+// name, whether a user file declares func main, and every package-level
+// name the user files declare (with where, for collision messages).
+func loadOptions(loads []load, src *source) (generator.Options, map[string]token.Position) {
+	first := loads[0].pkg
+	opt := generator.Options{Mode: generator.PackageMode, PackageName: first.Name, Declared: map[string]bool{}}
 	declared := map[string]token.Position{}
 	for _, l := range loads {
 		for i, f := range l.pkg.Syntax {
@@ -87,51 +132,76 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 				if _, seen := declared[name]; !seen {
 					declared[name] = pos
 				}
+				opt.Declared[name] = true
 				if name == "main" && first.Name == "main" {
-					res.HasMain = true
+					opt.HasMain = true
 				}
 			}
 		}
 	}
-	opt := generator.Options{
-		Mode:        generator.PackageMode,
-		PackageName: first.Name,
-		HasMain:     res.HasMain,
-		Declared:    map[string]bool{},
-	}
-	for name := range declared {
-		opt.Declared[name] = true
-	}
-	files, err := generator.Generate(s, opt)
-	if err != nil {
-		return nil, err
-	}
-	generatedNames, err := declaredIn(files)
-	if err != nil {
-		return nil, err
-	}
+	return opt, declared
+}
 
-	var errs spec.ErrorList
-	if le := loadErrors(loads, src, generatedNames); le != nil {
-		errs = append(errs, le...)
+// generated is the output for one set of options and what is derived
+// from it alone.
+type generated struct {
+	files   []generator.File
+	names   map[string]string // package-level name -> generated file
+	funcs   []generator.UserFunc
+	modules []generator.Module
+	err     error
+}
+
+func generate(s *spec.Spec, opt generator.Options) generated {
+	var g generated
+	if g.files, g.err = generator.Generate(s, opt); g.err != nil {
+		return g
 	}
-	errs = append(errs, collisions(declared, generatedNames)...)
-	funcs, err := generator.UserFuncs(s)
-	if err != nil {
-		return nil, err
+	if g.names, g.err = declaredIn(g.files); g.err != nil {
+		return g
 	}
-	errs = append(errs, resolve(s, loads, funcs)...)
-	modErrs, err := checkModules(first, files)
-	if err != nil {
-		return nil, err
+	if g.funcs, g.err = generator.UserFuncs(s); g.err != nil {
+		return g
 	}
-	errs = append(errs, modErrs...)
-	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
+	g.modules, g.err = generator.RequiredModules(g.files)
+	return g
+}
+
+func sameOptions(a, b generator.Options) bool {
+	if a.Mode != b.Mode || a.PackageName != b.PackageName || a.HasMain != b.HasMain || len(a.Declared) != len(b.Declared) {
+		return false
 	}
-	res.Files = files
-	return res, nil
+	for name := range a.Declared {
+		if !b.Declared[name] {
+			return false
+		}
+	}
+	return true
+}
+
+// options reads the generator options from the syntax of the user files
+// either OS family builds: the first guess, confirmed by the load.
+func (src *source) options(dir string, p plan) generator.Options {
+	opt := generator.Options{Mode: generator.PackageMode, PackageName: src.pkgName, Declared: map[string]bool{}}
+	fset := token.NewFileSet()
+	for _, name := range src.user {
+		a, _ := p.host.MatchFile(dir, name)
+		b, _ := p.other.MatchFile(dir, name)
+		if !a && !b {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue // the load reports it; the options are checked there
+		}
+		for n := range topLevel(fset, f) {
+			opt.Declared[n] = true
+			if n == "main" && src.pkgName == "main" {
+				opt.HasMain = true
+			}
+		}
+	}
+	return opt
 }
 
 // source is what a look at the directory tells before loading: which Go
@@ -141,6 +211,7 @@ type source struct {
 	generated map[string]bool   // absolute path -> svcgen generated
 	blank     map[string][]byte // generated file -> its stand-in
 	user      []string          // base names of the user's .go files (not tests)
+	pkgName   string            // from the first user file's package clause
 }
 
 func scan(dir string) (*source, error) {
@@ -171,6 +242,7 @@ func scan(dir string) (*source, error) {
 			pkgName = packageClause(content)
 		}
 	}
+	src.pkgName = pkgName
 	for _, path := range gen {
 		name := pkgName
 		if name == "" {
@@ -243,8 +315,7 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // files import (and nothing OS-specific): they are type-checked in
 // process against the host load's imports. Otherwise both loads run
 // concurrently.
-func loadAll(dir string, src *source) ([]load, error) {
-	p := planLoads(dir, src)
+func loadAll(dir string, src *source, p plan) ([]load, error) {
 	goos := []string{p.host.GOOS}
 	if p.needOther && !p.inProcess {
 		goos = append(goos, p.other.GOOS)

@@ -31,3 +31,28 @@ func TestPlanLoads(t *testing.T) {
 		}
 	}
 }
+
+// Generation starts from options read from the syntax before the load
+// finishes; the load must confirm them, or every run generates twice.
+func TestOptionsGuess(t *testing.T) {
+	for _, dir := range []string{"shop/cmd/orders", "shop/cmd/mailer", "broken/wrongsig", "broken/missing"} {
+		abs, err := filepath.Abs(filepath.Join("testdata", filepath.FromSlash(dir)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := scan(abs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := planLoads(abs, src)
+		guess := src.options(abs, p)
+		loads, err := loadAll(abs, src, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := loadOptions(loads, src)
+		if !sameOptions(got, guess) {
+			t.Errorf("%s: guessed %+v, the load says %+v", dir, guess, got)
+		}
+	}
+}
