@@ -1,0 +1,208 @@
+package alternatives
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func skipUnlessBench(t *testing.T) {
+	if os.Getenv("SVCGEN_BENCH") == "" {
+		t.Skip("benchmark: set SVCGEN_BENCH=1")
+	}
+}
+
+// root is the svcgen repository, two levels up.
+func root(t *testing.T) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// run runs a command in dir and fails the test on error.
+func run(t *testing.T, dir string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
+	}
+	return string(out)
+}
+
+// timed runs a command and returns its wall time.
+func timed(t *testing.T, dir string, args ...string) time.Duration {
+	t.Helper()
+	t0 := time.Now()
+	run(t, dir, nil, args...)
+	return time.Since(t0)
+}
+
+// buildSvcgen builds cmd/svcgen of the repository into dir.
+func buildSvcgen(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "svcgen")
+	run(t, root(t), nil, "go", "build", "-o", bin, "./cmd/svcgen")
+	return bin
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// benchLine prints the machine-readable line bench/cmd/report reads.
+func benchLine(name string, kv ...any) {
+	var b strings.Builder
+	b.WriteString("BENCH " + name)
+	for i := 0; i+1 < len(kv); i += 2 {
+		fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
+	}
+	fmt.Println(b.String())
+}
+
+func ms(ns float64) string { return fmt.Sprintf("%.1f ms", ns/1e6) }
+
+// TestFxStartStop: eight independent resources that take 100 ms each to
+// open and to close (bench/testdata/startstop), started and stopped by the
+// generated engine, by uber-go/fx (one OnStart/OnStop hook per resource;
+// fx runs hooks one after another) and by hand-written sequential code, in
+// one process, alternating, 7 rounds.
+func TestFxStartStop(t *testing.T) {
+	skipUnlessBench(t)
+	tmp := t.TempDir()
+	svcgen := buildSvcgen(t, tmp)
+	proj := filepath.Join(tmp, "startstop")
+	copyTree(t, filepath.Join(root(t), "bench", "testdata", "startstop"), proj)
+	run(t, proj, nil, svcgen, "generate")
+	data, err := os.ReadFile(filepath.Join("testdata", "startstop", "fx_bench_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "fx_bench_test.go"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The same fx this module pins, from the module cache or the proxy.
+	version := strings.TrimSpace(run(t, ".", nil, "go", "list", "-m", "-f", "{{.Version}}", "go.uber.org/fx"))
+	run(t, proj, nil, "go", "get", "go.uber.org/fx@"+version)
+	out := run(t, proj, nil, "go", "test", "-run", "TestBenchStartStopFx", "-count=1", "-v", ".")
+	cols := map[string][]float64{}
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "RESULT startstopfx ") {
+			continue
+		}
+		for _, f := range strings.Fields(line)[2:] {
+			k, v, _ := strings.Cut(f, "=")
+			n, _ := strconv.ParseFloat(v, 64)
+			cols[k] = append(cols[k], n)
+		}
+	}
+	n := len(cols["genstart"])
+	if n < 5 {
+		t.Fatalf("want at least 5 rounds:\n%s", out)
+	}
+	m := func(k string) float64 { return median(cols[k]) }
+	t.Logf("8 independent resources, 100 ms each to open and to close, fx %s, medians of %d rounds", version, n)
+	for _, w := range []string{"start", "stop"} {
+		g, f, s := m("gen"+w), m("fx"+w), m("seq"+w)
+		t.Logf("  %-5s generated %s  fx %s (%.1fx)  sequential %s (%.1fx)", w, ms(g), ms(f), f/g, ms(s), s/g)
+	}
+	benchLine("startstop_fx", "n", n, "fx_version", version,
+		"genstart", m("genstart"), "genstop", m("genstop"),
+		"fxstart", m("fxstart"), "fxstop", m("fxstop"),
+		"seqstart", m("seqstart"), "seqstop", m("seqstop"))
+}
+
+// TestWireGenerate: wall time of one `svcgen generate` of golden/large into
+// an empty directory, against `gofmt -l` on the files it wrote (a process
+// that only parses and formats them: the floor of go/format alone) and
+// against `wire gen` on testdata/wire50, a 50-provider graph in levels like
+// golden/large. Warm build cache, alternating, 7 rounds.
+func TestWireGenerate(t *testing.T) {
+	skipUnlessBench(t)
+	tmp := t.TempDir()
+	svcgen := buildSvcgen(t, tmp)
+	wire := filepath.Join(tmp, "wire")
+	run(t, ".", nil, "go", "build", "-o", wire, "github.com/google/wire/cmd/wire")
+	spec := filepath.Join(tmp, "service.toml")
+	copyTree(t, filepath.Join(root(t), "golden", "large", "service.toml"), spec)
+	wproj := filepath.Join(tmp, "wire50")
+	copyTree(t, filepath.Join("testdata", "wire50"), wproj)
+	wireVersion := strings.TrimSpace(run(t, ".", nil, "go", "list", "-m", "-f", "{{.Version}}", "github.com/google/wire"))
+
+	// One untimed round of each: the build cache then holds what wire's
+	// package load needs.
+	run(t, tmp, nil, svcgen, "generate", "-spec", spec, "-out", filepath.Join(tmp, "warm"))
+	run(t, wproj, nil, wire, "gen", ".")
+
+	const rounds = 7
+	var gen, fmtOnly, wgen []float64
+	var goFiles, goBytes int
+	for i := range rounds {
+		out := filepath.Join(tmp, fmt.Sprintf("out%d", i))
+		gen = append(gen, float64(timed(t, tmp, svcgen, "generate", "-spec", spec, "-out", out)))
+		goFiles, goBytes = 0, 0
+		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
+				goFiles++
+				if info, err := d.Info(); err == nil {
+					goBytes += int(info.Size())
+				}
+			}
+			return nil
+		})
+		fmtOnly = append(fmtOnly, float64(timed(t, tmp, "gofmt", "-l", out)))
+		os.Remove(filepath.Join(wproj, "wire_gen.go"))
+		wgen = append(wgen, float64(timed(t, wproj, wire, "gen", ".")))
+	}
+	wireOut, err := os.Stat(filepath.Join(wproj, "wire_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, f, w := median(gen), median(fmtOnly), median(wgen)
+	t.Logf("generation, wall time of one process, medians of %d rounds", rounds)
+	t.Logf("  svcgen generate golden/large (%d .go files, %d bytes)  %s", goFiles, goBytes, ms(g))
+	t.Logf("  gofmt -l on the same files (the go/format floor)      %s  svcgen/floor %.2fx", ms(f), g/f)
+	t.Logf("  wire %s gen, 50 providers (%d bytes out)          %s  wire/svcgen %.2fx", wireVersion, wireOut.Size(), ms(w), w/g)
+	benchLine("generate_wire", "n", rounds, "wire_version", wireVersion,
+		"svcgen", g, "gofmt", f, "wire", w,
+		"go_files", goFiles, "go_bytes", goBytes, "wire_bytes", wireOut.Size())
+}
