@@ -137,6 +137,12 @@ func emitRedisFile(g *Context) {
 	f.Func().Id("svcRedisWarm").Params(
 		jen.Id("ctx").Add(ctxType()), jen.Id("c").Op("*").Qual("github.com/redis/go-redis/v9", "Client"), jen.Id("p").Id("svcRedisPool"),
 	).Error().Block(
+		jen.Comment("One connection first: go-redis records what the first handshake"),
+		jen.Comment("negotiates (RESP3, maintenance notifications) in options that every"),
+		jen.Comment("*redis.Conn shares, and handshakes run at once before that race on them."),
+		jen.If(jen.Err().Op(":=").Id("svcRedisPing").Call(jen.Id("ctx"), jen.Id("c"), p("dialTimeout")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
 		jen.Id("conns").Op(":=").Make(jen.Index().Op("*").Qual("github.com/redis/go-redis/v9", "Conn"), p("warm")),
 		jen.Id("errs").Op(":=").Make(jen.Index().Error(), p("warm")),
 		jen.Var().Id("wg").Qual("sync", "WaitGroup"),
@@ -162,14 +168,20 @@ func emitRedisFile(g *Context) {
 	)
 
 	f.Line()
+	f.Comment("svcRedisPing pings redis within timeout.")
+	f.Func().Id("svcRedisPing").Params(jen.Id("ctx").Add(ctxType()), jen.Id("c").Op("*").Qual("github.com/redis/go-redis/v9", "Client"), jen.Id("timeout").Add(durType())).Error().Block(
+		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithTimeout").Call(jen.Id("ctx"), jen.Id("timeout")),
+		jen.Defer().Id("cancel").Call(),
+		jen.Return(jen.Id("c").Dot("Ping").Call(jen.Id("ctx")).Dot("Err").Call()),
+	)
+
+	f.Line()
 	f.Comment("svcRedisStatus is the /readyz detail of a client: a ping within the dial")
 	f.Comment("timeout, so the detail follows the server, and the pool's counts.")
 	f.Func().Id("svcRedisStatus").Params(
 		jen.Id("c").Op("*").Qual("github.com/redis/go-redis/v9", "Client"), jen.Id("p").Id("svcRedisPool"),
 	).Map(jen.String()).Any().Block(
-		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithTimeout").Call(jen.Qual("context", "Background").Call(), p("dialTimeout")),
-		jen.Defer().Id("cancel").Call(),
-		jen.Err().Op(":=").Id("c").Dot("Ping").Call(jen.Id("ctx")).Dot("Err").Call(),
+		jen.Err().Op(":=").Id("svcRedisPing").Call(jen.Qual("context", "Background").Call(), jen.Id("c"), p("dialTimeout")),
 		jen.Id("s").Op(":=").Id("c").Dot("PoolStats").Call(),
 		jen.Id("status").Op(":=").Map(jen.String()).Any().Values(jen.Dict{
 			jen.Lit("total"):    jen.Id("s").Dot("TotalConns"),

@@ -249,15 +249,7 @@ func emitSQLFile(g *Context) {
 	).Map(jen.String()).Any().Block(
 		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithTimeout").Call(jen.Qual("context", "Background").Call(), jen.Id("p").Dot("pingTimeout")),
 		jen.Defer().Id("cancel").Call(),
-		jen.Comment("After a database restart every idle connection is dead, and a ping"),
-		jen.Comment("discards only the one it took (driver.ErrBadConn): ping until one"),
-		jen.Comment("answers, so the status says what the database says."),
-		jen.Var().Err().Error(),
-		jen.For(jen.Range().Id("db").Dot("Stats").Call().Dot("Idle").Op("+").Lit(1)).Block(
-			jen.If(jen.Err().Op("=").Id("db").Dot("PingContext").Call(jen.Id("ctx")), jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Qual("database/sql/driver", "ErrBadConn"))).Block(
-				jen.Break(),
-			),
-		),
+		jen.Err().Op(":=").Id("svcSQLPing").Call(jen.Id("ctx"), jen.Id("db")),
 		jen.If(jen.Err().Op("==").Nil().Op("&&").Id("db").Dot("Stats").Call().Dot("OpenConnections").Op("<").Id("p").Dot("warm")).Block(
 			jen.Err().Op("=").Id("svcSQLWarm").Call(jen.Id("ctx"), jen.Id("db"), jen.Id("p")),
 		),
@@ -272,6 +264,21 @@ func emitSQLFile(g *Context) {
 		}),
 		poolIfErr(jen.Id("status").Index(jen.Lit("error")).Op("=").Err().Dot("Error").Call()),
 		jen.Return(jen.Id("status")),
+	)
+
+	f.Line()
+	f.Comment("svcSQLPing pings db until a connection answers or the database does not.")
+	f.Comment("After a database restart every idle connection is dead, and a ping")
+	f.Comment("discards only the one it took (driver.ErrBadConn): one ping would report a")
+	f.Comment("failure while the database is up. Liveness checks use it too.")
+	f.Func().Id("svcSQLPing").Params(jen.Id("ctx").Add(ctxType()), jen.Id("db").Op("*").Qual("database/sql", "DB")).Error().Block(
+		jen.Var().Err().Error(),
+		jen.For(jen.Range().Id("db").Dot("Stats").Call().Dot("Idle").Op("+").Lit(1)).Block(
+			jen.If(jen.Err().Op("=").Id("db").Dot("PingContext").Call(jen.Id("ctx")), jen.Op("!").Qual("errors", "Is").Call(jen.Err(), jen.Qual("database/sql/driver", "ErrBadConn"))).Block(
+				jen.Return(jen.Err()),
+			),
+		),
+		jen.Return(jen.Err()),
 	)
 }
 
