@@ -94,7 +94,7 @@ func (l lifecycle) stopSteps(withTimes bool) []stopStep {
 	}
 	lv := l.levels()
 	for i := len(lv) - 1; i >= 0; i-- {
-		steps = append(steps, stopStep{fmt.Sprintf("stop_close_level%d", i+1), "close: " + stepList(lv[i], false, withTimes)})
+		steps = append(steps, stopStep{fmt.Sprintf("stop_close_level%d", i+1), fmt.Sprintf("close level %d: %s", i+1, stepList(lv[i], false, withTimes))})
 	}
 	steps = append(steps, stopStep{"stop_critical", d("critical closes and log flush: reserve", t.Critical.Duration)})
 	return steps
@@ -107,12 +107,14 @@ func GraphText(s *spec.Spec) string {
 	l := newLifecycle(s)
 	var b strings.Builder
 	name := s.Service.Name
-	fmt.Fprintf(&b, "%s: graph (dependency -> what needs it)\n", name)
+	fmt.Fprintf(&b, "%s: graph (resource <- what it depends on)\n", name)
 	if len(l.edges) == 0 {
 		b.WriteString("  no dependencies\n")
 	}
-	for _, e := range l.edges {
-		fmt.Fprintf(&b, "  %s -> %s\n", e[0].Name, e[1].Name)
+	for _, r := range s.Resources {
+		if len(r.DependsOn) > 0 {
+			fmt.Fprintf(&b, "  %s <- %s\n", r.Name, strings.Join(r.DependsOn, ", "))
+		}
 	}
 	fmt.Fprintf(&b, "%s: start (budget %s; resources on one level open concurrently)\n", name, formatDuration(s.Timeouts.Start.Duration))
 	for i, level := range l.levels() {

@@ -284,7 +284,7 @@ func TestGraphFormats(t *testing.T) {
 		format string
 		want   []string
 	}{
-		{"text", []string{"  db -> api\n", "  1. db [sql] 30s, cache [redis] 30s", "stop (budget 20s", "drain 8s: servers finish", "close: api [http] 8s", "state [custom] 8s critical"}},
+		{"text", []string{"  api <- db, cache, payments\n", "  1. db [sql] 30s, cache [redis] 30s", "stop (budget 20s", "drain 8s: servers finish", "close level 2: api [http] 8s", "state [custom] 8s critical"}},
 		{"mermaid", []string{"flowchart LR\n", "r_db --> r_api\n", "subgraph level2[", "open 30s · close 8s", "stop_drain --> stop_close_level2\n", "stop_close_level1 --> stop_critical\n"}},
 		{"dot", []string{"digraph \"orders\" {", "r_db -> r_api;", "subgraph cluster_level1 {", "stop_drain -> stop_close_level2;", "}\n"}},
 	} {
