@@ -368,6 +368,36 @@ func TestShopMailer(t *testing.T) {
 	stop(t, p)
 }
 
+// TestShopAgent: a hook whose Windows file imports golang.org/x/sys/windows,
+// which the Linux files do not: the package is loaded a second time with
+// GOOS=windows (not type-checked in process).
+func TestShopAgent(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("runs the service with SIGTERM; the Windows build is checked by cross-compiling")
+	}
+	mod := copyModule(t, "shop")
+	dir := filepath.Join(mod, "cmd", "agent")
+	out, code := goGenerate(t, dir)
+	if code != 0 {
+		t.Fatalf("go generate: exit %d\n%s", code, out)
+	}
+	bin := buildBoth(t, dir)
+	p, err := e2e.Start(bin, dir, nil, "run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Kill)
+	admin, err := p.ListenAddr("admin", 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, p, admin)
+	if _, err := p.WaitLine(regexp.MustCompile(`msg=hello pid=`), 10*time.Second); err != nil {
+		t.Error(err)
+	}
+	stop(t, p)
+}
+
 // TestErrors: problems in the package are reported all at once, with the
 // spec position and, for a wrong signature, the Go declaration; nothing
 // is written. Outputs are golden (go test -run TestErrors -update).

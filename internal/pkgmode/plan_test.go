@@ -18,6 +18,7 @@ func TestPlanLoads(t *testing.T) {
 	}{
 		{"shop/cmd/orders", true, true},  // announce_windows.go: context, log/slog
 		{"shop/cmd/mailer", false, true}, // no OS-specific file
+		{"shop/cmd/agent", true, false},  // hello_windows.go imports x/sys/windows
 		{"broken/wrongsig", true, false}, // flush_windows.go imports x/sys/windows
 	} {
 		dir := filepath.Join("testdata", filepath.FromSlash(c.dir))
