@@ -64,6 +64,11 @@ func emitReadme(g *Context) error {
 		data["Mermaid"] = GraphMermaid(s, false)
 	}
 	data["Levels"] = levels
+	ops, err := opsReadme(g) // opsreadme.go: logs, runtime, systemd, metrics, kubernetes
+	if err != nil {
+		return err
+	}
+	data["Ops"] = ops
 	data["StopLevels"] = stopLevels
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, data); err != nil {
