@@ -8,7 +8,8 @@ import (
 
 // watchdogCheck is the liveness check of a resource's node, or nil when
 // [watchdog] is off or the kind has nothing to check: sql and redis ping
-// their pool; a custom resource runs its check function.
+// their pool; an http_client with a warm_path requests it; a custom
+// resource runs its check function.
 func watchdogCheck(g *Context, r *spec.Resource, v nodeVars) jen.Code {
 	if !g.Spec.Watchdog.Enabled || v.Value == nil {
 		return nil
@@ -18,6 +19,10 @@ func watchdogCheck(g *Context, r *spec.Resource, v nodeVars) jen.Code {
 		return jen.Add(v.Value).Dot("PingContext")
 	case spec.KindRedis:
 		return stepFunc(jen.Return(jen.Add(v.Value).Dot("Ping").Call(jen.Id("ctx")).Dot("Err").Call()))
+	case spec.KindHTTPClient:
+		if r.WarmPath != "" {
+			return stepFunc(jen.Return(jen.Id("svcCheckHTTP").Call(jen.Id("ctx"), v.Value, jen.Id(constName(r, "warm_path")))))
+		}
 	case spec.KindCustom:
 		if r.Check != "" {
 			return stepFunc(jen.Return(jen.Id(r.Check).Call(jen.Id("ctx"), v.Value)))
@@ -131,5 +136,32 @@ func emitWatchdog(g *Context) error {
 		),
 		jen.Return(jen.True()),
 	)
+	for _, r := range g.Spec.Resources {
+		if r.Kind == spec.KindHTTPClient && r.WarmPath != "" {
+			checkHTTPCode(f)
+			break
+		}
+	}
 	return nil
+}
+
+// checkHTTPCode emits svcCheckHTTP, the liveness check of an http_client.
+func checkHTTPCode(f *jen.File) {
+	f.Line()
+	f.Comment("svcCheckHTTP requests path of an http_client's upstream, past the breaker and")
+	f.Comment("the retries (a check must see the upstream as it is, and must not trip the")
+	f.Comment("breaker its users rely on). Any answer below 500 means the upstream is up.")
+	f.Func().Id("svcCheckHTTP").Params(ctxParam(), jen.Id("c").Op("*").Id("svcHTTPClient"), jen.Id("path").String()).Error().Block(
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Id("c").Dot("NewRequest").Call(jen.Id("ctx"), jen.Qual("net/http", "MethodGet"), jen.Id("path"), jen.Nil()),
+		ifErrReturn(jen.Err()),
+		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("c").Dot("HTTPClient").Call().Dot("Do").Call(jen.Id("req")),
+		ifErrReturn(jen.Err()),
+		jen.Defer().Id("resp").Dot("Body").Dot("Close").Call(),
+		jen.Comment("Read to the end (bounded) so the connection goes back to the pool."),
+		jen.Qual("io", "Copy").Call(jen.Qual("io", "Discard"), jen.Qual("io", "LimitReader").Call(jen.Id("resp").Dot("Body"), jen.Lit(64<<10))),
+		jen.If(jen.Id("resp").Dot("StatusCode").Op(">=").Lit(500)).Block(
+			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("GET %s: %s"), jen.Id("path"), jen.Id("resp").Dot("Status"))),
+		),
+		jen.Return(jen.Nil()),
+	)
 }
