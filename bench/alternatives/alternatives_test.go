@@ -42,12 +42,20 @@ func run(t *testing.T, dir string, env []string, args ...string) string {
 	return string(out)
 }
 
-// timed runs a command and returns its wall time.
-func timed(t *testing.T, dir string, args ...string) time.Duration {
+// timed runs a command and returns its wall time and the CPU time (user +
+// system) of it and its children: on a shared machine the CPU time is the
+// steadier figure.
+func timed(t *testing.T, dir string, args ...string) (wall, cpu float64) {
 	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
 	t0 := time.Now()
-	run(t, dir, nil, args...)
-	return time.Since(t0)
+	out, err := cmd.CombinedOutput()
+	wall = float64(time.Since(t0))
+	if err != nil {
+		t.Fatalf("%s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
+	}
+	return wall, float64(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime())
 }
 
 // buildSvcgen builds cmd/svcgen of the repository into dir.
@@ -152,7 +160,8 @@ func TestFxStartStop(t *testing.T) {
 }
 
 // TestWireGenerate: wall time of one `svcgen generate` of golden/large into
-// an empty directory, against `gofmt -l` on the files it wrote (a process
+// an empty directory (and of `svcgen check`, the same rendering without the
+// writes), against `gofmt -l` on the files it wrote (a process
 // that only parses and formats them: the floor of go/format alone) and
 // against `wire gen` on testdata/wire50, a 50-provider graph in levels like
 // golden/large. Warm build cache, alternating, 7 rounds.
@@ -174,11 +183,16 @@ func TestWireGenerate(t *testing.T) {
 	run(t, wproj, nil, wire, "gen", ".")
 
 	const rounds = 7
-	var gen, fmtOnly, wgen []float64
+	var gen, fmtOnly, wgen, genCPU, fmtCPU, wireCPU, chk, chkCPU []float64
 	var goFiles, goBytes int
 	for i := range rounds {
 		out := filepath.Join(tmp, fmt.Sprintf("out%d", i))
-		gen = append(gen, float64(timed(t, tmp, svcgen, "generate", "-spec", spec, "-out", out)))
+		w, c := timed(t, tmp, svcgen, "generate", "-spec", spec, "-out", out)
+		gen, genCPU = append(gen, w), append(genCPU, c)
+		// check renders everything and compares it with the disk: the same
+		// work without writing (generate fsyncs and renames each file).
+		w, c = timed(t, tmp, svcgen, "check", "-spec", spec, "-out", out)
+		chk, chkCPU = append(chk, w), append(chkCPU, c)
 		goFiles, goBytes = 0, 0
 		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
@@ -189,20 +203,24 @@ func TestWireGenerate(t *testing.T) {
 			}
 			return nil
 		})
-		fmtOnly = append(fmtOnly, float64(timed(t, tmp, "gofmt", "-l", out)))
+		w, c = timed(t, tmp, "gofmt", "-l", out)
+		fmtOnly, fmtCPU = append(fmtOnly, w), append(fmtCPU, c)
 		os.Remove(filepath.Join(wproj, "wire_gen.go"))
-		wgen = append(wgen, float64(timed(t, wproj, wire, "gen", ".")))
+		w, c = timed(t, wproj, wire, "gen", ".")
+		wgen, wireCPU = append(wgen, w), append(wireCPU, c)
 	}
 	wireOut, err := os.Stat(filepath.Join(wproj, "wire_gen.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, f, w := median(gen), median(fmtOnly), median(wgen)
-	t.Logf("generation, wall time of one process, medians of %d rounds", rounds)
-	t.Logf("  svcgen generate golden/large (%d .go files, %d bytes)  %s", goFiles, goBytes, ms(g))
-	t.Logf("  gofmt -l on the same files (the go/format floor)      %s  svcgen/floor %.2fx", ms(f), g/f)
-	t.Logf("  wire %s gen, 50 providers (%d bytes out)          %s  wire/svcgen %.2fx", wireVersion, wireOut.Size(), ms(w), w/g)
+	g, f, w, k := median(gen), median(fmtOnly), median(wgen), median(chk)
+	gc, fc, wc, kc := median(genCPU), median(fmtCPU), median(wireCPU), median(chkCPU)
+	t.Logf("generation, one process each, medians of %d rounds: wall time (CPU time)", rounds)
+	t.Logf("  svcgen generate golden/large (%d .go files, %d bytes)  %s (%s)", goFiles, goBytes, ms(g), ms(gc))
+	t.Logf("  svcgen check (the same, without writing)              %s (%s)", ms(k), ms(kc))
+	t.Logf("  gofmt -l on the same files (the go/format floor)      %s (%s)  svcgen/floor %.2fx (%.2fx)", ms(f), ms(fc), g/f, gc/fc)
+	t.Logf("  wire %s gen, 50 providers (%d bytes out)          %s (%s)  wire/svcgen %.2fx (%.2fx)", wireVersion, wireOut.Size(), ms(w), ms(wc), w/g, wc/gc)
 	benchLine("generate_wire", "n", rounds, "wire_version", wireVersion,
-		"svcgen", g, "gofmt", f, "wire", w,
+		"svcgen", g, "check", k, "gofmt", f, "wire", w, "svcgen_cpu", gc, "check_cpu", kc, "gofmt_cpu", fc, "wire_cpu", wc,
 		"go_files", goFiles, "go_bytes", goBytes, "wire_bytes", wireOut.Size())
 }
