@@ -82,9 +82,6 @@ func poolsBinary(t *testing.T) string {
 			poolsErr = err
 			return
 		}
-		if poolsErr = poolsGoDirective(p.Dir); poolsErr != nil {
-			return
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		poolsBin = filepath.Join(dir, "pools")
@@ -94,19 +91,6 @@ func poolsBinary(t *testing.T) string {
 		t.Fatal(poolsErr)
 	}
 	return poolsBin
-}
-
-// poolsGoDirective works around generated go.mod files that say "go 1.26"
-// while golang.org/x/sys v0.49.0 requires go 1.26.0: the go command then
-// refuses to build ("updates to go.mod needed"). A no-op once the
-// generator writes "go 1.26.0".
-func poolsGoDirective(dir string) error {
-	p := filepath.Join(dir, "go.mod")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(p, []byte(strings.Replace(string(b), "\ngo 1.26\n", "\ngo 1.26.0\n", 1)), 0o644)
 }
 
 // poolsStart runs the service in a new directory holding my.dsn (the
@@ -636,9 +620,6 @@ func TestPoolsBuildsForWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := poolsGoDirective(p.Dir); err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	if err := p.Vet(ctx, "windows"); err != nil {
@@ -654,9 +635,6 @@ func TestPoolsBuildsForWindows(t *testing.T) {
 func TestPoolsRedaction(t *testing.T) {
 	p, err := GenerateDir(t.TempDir(), "testdata/pools")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := poolsGoDirective(p.Dir); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(p.Dir, "redact_test.go"), []byte(redactTest), 0o644); err != nil {
