@@ -1,13 +1,18 @@
 // Package pkgmode generates a service's lifecycle files into a package of
 // an existing module (the `go generate` way in).
 //
-// It loads the target package with golang.org/x/tools/go/packages, once
-// per OS family when the package's own files differ between them (a
-// hooks_windows.go), resolves every function the spec names with go/types
-// and checks its signature against what the generated code calls, checks
-// that the module requires what the generated code imports, and only then
-// hands the files to the writer. Every problem is reported at once, as a
-// spec.ErrorList: the CLI exits 1 and nothing is written.
+// It loads the target package with golang.org/x/tools/go/packages (no
+// NeedDeps: imports come from the build cache's export data) and sees it
+// as both OS families build it when the package's own files differ
+// between them (a hooks_windows.go): in process when the Windows-only
+// files import nothing new and nothing OS-specific, else by a second,
+// concurrent load with GOOS=windows (other.go). It resolves every function
+// the spec names with go/types and checks its signature against what the
+// generated code calls (resolve.go), checks that the module requires what
+// the generated code imports (modules.go), and only then hands the files
+// to the writer. Every problem is reported at once, as a spec.ErrorList:
+// the CLI exits 1 and nothing is written. Generation itself runs while
+// the go command loads the package.
 //
 // Generated files already in the package are left out of the type check
 // (the load's ParseFile hands over a bare package clause for each), so the
