@@ -469,7 +469,7 @@ func TestReadiness(t *testing.T) {
 }
 
 // The verbs: version prints the spec's version, an unknown verb is a usage
-// error (2), service-manager verbs explain themselves on Linux.
+// error (2), Windows service-manager verbs explain themselves on Linux.
 func TestVerbs(t *testing.T) {
 	bin := lifecycleBinary(t)
 	for _, c := range []struct {
@@ -480,7 +480,8 @@ func TestVerbs(t *testing.T) {
 		{[]string{"version"}, 0, "e2e 1.2.3"},
 		{[]string{"help"}, 0, "usage: e2e"},
 		{[]string{"bogus"}, 2, `unknown verb "bogus"`},
-		{[]string{"install"}, 2, "Windows service"},
+		{[]string{"start"}, 2, "Service Control Manager"},
+		{[]string{"uninstall", "extra"}, 2, "uninstall takes no arguments"}, // systemd on Linux (ops_test.go covers install -dir)
 		{[]string{"run", "extra"}, 2, "run takes no arguments"},
 	} {
 		p, err := Start(bin, t.TempDir(), nil, c.args...)
