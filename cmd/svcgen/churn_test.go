@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -148,7 +149,11 @@ func candidates(v churnValue) []string {
 		case strings.HasSuffix(v.key, ".addr"):
 			host, port, _ := strings.Cut(s, ":")
 			p, _ := strconv.Atoi(port)
-			return []string{strconv.Quote(host + ":" + strconv.Itoa(p+1))}
+			var out []string
+			for _, d := range []int{1, 100, 1000, 7} {
+				out = append(out, strconv.Quote(host+":"+strconv.Itoa(p+d)))
+			}
+			return out
 		case v.key == "windows.start":
 			return []string{`"auto"`, `"manual"`}
 		case v.key == "windows.account":
@@ -253,14 +258,25 @@ func lookup(table map[string]string, key string) (string, bool) {
 // at a time, and checks that the generated code changes in exactly one
 // line (one line removed, one added), unless legitChurn says why not.
 func TestOneValueOneLine(t *testing.T) {
-	data, err := os.ReadFile(churnSpec)
+	specs := []string{churnSpec}
+	if !testing.Short() {
+		// The other examples add the keys the typical one leaves out.
+		specs = append(specs, "../../golden/minimal/service.toml", "../../golden/large/service.toml")
+	}
+	for _, path := range specs {
+		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) { oneValueOneLine(t, path) })
+	}
+}
+
+func oneValueOneLine(t *testing.T, path string) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(data)
 	base, err := generateText(text)
 	if err != nil {
-		t.Skipf("the typical example does not generate yet: %v", err)
+		t.Skipf("%s does not generate yet: %v", path, err)
 	}
 	values := scanValues(t, text)
 
@@ -299,6 +315,9 @@ func TestOneValueOneLine(t *testing.T) {
 		var tried []string
 		ok := false
 		for _, repl := range candidates(v) {
+			if repl == v.text {
+				continue
+			}
 			mutated := text[:v.start] + repl + text[v.end:]
 			after, err := generateText(mutated)
 			if err != nil {
