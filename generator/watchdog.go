@@ -16,7 +16,10 @@ func watchdogCheck(g *Context, r *spec.Resource, v nodeVars) jen.Code {
 	}
 	switch r.Kind {
 	case spec.KindSQL:
-		return jen.Add(v.Value).Dot("PingContext")
+		// A closure, not the method value r.db.PingContext: that would bind
+		// r.db while the node table is built, before the pool is open.
+		// svcSQLPing also looks past dead idle connections to the database.
+		return stepFunc(jen.Return(jen.Id("svcSQLPing").Call(jen.Id("ctx"), v.Value)))
 	case spec.KindRedis:
 		return stepFunc(jen.Return(jen.Add(v.Value).Dot("Ping").Call(jen.Id("ctx")).Dot("Err").Call()))
 	case spec.KindHTTPClient:
