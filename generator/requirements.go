@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,7 +164,7 @@ func UserFuncs(s *spec.Spec) ([]UserFunc, error) {
 	imports := map[string]string{}
 	for _, spec := range file.Imports {
 		p, _ := strconv.Unquote(spec.Path.Value)
-		name := p[strings.LastIndex(p, "/")+1:]
+		name := assumedName(p)
 		if spec.Name != nil {
 			name = spec.Name.Name
 		}
@@ -184,6 +185,24 @@ func UserFuncs(s *spec.Spec) ([]UserFunc, error) {
 		i++
 	}
 	return funcs, nil
+}
+
+// assumedName is the package name an import without an alias is used by,
+// by the convention jennifer and goimports follow when they write no
+// alias: the last path element, skipping a major version suffix, without
+// a "go-" prefix or anything after a dot or dash.
+func assumedName(importPath string) string {
+	base := path.Base(importPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		if dir := path.Dir(importPath); dir != "." {
+			base = path.Base(dir)
+		}
+	}
+	base = strings.TrimPrefix(base, "go-")
+	if i := strings.IndexAny(base, ".-"); i > 0 {
+		base = base[:i]
+	}
+	return base
 }
 
 func typeRefs(fl *ast.FieldList, imports map[string]string) ([]TypeRef, error) {
