@@ -398,6 +398,24 @@ func TestShopAgent(t *testing.T) {
 	stop(t, p)
 }
 
+// TestRedisApp: a handler taking *redis.Client, a type of a module the
+// package requires (resolved from its export data, not by name).
+func TestRedisApp(t *testing.T) {
+	mod := copyModule(t, "redisapp")
+	if out, code := goCmd(t, mod, nil, "mod", "download", "github.com/redis/go-redis/v9"); code != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("go-redis is not in the module cache:\n%s", out)
+		}
+		t.Skipf("go-redis is not in the module cache (offline test):\n%s", out)
+	}
+	dir := filepath.Join(mod, "svc")
+	out, code := goGenerate(t, dir)
+	if code != 0 {
+		t.Fatalf("go generate: exit %d\n%s", code, out)
+	}
+	buildBoth(t, dir)
+}
+
 // TestErrors: problems in the package are reported all at once, with the
 // spec position and, for a wrong signature, the Go declaration; nothing
 // is written. Outputs are golden (go test -run TestErrors -update).
