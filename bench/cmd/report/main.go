@@ -1,0 +1,711 @@
+// Command report runs every svcgen benchmark side by side with what it is
+// compared against, in one run, and writes bench/REPORT.md: the machine, the
+// medians, the ratios, and each target from the issues with whether it is
+// met. From the repository root:
+//
+//	go run ./bench/cmd/report
+//
+// Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
+// suite names: lifecycle, pools, gogenerate, scm, winload, generator,
+// alternatives). Each suite is a `go test` run of the benchmarks under
+// bench/ (with SVCGEN_BENCH=1), of generator's Go benchmarks, or of the
+// separate module bench/alternatives (uber-go/fx and google/wire); every
+// benchmark alternates its sides round by round and reports medians of at
+// least 5 rounds. A suite that skips (no PostgreSQL, no Wine) or fails is
+// reported as such; the others still run.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// suite is one go test run and what the report takes from its output.
+type suite struct {
+	name  string
+	title string
+	run   func(root string) (string, error)
+	parse func(out string) ([]row, error)
+}
+
+// row is one line of the summary table.
+type row struct {
+	what     string // the comparison
+	ours     string // svcgen's figure
+	theirs   string // the alternative's figure
+	ratio    string
+	target   string // "" when the issue states none
+	met      string // "yes", "no", or "" when there is no target
+	evidence []string
+}
+
+// result of one suite in this run.
+type result struct {
+	suite   *suite
+	rows    []row
+	status  string // "ok", "skipped: ...", "failed: ..."
+	took    time.Duration
+	excerpt []string // the human-readable lines the benchmark printed
+}
+
+func main() {
+	out := flag.String("out", filepath.Join("bench", "REPORT.md"), "report file to write")
+	only := flag.String("only", "", "comma-separated suites to run (default all)")
+	skip := flag.String("skip", "", "comma-separated suites to leave out")
+	flag.Parse()
+
+	root, err := repoRoot()
+	if err != nil {
+		fatal(err)
+	}
+	want := func(name string) bool {
+		if *only != "" && !slices.Contains(strings.Split(*only, ","), name) {
+			return false
+		}
+		return !slices.Contains(strings.Split(*skip, ","), name)
+	}
+	start := time.Now().UTC()
+	m := describeMachine(root)
+	var results []*result
+	for _, s := range suites() {
+		if !want(s.name) {
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "== %s (%s)\n", s.name, time.Now().UTC().Format("15:04:05"))
+		t0 := time.Now()
+		output, runErr := s.run(root)
+		r := &result{suite: s, took: time.Since(t0), excerpt: excerpt(output)}
+		rows, parseErr := s.parse(output)
+		switch {
+		case skipped(output) != "" && len(rows) == 0:
+			r.status = "skipped: " + skipped(output)
+		case runErr != nil:
+			r.status = "failed: " + runErr.Error()
+			r.excerpt = append(r.excerpt, tail(output, 30)...)
+		case parseErr != nil:
+			r.status = "failed: " + parseErr.Error()
+			r.excerpt = append(r.excerpt, tail(output, 30)...)
+		default:
+			r.status = "ok"
+		}
+		r.rows = rows
+		fmt.Fprintf(os.Stderr, "   %s in %s\n", r.status, r.took.Round(time.Second))
+		results = append(results, r)
+	}
+	m.loadAfter = loadAverage()
+	report := render(m, start, time.Now().UTC(), results)
+	path := *out
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
+		fatal(err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s\n", *out)
+	fmt.Print(summaryTable(results))
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "report:", err)
+	os.Exit(2)
+}
+
+// repoRoot is the directory of the svcgen module's go.mod.
+func repoRoot() (string, error) {
+	b, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	mod := strings.TrimSpace(string(b))
+	data, err := os.ReadFile(mod)
+	if err != nil || !bytes.Contains(data, []byte("module github.com/svcgen/svcgen\n")) {
+		return "", fmt.Errorf("run from the svcgen repository (go.mod: %q)", mod)
+	}
+	return filepath.Dir(mod), nil
+}
+
+// goTest runs go test in dir with SVCGEN_BENCH=1 and returns its combined
+// output.
+func goTest(dir string, args ...string) (string, error) {
+	cmd := exec.Command("go", append([]string{"test"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "SVCGEN_BENCH=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func benchTest(run string) func(string) (string, error) {
+	return func(root string) (string, error) {
+		return goTest(root, "./bench/", "-run", run, "-v", "-count=1", "-timeout", "60m")
+	}
+}
+
+func suites() []*suite {
+	return []*suite{
+		{name: "lifecycle", title: "Lifecycle (bench/lifecycle_test.go)", run: benchTest("^TestLifecycle"), parse: parseLifecycle},
+		{name: "pools", title: "PostgreSQL warmup (bench/pools_test.go)", run: benchTest("^TestPoolWarmup$"), parse: parsePools},
+		{name: "gogenerate", title: "go generate vs go list (bench/gogenerate_test.go)", run: benchTest("^TestGoGenerate$"), parse: parseGoGenerate},
+		{name: "scm", title: "SCM start/stop under Wine (bench/scm_test.go)", run: benchTest("^TestSCMStartStop$"), parse: parseSCM},
+		{name: "winload", title: "Requests lost on sc stop under Wine (internal/e2e TestWindowsStartStopUnderLoad)", run: runWinLoad, parse: parseWinLoad},
+		{name: "generator", title: "Generation vs go/format in process (generator/bench_test.go)", run: runGenerator, parse: parseGenerator},
+		{name: "alternatives", title: "uber-go/fx and google/wire (bench/alternatives, its own module)", run: runAlternatives, parse: parseAlternatives},
+	}
+}
+
+// --- running --------------------------------------------------------------
+
+// winLoadRuns is how many times the Wine load test runs; each run is one
+// stop under load, so the lost count is per stop.
+const winLoadRuns = 5
+
+func runWinLoad(root string) (string, error) {
+	return goTest(root, "./internal/e2e/", "-run", "^TestWindowsStartStopUnderLoad$", "-v",
+		"-count", strconv.Itoa(winLoadRuns), "-timeout", "60m")
+}
+
+// generatorRuns is how many times the generator's test binary runs its two
+// benchmarks; runs alternate between them (one -count per process).
+const generatorRuns = 5
+
+func runGenerator(root string) (string, error) {
+	tmp, err := os.MkdirTemp("", "svcgen-report-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "generator.test")
+	cmd := exec.Command("go", "test", "-c", "-o", bin, "./generator")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return string(out), err
+	}
+	var all strings.Builder
+	for range generatorRuns {
+		for _, bench := range []string{"^BenchmarkGenerateLarge$", "^BenchmarkFormatLargeOutput$"} {
+			cmd := exec.Command(bin, "-test.run", "^$", "-test.bench", bench, "-test.benchmem", "-test.count", "1")
+			cmd.Dir = filepath.Join(root, "generator")
+			out, err := cmd.CombinedOutput()
+			all.Write(out)
+			if err != nil {
+				return all.String(), err
+			}
+		}
+	}
+	return all.String(), nil
+}
+
+func runAlternatives(root string) (string, error) {
+	return goTest(filepath.Join(root, "bench", "alternatives"), "-run", "^(TestFxStartStop|TestWireGenerate)$", "-v", "-count=1", "-timeout", "60m", ".")
+}
+
+// --- parsing --------------------------------------------------------------
+
+var (
+	reSkip    = regexp.MustCompile(`--- SKIP: \S+ \([^)]*\)\n\s+\S+\.go:\d+: (.*)`)
+	reLogLine = regexp.MustCompile(`^\s+\w+\.go:\d+: (.*)$`)
+)
+
+func skipped(out string) string {
+	if m := reSkip.FindStringSubmatch(out); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// excerpt keeps the lines a benchmark logged (t.Log or its own table),
+// without go test's framing.
+func excerpt(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if m := reLogLine.FindStringSubmatch(l); m != nil {
+			lines = append(lines, m[1])
+			continue
+		}
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || t == "PASS" ||
+			strings.HasPrefix(t, "ok ") || strings.HasPrefix(t, "ok\t") || strings.HasPrefix(t, "goos:") ||
+			strings.HasPrefix(t, "goarch:") || strings.HasPrefix(t, "pkg:") || strings.HasPrefix(t, "cpu:") ||
+			strings.HasPrefix(t, "RESULT ") || strings.HasPrefix(t, "go: ") {
+			continue
+		}
+		lines = append(lines, strings.TrimRight(l, " "))
+	}
+	return lines
+}
+
+func tail(out string, n int) []string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}
+
+func num(s string) float64 {
+	v, _ := strconv.ParseFloat(s, 64)
+	return v
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}
+
+func fmtMS(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	default:
+		return fmt.Sprintf("%.2f ms", v)
+	}
+}
+
+func find(out, expr string) []string {
+	return regexp.MustCompile(expr).FindStringSubmatch(out)
+}
+
+func parseLifecycle(out string) ([]row, error) {
+	var rows []row
+	var missing []string
+	if g, s := find(out, `generated drain\s+p50 ([\d.]+) ms\s+p90 ([\d.]+) ms`), find(out, `http\.Server\.Shutdown\s+p50 ([\d.]+) ms\s+p90 ([\d.]+) ms`); g != nil && s != nil {
+		gp, sp := num(g[1]), num(s[1])
+		n := "21"
+		if m := find(out, `(\d+) rounds of 8 requests`); m != nil {
+			n = m[1]
+		}
+		ratio := sp / max(gp, 0.001)
+		rows = append(rows, row{
+			what:   "Drain latency, last response → drain done (p50, " + n + " rounds)",
+			ours:   fmtMS(gp) + " (p90 " + fmtMS(num(g[2])) + ")",
+			theirs: "`http.Server.Shutdown` " + fmtMS(sp) + " (p90 " + fmtMS(num(s[2])) + ")",
+			ratio:  fmt.Sprintf("%.0f× faster", ratio),
+			target: "p50 ≤ 2 ms and ≥ 10× better than Shutdown",
+			met:    yesNo(gp <= 2 && ratio >= 10),
+		})
+	} else {
+		missing = append(missing, "drain")
+	}
+	for _, what := range []string{"start", "stop"} {
+		m := find(out, what+`\s+generated ([\d.]+) ms \(([\d.]+)x one resource\)\s+sequential ([\d.]+) ms \(([\d.]+)x\)\s+sequential/generated ([\d.]+)x`)
+		if m == nil {
+			missing = append(missing, what)
+			continue
+		}
+		g, s := num(m[1]), num(m[3])
+		rows = append(rows, row{
+			what:   "8 independent 100 ms resources: " + what + " (median of 7)",
+			ours:   fmt.Sprintf("%s (%.2f× one resource)", fmtMS(g), g/100),
+			theirs: "sequential " + fmtMS(s),
+			ratio:  fmt.Sprintf("%.1f× faster", s/g),
+			target: "≤ 1.3× one resource, about 6× better than sequential",
+			met:    yesNo(g <= 130 && s/g >= 6),
+		})
+	}
+	if g, h := find(out, `minimal generated service\s+([\d.]+) ms`), find(out, `bare net/http hello\s+([\d.]+) ms`); g != nil && h != nil {
+		gv, hv := num(g[1]), num(h[1])
+		rows = append(rows, row{
+			what:   "Time to ready, process start → first 200 (median of 21)",
+			ours:   fmtMS(gv),
+			theirs: "bare net/http " + fmtMS(hv),
+			ratio:  fmt.Sprintf("%.2f", gv/hv),
+			target: "ratio ≤ 1.2",
+			met:    yesNo(gv/hv <= 1.2),
+		})
+	} else {
+		missing = append(missing, "time to ready")
+	}
+	re := regexp.MustCompile(`(generated|exits on SIGTERM|http\.Server\.Shutdown)\s+lost per stop: median (\d+), max (\d+), total (\d+)\s+\(refused median (\d+)\)`)
+	lost := map[string][]string{}
+	for _, m := range re.FindAllStringSubmatch(out, -1) {
+		lost[m[1]] = m
+	}
+	if g, n, s := lost["generated"], lost["exits on SIGTERM"], lost["http.Server.Shutdown"]; g != nil && n != nil && s != nil {
+		runs := "7"
+		if m := find(out, `clients, (\d+) runs each`); m != nil {
+			runs = m[1]
+		}
+		rows = append(rows, row{
+			what:   "Requests lost on SIGTERM, 64 keep-alive clients (per stop, " + runs + " stops each)",
+			ours:   fmt.Sprintf("median %s, max %s", g[2], g[3]),
+			theirs: fmt.Sprintf("naive exit: median %s, max %s; `Shutdown`-based: median %s, max %s", n[2], n[3], s[2], s[3]),
+			ratio:  fmt.Sprintf("%s vs %s vs %s lost in total", g[4], n[4], s[4]),
+			target: "zero lost requests in every stop",
+			met:    yesNo(g[3] == "0"),
+		})
+	} else {
+		missing = append(missing, "lost on stop")
+	}
+	if len(missing) > 0 {
+		return rows, fmt.Errorf("no figures for %s", strings.Join(missing, ", "))
+	}
+	return rows, nil
+}
+
+func parsePools(out string) ([]row, error) {
+	get := func(label string) (ms, warm float64, ok bool) {
+		m := find(out, regexp.QuoteMeta(label)+`\s+([\d.]+)ms\s+(\d+)`)
+		if m == nil {
+			return 0, 0, false
+		}
+		return num(m[1]), num(m[2]), true
+	}
+	g, gw, ok1 := get("generated warmup (warm = 10)")
+	o, ow, ok2 := get("one connect (sql.Open + Ping)")
+	s, sw, ok3 := get("sequential SELECT 1 x 10 (max_idle 10)")
+	h, hw, ok4 := get("10 connections held one after another")
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return nil, fmt.Errorf("no pool figures")
+	}
+	runs := "5"
+	if m := find(out, `medians of (\d+) runs`); m != nil {
+		runs = m[1]
+	}
+	return []row{
+		{
+			what:   "PostgreSQL warmup of 10 connections: time (median of " + runs + " × 20 pools)",
+			ours:   fmtMS(g),
+			theirs: fmt.Sprintf("one connect %s; sequential `SELECT 1` ×10 %s; 10 opened one after another %s", fmtMS(o), fmtMS(s), fmtMS(h)),
+			ratio:  fmt.Sprintf("%.2f× one connect for 10× the connections; %.1f× faster than one after another", g/o, h/g),
+		},
+		{
+			what:   "PostgreSQL warmup: connections left warm",
+			ours:   fmt.Sprintf("%.0f", gw),
+			theirs: fmt.Sprintf("sequential `SELECT 1` ×10 loop: %.0f (one connect %.0f, one after another %.0f)", sw, ow, hw),
+			ratio:  fmt.Sprintf("%.0f vs %.0f", gw, sw),
+			target: "10 connections open and idle at ready",
+			met:    yesNo(gw >= 10),
+		},
+	}, nil
+}
+
+func parseGoGenerate(out string) ([]row, error) {
+	re := regexp.MustCompile(`(?m)^(cmd/\w+)\s+(go generate|svcgen generate -package|go list -e -json \.)\s+(\S+)\s+(\S+)\s+([\d.]+)x`)
+	type fig struct{ d, list time.Duration }
+	figs := map[string]map[string]fig{}
+	var pkgs []string
+	for _, m := range re.FindAllStringSubmatch(out, -1) {
+		d, err1 := time.ParseDuration(m[3])
+		l, err2 := time.ParseDuration(m[4])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if figs[m[1]] == nil {
+			figs[m[1]] = map[string]fig{}
+			pkgs = append(pkgs, m[1])
+		}
+		figs[m[1]][m[2]] = fig{d, l}
+	}
+	var rows []row
+	for _, p := range pkgs {
+		gen, ok := figs[p]["go generate"]
+		if !ok {
+			continue
+		}
+		ratio := float64(gen.d) / float64(gen.list)
+		direct := ""
+		if d, ok := figs[p]["svcgen generate -package"]; ok {
+			direct = fmt.Sprintf(" (svcgen alone %s)", fmtMS(float64(d.d)/1e6))
+		}
+		rows = append(rows, row{
+			what:   "`go generate` in package mode, " + p + " (median of 9)",
+			ours:   fmtMS(float64(gen.d)/1e6) + direct,
+			theirs: "`go list -e -json .` " + fmtMS(float64(gen.list)/1e6),
+			ratio:  fmt.Sprintf("%.2f×", ratio),
+			target: "≤ 1.5× go list",
+			met:    yesNo(ratio <= 1.5),
+		})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no go generate figures")
+	}
+	return rows, nil
+}
+
+func parseSCM(out string) ([]row, error) {
+	var rows []row
+	rounds := "7"
+	if m := find(out, `medians of (\d+) rounds under Wine`); m != nil {
+		rounds = m[1]
+	}
+	for _, c := range []struct{ label, what string }{
+		{"StartService -> RUNNING", "`sc start` → RUNNING under Wine"},
+		{"Control(Stop) -> STOPPED", "`sc stop` → STOPPED under Wine"},
+	} {
+		m := find(out, regexp.QuoteMeta(c.label)+`\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)`)
+		if m == nil {
+			continue
+		}
+		rows = append(rows, row{
+			what:   c.what + ", minimal service (median of " + rounds + ")",
+			ours:   fmtMS(num(m[1])),
+			theirs: "x/sys `svc/example`-style " + fmtMS(num(m[2])),
+			ratio:  fmt.Sprintf("%.2f", num(m[3])),
+		})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no SCM figures")
+	}
+	return rows, nil
+}
+
+func parseWinLoad(out string) ([]row, error) {
+	re := regexp.MustCompile(`load: (\d+) ok \((\d+) with Connection: close\), (\d+) refused after the listener closed, (\d+) lost, (\d+) failed`)
+	ms := re.FindAllStringSubmatch(out, -1)
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("no load figures")
+	}
+	var lost, ok []float64
+	for _, m := range ms {
+		lost = append(lost, num(m[4])+num(m[5]))
+		ok = append(ok, num(m[1]))
+	}
+	return []row{{
+		what:   fmt.Sprintf("Requests lost on `sc stop` under Wine's SCM, 16 keep-alive clients + 4 slow requests (%d stops)", len(ms)),
+		ours:   fmt.Sprintf("median %.0f, max %.0f (answered median %.0f)", median(lost), slices.Max(lost), median(ok)),
+		theirs: "—",
+		ratio:  "—",
+		target: "zero lost requests in every stop",
+		met:    yesNo(slices.Max(lost) == 0),
+	}}, nil
+}
+
+var reBench = regexp.MustCompile(`(?m)^Benchmark(\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+
+func parseGenerator(out string) ([]row, error) {
+	ns := map[string][]float64{}
+	for _, m := range reBench.FindAllStringSubmatch(out, -1) {
+		ns[m[1]] = append(ns[m[1]], num(m[2]))
+	}
+	g, f := ns["GenerateLarge"], ns["FormatLargeOutput"]
+	if len(g) == 0 || len(f) == 0 {
+		return nil, fmt.Errorf("no generator benchmark figures")
+	}
+	files := ""
+	if m := find(out, `([\d.]+) files`); m != nil {
+		files = fmt.Sprintf(" over its %.0f .go files", num(m[1]))
+	}
+	gm, fm := median(g)/1e6, median(f)/1e6
+	return []row{{
+		what:   fmt.Sprintf("Project mode on golden/large in process (median of %d)", len(g)),
+		ours:   fmtMS(gm),
+		theirs: "go/format alone" + files + " " + fmtMS(fm),
+		ratio:  fmt.Sprintf("%.2f× the floor", gm/fm),
+	}}, nil
+}
+
+var reBenchLine = regexp.MustCompile(`(?m)^BENCH (\w+)((?: \w+=\S+)+)\s*$`)
+
+func benchLines(out string) map[string]map[string]string {
+	all := map[string]map[string]string{}
+	for _, m := range reBenchLine.FindAllStringSubmatch(out, -1) {
+		kv := map[string]string{}
+		for _, f := range strings.Fields(m[2]) {
+			k, v, _ := strings.Cut(f, "=")
+			kv[k] = v
+		}
+		all[m[1]] = kv
+	}
+	return all
+}
+
+func parseAlternatives(out string) ([]row, error) {
+	b := benchLines(out)
+	var rows []row
+	if fx := b["startstop_fx"]; fx != nil {
+		for _, w := range []string{"start", "stop"} {
+			g, f, s := num(fx["gen"+w])/1e6, num(fx["fx"+w])/1e6, num(fx["seq"+w])/1e6
+			rows = append(rows, row{
+				what:   fmt.Sprintf("8 independent 100 ms resources: %s, vs uber-go/fx %s (median of %s)", w, fx["fx_version"], fx["n"]),
+				ours:   fmtMS(g),
+				theirs: fmt.Sprintf("fx hooks %s; sequential %s", fmtMS(f), fmtMS(s)),
+				ratio:  fmt.Sprintf("%.1f× faster than fx, %.1f× than sequential", f/g, s/g),
+				target: "≤ 1.3× one resource, about 6× better than sequential (fx runs hooks sequentially)",
+				met:    yesNo(g <= 130 && s/g >= 6 && f/g >= 6),
+			})
+		}
+	}
+	if w := b["generate_wire"]; w != nil {
+		g, k, f, wi := num(w["svcgen"])/1e6, num(w["check"])/1e6, num(w["gofmt"])/1e6, num(w["wire"])/1e6
+		gc, kc, fc, wc := num(w["svcgen_cpu"])/1e6, num(w["check_cpu"])/1e6, num(w["gofmt_cpu"])/1e6, num(w["wire_cpu"])/1e6
+		rows = append(rows,
+			row{
+				what:   fmt.Sprintf("Generation of golden/large, one process, wall (CPU) (median of %s; %s .go files)", w["n"], w["go_files"]),
+				ours:   fmt.Sprintf("`svcgen generate` %s (%s); `svcgen check` %s (%s)", fmtMS(g), fmtMS(gc), fmtMS(k), fmtMS(kc)),
+				theirs: fmt.Sprintf("`gofmt -l` on the output %s (%s)", fmtMS(f), fmtMS(fc)),
+				ratio:  fmt.Sprintf("generate %.1f× (%.1f× CPU), check %.1f× (%.1f× CPU) the floor", g/f, gc/fc, k/f, kc/fc),
+			},
+			row{
+				what:   fmt.Sprintf("Generation vs google/wire %s on a 50-provider graph of the same shape, wall (CPU)", w["wire_version"]),
+				ours:   fmt.Sprintf("`svcgen generate` %s (%s)", fmtMS(g), fmtMS(gc)),
+				theirs: fmt.Sprintf("`wire gen` %s (%s)", fmtMS(wi), fmtMS(wc)),
+				ratio:  fmt.Sprintf("%.1f× faster (%.1f× less CPU)", wi/g, wc/gc),
+			})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no BENCH lines")
+	}
+	return rows, nil
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// --- machine --------------------------------------------------------------
+
+type machine struct {
+	cpus                  int
+	model, goVersion      string
+	kernel, commit        string
+	loadBefore, loadAfter string
+}
+
+func describeMachine(root string) machine {
+	m := machine{cpus: runtime.NumCPU(), model: "unknown", loadBefore: loadAverage()}
+	if b, err := exec.Command("nproc").Output(); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			m.cpus = n
+		}
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if mm := regexp.MustCompile(`(?m)^model name\s*:\s*(.*)$`).FindSubmatch(b); mm != nil {
+			m.model = strings.TrimSpace(string(mm[1]))
+		}
+	}
+	if b, err := exec.Command("go", "version").Output(); err == nil {
+		m.goVersion = strings.TrimSpace(string(b))
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.kernel = runtime.GOOS + " " + strings.TrimSpace(string(b))
+	} else {
+		m.kernel = runtime.GOOS
+	}
+	cmd := exec.Command("git", "rev-parse", "--short", "HEAD")
+	cmd.Dir = root
+	if b, err := cmd.Output(); err == nil {
+		m.commit = strings.TrimSpace(string(b))
+	}
+	return m
+}
+
+// loadAverage is the 1, 5 and 15 minute load of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// --- rendering ------------------------------------------------------------
+
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func summaryTable(results []*result) string {
+	var b strings.Builder
+	b.WriteString("| Comparison | svcgen | Alternative | Ratio | Target | Met |\n|---|---|---|---|---|---|\n")
+	for _, r := range results {
+		for _, x := range r.rows {
+			target, met := x.target, x.met
+			if target == "" {
+				target, met = "none stated (reported)", "—"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(x.what), cell(x.ours), cell(x.theirs), cell(x.ratio), cell(target), met)
+		}
+		if r.status != "ok" && len(r.rows) == 0 {
+			fmt.Fprintf(&b, "| %s | %s | | | | |\n", cell(r.suite.title), cell(r.status))
+		}
+	}
+	return b.String()
+}
+
+func render(m machine, start, end time.Time, results []*result) string {
+	var b strings.Builder
+	b.WriteString("# Benchmark report\n\n")
+	b.WriteString("Written by `go run ./bench/cmd/report` from the repository root; every figure below comes from that one run.\n")
+	b.WriteString("Each benchmark alternates its sides round by round in one run and reports medians of at least 5 rounds.\n\n")
+	fmt.Fprintf(&b, "- Date: %s – %s UTC\n", start.Format("2006-01-02 15:04"), end.Format("15:04"))
+	fmt.Fprintf(&b, "- Machine: %d CPUs (nproc), %s, %s\n", m.cpus, m.model, m.kernel)
+	fmt.Fprintf(&b, "- Go: %s\n", m.goVersion)
+	if m.commit != "" {
+		fmt.Fprintf(&b, "- Commit: %s\n", m.commit)
+	}
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at start: %s; at end: %s. ", m.loadBefore, m.loadAfter)
+	if l, err := strconv.ParseFloat(strings.Fields(m.loadBefore + " 0")[0], 64); err == nil && l > float64(m.cpus) {
+		fmt.Fprintf(&b, "The machine was shared with other test runs (load above its %d CPUs): wall times are inflated and noisier than on an idle machine; CPU times and ratios of sides measured in the same round are the steadier figures.\n\n", m.cpus)
+	} else {
+		b.WriteString("\n\n")
+	}
+
+	b.WriteString("## Summary\n\n")
+	b.WriteString(summaryTable(results))
+	b.WriteString("\n")
+
+	met, missed, none := 0, 0, 0
+	for _, r := range results {
+		for _, x := range r.rows {
+			switch x.met {
+			case "yes":
+				met++
+			case "no":
+				missed++
+			default:
+				none++
+			}
+		}
+	}
+	fmt.Fprintf(&b, "Targets met: %d; not met: %d; comparisons without a stated target: %d.\n\n", met, missed, none)
+
+	b.WriteString("## Suites\n\n")
+	b.WriteString("| Suite | Status | Took |\n|---|---|---|\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(r.suite.title), cell(firstLine(r.status)), r.took.Round(time.Second))
+	}
+	b.WriteString("\n## What each benchmark printed\n\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "### %s\n\n", r.suite.title)
+		if r.status != "ok" {
+			fmt.Fprintf(&b, "Status: %s\n\n", firstLine(r.status))
+		}
+		lines := r.excerpt
+		if len(lines) > 60 {
+			lines = lines[:60]
+		}
+		if len(lines) > 0 {
+			b.WriteString("```\n" + strings.Join(lines, "\n") + "\n```\n\n")
+		}
+	}
+	b.WriteString("## How to run\n\n")
+	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,winload       # without Wine\n```\n\n")
+	b.WriteString("Suites: lifecycle, pools (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
+	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
+	return b.String()
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
