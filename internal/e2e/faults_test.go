@@ -1,0 +1,237 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The fault-injection tests drive the lifecycle service (testdata/lifecycle,
+// see act.go) into faults a service meets in production. Each checks the
+// documented exit code and log line, and that nothing accepted was lost.
+
+// faultBinary builds the lifecycle service once more with short open
+// timeouts on idx, so a hung or slow open fails fast.
+var (
+	faultBin     string
+	faultErr     error
+	faultBuildMu sync.Once
+)
+
+func startFault(t *testing.T, env ...string) *Process {
+	t.Helper()
+	faultBuildMu.Do(func() {
+		src := "testdata/lifecycle"
+		specText, err := os.ReadFile(filepath.Join(src, "service.toml"))
+		if err != nil {
+			faultErr = err
+			return
+		}
+		user := map[string]string{}
+		files, _ := filepath.Glob(filepath.Join(src, "*.go"))
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				faultErr = err
+				return
+			}
+			user[filepath.Base(f)] = string(data)
+		}
+		text := strings.Replace(string(specText), "[resource.idx]\n", "[resource.idx]\nopen_timeout = \"1s\"\n", 1)
+		dir, err := os.MkdirTemp("", "svcgen-e2e-faults-")
+		if err != nil {
+			faultErr = err
+			return
+		}
+		proj, err := Generate(dir, text, user)
+		if err != nil {
+			faultErr = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		faultBin = filepath.Join(dir, "e2e")
+		faultErr = proj.Build(ctx, "", faultBin, true)
+	})
+	if faultErr != nil {
+		t.Fatal(faultErr)
+	}
+	p, err := Start(faultBin, t.TempDir(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Kill)
+	return p
+}
+
+// A step that ignores its context and never returns still ends at its
+// timeout: the start fails with exit 3, names the resource and the
+// budget, and what opened closes in reverse order.
+func TestFaultHungOpenHitsItsTimeout(t *testing.T) {
+	p := startFault(t, "E2E_IDX_OPEN=hang")
+	waitLine(t, p, `msg="start failed".*idx.*open timed out after 1s`)
+	waitExit(t, p, 3)
+	before(t, p.Lines(), `msg="start failed"`, closed("store"))
+}
+
+// A slow open that honours its context gives up at the same timeout.
+func TestFaultSlowOpenHitsItsTimeout(t *testing.T) {
+	p := startFault(t, "E2E_IDX_OPEN=sleep:1m")
+	waitLine(t, p, `msg="start failed".*idx.*open timed out after 1s`)
+	waitExit(t, p, 3)
+}
+
+// A close that fails is logged with its resource; the other resources
+// still close in order and the stop ends on time.
+func TestFaultFailingCloseIsLoggedAndStopGoesOn(t *testing.T) {
+	p := start(t, "E2E_CACHE_CLOSE=fail")
+	waitLine(t, p, `msg="service ready"`)
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 0)
+	lines := p.Lines()
+	if index(lines, `level=ERROR msg=close resource=cache`) < 0 {
+		t.Errorf("the failed close is not in the log:\n%s", p.Log())
+	}
+	before(t, lines, `msg=close resource=cache`, closed("store"))
+}
+
+// A panic in a before_drain hook stops the service in order with exit 6
+// and the panic's stack in the log.
+func TestFaultPanicInHook(t *testing.T) {
+	p := start(t, "E2E_HOOKS_BEFORE_DRAIN=panic")
+	waitLine(t, p, `msg="service ready"`)
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 6)
+	if !strings.Contains(p.Log(), "before_drain of hooks panicked") || !strings.Contains(p.Log(), "stack=") {
+		t.Errorf("no panic with its stack in the log:\n%s", p.Log())
+	}
+	before(t, p.Lines(), closing("api"), closed("store"))
+}
+
+// A panic in a resource's close is a panic (exit 6), not a hang; the
+// resources it depends on still close.
+func TestFaultPanicInClose(t *testing.T) {
+	p := start(t, "E2E_IDX_CLOSE=panic")
+	waitLine(t, p, `msg="service ready"`)
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 6)
+	before(t, p.Lines(), `msg=close resource=idx`, closed("store"))
+}
+
+// Three stop signals in a row: the first starts the stop, the second
+// forces exit 5; the third changes nothing and crashes nothing.
+func TestFaultThirdSignal(t *testing.T) {
+	p := start(t, "E2E_HANG_CLOSE=sleep:3s")
+	waitLine(t, p, `msg="service ready"`)
+	for i := 0; i < 3; i++ {
+		p.Signal(syscall.SIGINT)
+		if i == 0 {
+			waitLine(t, p, `msg=stopping`)
+		}
+	}
+	code, err := p.Wait(wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 5 {
+		t.Fatalf("exit code %d, want 5:\n%s", code, p.Log())
+	}
+	if strings.Contains(p.Log(), "goroutine ") && strings.Contains(p.Log(), "panic:") {
+		t.Errorf("the third signal crashed the process:\n%s", p.Log())
+	}
+}
+
+// More connections than the listen backlog arrive during a slow warmup.
+// The kernel drops the SYNs it has no room for and the clients resend
+// them, so every request is answered once the service is ready: slower,
+// never refused, never lost.
+func TestFaultBurstBeyondBacklogDuringWarmup(t *testing.T) {
+	backlog := 4096
+	if data, err := os.ReadFile("/proc/sys/net/core/somaxconn"); err == nil {
+		fmt.Sscan(string(data), &backlog)
+	}
+	if backlog > 4096 {
+		t.Skipf("somaxconn is %d: a burst beyond it is too large for this test", backlog)
+	}
+	burst := backlog + 256
+	gate := filepath.Join(t.TempDir(), "gate")
+	p := start(t, "E2E_STORE_OPEN=gate:"+gate)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every client has begun to connect before the warmup ends.
+	var dialing sync.WaitGroup
+	dialing.Add(burst)
+	errs := make(chan error, burst)
+	for i := 0; i < burst; i++ {
+		go func() {
+			var once sync.Once
+			trace := &httptrace.ClientTrace{ConnectStart: func(string, string) { once.Do(dialing.Done) }}
+			req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", "http://"+addr+"/", nil)
+			c := &http.Client{Timeout: wait, Transport: &http.Transport{DisableKeepAlives: true}}
+			resp, err := c.Do(req)
+			once.Do(dialing.Done)
+			if err != nil {
+				errs <- err
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				errs <- fmt.Errorf("status %d", resp.StatusCode)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	dialing.Wait()
+	if index(p.Lines(), `msg="service ready"`) >= 0 {
+		t.Fatal("the service was ready before the burst")
+	}
+	os.WriteFile(gate, nil, 0o644)
+	failed := 0
+	for i := 0; i < burst; i++ {
+		if err := <-errs; err != nil {
+			failed++
+			if failed <= 5 {
+				t.Errorf("request of the burst: %v", err)
+			}
+		}
+	}
+	if failed > 0 {
+		t.Errorf("%d of %d requests failed", failed, burst)
+	}
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 0)
+}
+
+// A client that connects during the drain but never sends a request
+// (a port scanner, a half-open connection) does not hold the stop: the
+// drain ends at its own pace and the stop finishes within its budget.
+func TestFaultIdleConnectionDoesNotHoldTheDrain(t *testing.T) {
+	p := start(t)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, p, `msg="service ready"`)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 0)
+	if line := waitLine(t, p, `msg=drained resource=api`); line == "" {
+		t.Fatal("no drained line")
+	}
+}
