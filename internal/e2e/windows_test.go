@@ -58,7 +58,7 @@ func windowsProject(t *testing.T) {
 		}
 		text := strings.NewReplacer("127.0.0.1:18080", winSvc.api, "127.0.0.1:19090", winSvc.admin).Replace(string(specText))
 		user := map[string]string{}
-		for _, n := range []string{"warm1.go", "warm2.go", "warm3.go", "api.go"} {
+		for _, n := range []string{"warm1.go", "warm2.go", "warm3.go", "api.go", "hooks.go"} {
 			b, err := os.ReadFile(filepath.Join(src, n))
 			if err != nil {
 				winSvc.err = err
@@ -484,5 +484,63 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", verb, err)
 		}
+	}
+}
+
+var scctl struct {
+	once sync.Once
+	exe  string
+	err  error
+}
+
+// scctlExe builds testdata/scctl, which sends a control code.
+func scctlExe(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Dir(windowsExe(t))
+	scctl.once.Do(func() {
+		scctl.exe = filepath.Join(dir, "scctl.exe")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		scctl.err = winetest.BuildWindows(ctx, filepath.Join("testdata", "scctl"), scctl.exe)
+	})
+	if scctl.err != nil {
+		t.Fatal(scctl.err)
+	}
+	return scctl.exe
+}
+
+// TestWindowsParamChange: with a reload hook the running service accepts
+// ParamChange and runs the hook (it writes reloaded.txt), and keeps running.
+func TestWindowsParamChange(t *testing.T) {
+	p := winetest.New(t)
+	exe := windowsExe(t)
+	ctl := scctlExe(t)
+	ctx := context.Background()
+	setControl(t, "open=100ms", "close=100ms")
+	marker := filepath.Join(filepath.Dir(exe), "reloaded.txt")
+	os.Remove(marker)
+	name := winetest.UniqueName("reload")
+	p.CreateService(t, name, exe, "service")
+	if _, err := p.SC(ctx, "start", name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.WaitState(ctx, name, winetest.StateRunning, time.Minute, nil); err != nil {
+		t.Fatalf("%v\n%s", err, serviceLog())
+	}
+	if out, errOut, err := p.Run(ctx, ctl, name, "6"); err != nil {
+		t.Fatalf("ParamChange: %v\n%s%s", err, out, errOut)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reload hook did not run\n%s", serviceLog())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if st, err := p.Query(ctx, name); err != nil || st.State != winetest.StateRunning {
+		t.Errorf("after ParamChange: %v %v", st, err)
 	}
 }
