@@ -59,11 +59,12 @@ func TestGoGenerate(t *testing.T) {
 		run(dir, "go", "generate")
 		run(dir, "go", "build", "-o", os.DevNull, ".")
 		run(dir, "env", "GOOS=windows", "go", "build", "-o", os.DevNull, ".")
-		var gen, direct, list []time.Duration
+		var gen, direct, list, pkgsList []time.Duration
 		for range n {
 			gen = append(gen, run(dir, "go", "generate"))
 			direct = append(direct, run(dir, filepath.Join(bin, "svcgen"), "generate", "-package"))
 			list = append(list, run(dir, "go", "list", "-e", "-json", "."))
+			pkgsList = append(pkgsList, run(dir, "go", "list", "-e", "-json", "-compiled=true", "-export=true", "-deps=true", "-pgo=off", "."))
 		}
 		ml := medianDur(list)
 		for _, row := range []struct {
@@ -73,6 +74,9 @@ func TestGoGenerate(t *testing.T) {
 			{"go generate", medianDur(gen)},
 			{"svcgen generate -package", medianDur(direct)},
 			{"go list -e -json .", ml},
+			// The go list that go/packages runs for NeedTypes without
+			// NeedDeps: export data of every dependency.
+			{"go list -export -deps", medianDur(pkgsList)},
 		} {
 			fmt.Printf("%-12s %-28s %10s %10s %6.2fx\n", pkg, row.name, row.d.Round(time.Millisecond), ml.Round(time.Millisecond), float64(row.d)/float64(ml))
 		}
