@@ -408,6 +408,13 @@ func TestWindowsVerbs(t *testing.T) {
 		t.Errorf("stop output %q", out)
 	}
 
+	// A start that fails says why, with the service's exit code.
+	setControl(t, "open=100ms", "fail=warm1")
+	out, errOut, err = run("start", "-name", name)
+	if err == nil || !strings.Contains(out+errOut, "exit code 3 (start failed)") {
+		t.Errorf("failing start: %v\n%s%s", err, out, errOut)
+	}
+
 	out, errOut, err = run("uninstall", "-name", name)
 	if err != nil || !strings.Contains(out, "uninstalled "+name) {
 		t.Fatalf("uninstall: %v\n%s%s", err, out, errOut)
