@@ -118,6 +118,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 			updated++
 		case generator.Remove:
 			removed++
+			fmt.Fprintf(stdout, "removed %s: svcgen no longer generates it\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)))
 		case generator.Unchanged:
 			unchanged++
 		case generator.Keep:

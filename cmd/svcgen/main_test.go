@@ -250,7 +250,9 @@ func TestOwnership(t *testing.T) {
 			t.Errorf("check line does not end with the fix: %q", l)
 		}
 	}
-	mustGenerate()
+	if code, stdout, stderr := svcgen(t, "generate", "-spec", specPath, "-out", out); code != exitOK || !strings.Contains(stdout, "removed "+redis) || !strings.Contains(stdout, " 1 removed,") {
+		t.Errorf("generate after dropping a resource: exit %d\n%s%s", code, stdout, stderr)
+	}
 	if _, err := os.Stat(redis); !os.IsNotExist(err) {
 		t.Errorf("the orphan %s was not removed: %v", redis, err)
 	}
