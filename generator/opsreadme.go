@@ -17,7 +17,6 @@ func opsReadme(g *Context) (string, error) {
 	s := g.Spec
 	data := map[string]any{
 		"Name":     s.Service.Name,
-		"JSON":     s.Log.Format == "json",
 		"Stderr":   *s.Log.Stderr,
 		"File":     s.Log.File,
 		"Unit":     s.Systemd.Enabled,

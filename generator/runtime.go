@@ -28,7 +28,7 @@ func emitRuntime(g *Context) error {
 			)
 		}
 		if n := r.MemoryLimitBytes(); r.MemoryLimit != "" {
-			g.Const("[runtime]", "svcRuntimeMemoryLimit", jen.Lit(n), "bytes: memory_limit = "+r.MemoryLimit)
+			g.Const("[runtime]", "svcRuntimeMemoryLimit", jen.Lit(n), "bytes")
 			b.If(jen.Qual("os", "Getenv").Call(jen.Lit("GOMEMLIMIT")).Op("==").Lit("")).Block(
 				jen.Qual("runtime/debug", "SetMemoryLimit").Call(jen.Id("svcRuntimeMemoryLimit")),
 			)

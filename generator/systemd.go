@@ -23,6 +23,17 @@ const systemdMargin = 5 * time.Second
 // carries; install replaces it with the quoted path of the executable.
 const execPlaceholder = "@EXEC@"
 
+// unitPlaceholders stand for the spec values in the unit the binary
+// carries, by template field.
+var unitPlaceholders = map[string]string{
+	"Description":  "@DESCRIPTION@",
+	"User":         "@USER@",
+	"TimeoutStart": "@TIMEOUT_START@",
+	"TimeoutStop":  "@TIMEOUT_STOP@",
+	"RestartSec":   "@RESTART_SEC@",
+	"Watchdog":     "@WATCHDOG@",
+}
+
 // systemdDuration renders d in systemd's time syntax ("30s", "1500ms").
 func systemdDuration(d time.Duration) string {
 	if d%time.Second == 0 {
@@ -34,8 +45,11 @@ func systemdDuration(d time.Duration) string {
 // unitEscape escapes a value for a unit file: % starts a specifier.
 func unitEscape(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 
-// renderUnit renders the systemd unit with exec as the binary's path.
-func renderUnit(g *Context, exec string) ([]byte, error) {
+// renderUnit renders the systemd unit with exec as the binary's path. With
+// placeholders, every value of the spec is a @NAME@ placeholder instead:
+// the unit the binary carries, which install fills from the constants of
+// svcgen_config.go, so a spec value lives in one place of the Go code.
+func renderUnit(g *Context, exec string, placeholders bool) ([]byte, error) {
 	s := g.Spec
 	desc := s.Service.DisplayName
 	if desc == "" {
@@ -59,6 +73,13 @@ func renderUnit(g *Context, exec string) ([]byte, error) {
 	if w := s.Systemd.Watchdog.Duration; w > 0 {
 		data["Watchdog"] = systemdDuration(w)
 	}
+	if placeholders {
+		for key, ph := range unitPlaceholders {
+			if v, _ := data[key].(string); v != "" || key == "Description" {
+				data[key] = ph
+			}
+		}
+	}
 	var buf bytes.Buffer
 	if err := unitTemplate.Execute(&buf, data); err != nil {
 		return nil, err
@@ -73,17 +94,24 @@ func renderUnit(g *Context, exec string) ([]byte, error) {
 func emitSystemd(g *Context) error {
 	s := g.Spec
 	if s.Systemd.Enabled {
-		unit, err := renderUnit(g, "/usr/local/bin/"+s.Service.Name)
+		unit, err := renderUnit(g, "/usr/local/bin/"+s.Service.Name, false)
 		if err != nil {
 			return err
 		}
 		g.AddText("deploy/"+s.Service.Name+".service", unit, Generated)
 	}
-	unit, err := renderUnit(g, execPlaceholder)
+	g.DurationConst("[systemd]", "svcSystemdRestartSec", s.Systemd.RestartSec, nil, "RestartSec= of the unit")
+	if s.Systemd.Watchdog.Duration > 0 {
+		g.DurationConst("[systemd]", "svcSystemdWatchdog", s.Systemd.Watchdog, nil, "WatchdogSec= of the unit")
+	}
+	if s.Systemd.User != "" {
+		g.Const("[systemd]", "svcSystemdUser", jen.Lit(s.Systemd.User), "User= of the unit")
+	}
+	unit, err := renderUnit(g, execPlaceholder, true)
 	if err != nil {
 		return err
 	}
-	systemdLinux(g, string(unit))
+	systemdUnitFunc(g, systemdLinux(g, string(unit)))
 	systemdOther(g)
 	return nil
 }
@@ -101,10 +129,10 @@ func systemdOther(g *Context) {
 	f.Func().Id("svcSystemdUsage").Params().String().Block(jen.Return(jen.Lit("")))
 }
 
-func systemdLinux(g *Context, unit string) {
+func systemdLinux(g *Context, unit string) *jen.File {
 	f := g.NewFile("svcgen_systemd_linux.go", "")
-	f.Comment("svcSystemdUnit is deploy/" + g.Spec.Service.Name + ".service as install writes it; " + execPlaceholder + " is")
-	f.Comment("replaced by the path of the running executable.")
+	f.Comment("svcSystemdUnit is deploy/" + g.Spec.Service.Name + ".service with a @NAME@ placeholder for each")
+	f.Comment("value, which svcUnit fills from svcgen_config.go.")
 	lines := strings.SplitAfter(unit, "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
@@ -187,6 +215,7 @@ func systemdLinux(g *Context, unit string) {
 		jen.Return(jen.Qual("time", "Duration").Call(jen.Id("usec")).Op("*").Qual("time", "Microsecond").Op("/").Lit(2)),
 	)
 	systemdVerbs(f)
+	return f
 }
 
 func systemdVerbs(f *jen.File) {
@@ -226,7 +255,7 @@ func systemdVerbs(f *jen.File) {
 		jen.If(jen.List(jen.Id("real"), jen.Err()).Op(":=").Qual("path/filepath", "EvalSymlinks").Call(jen.Id("exe")), jen.Err().Op("==").Nil()).Block(
 			jen.Id("exe").Op("=").Id("real"),
 		),
-		jen.Id("unit").Op(":=").Qual("strings", "ReplaceAll").Call(jen.Id("svcSystemdUnit"), jen.Lit(execPlaceholder), jen.Id("svcUnitQuote").Call(jen.Id("exe"))),
+		jen.Id("unit").Op(":=").Id("svcUnit").Call(jen.Id("exe")),
 		jen.Id("target").Op(":=").Id("svcUnitDir"),
 		jen.If(jen.Op("*").Id("dir").Op("!=").Lit("")).Block(jen.Id("target").Op("=").Op("*").Id("dir")),
 		jen.Id("path").Op(":=").Qual("path/filepath", "Join").Call(jen.Id("target"), jen.Id("svcServiceName").Op("+").Lit(".service")),
@@ -298,5 +327,50 @@ func systemdVerbs(f *jen.File) {
 	f.Func().Id("svcUnitQuote").Params(jen.Id("p").String()).String().Block(
 		jen.Id("r").Op(":=").Qual("strings", "NewReplacer").Call(jen.Lit(`\`), jen.Lit(`\\`), jen.Lit(`"`), jen.Lit(`\"`), jen.Lit("%"), jen.Lit("%%"), jen.Lit("$"), jen.Lit("$$")),
 		jen.Return(jen.Lit(`"`).Op("+").Id("r").Dot("Replace").Call(jen.Id("p")).Op("+").Lit(`"`)),
+	)
+}
+
+// systemdUnitFunc emits svcUnit: the unit with the placeholders filled.
+func systemdUnitFunc(g *Context, f *jen.File) {
+	s := g.Spec
+	pairs := []jen.Code{
+		jen.Lit(execPlaceholder), jen.Id("svcUnitQuote").Call(jen.Id("exe")),
+		jen.Lit("@DESCRIPTION@"), jen.Qual("strings", "ReplaceAll").Call(jen.Id("desc"), jen.Lit("%"), jen.Lit("%%")),
+		jen.Lit("@TIMEOUT_START@"), jen.Id("svcUnitDuration").Call(jen.Id("svcTimeoutStart").Op("+").Id("svcSystemdMargin")),
+		jen.Lit("@TIMEOUT_STOP@"), jen.Id("svcUnitDuration").Call(jen.Id("svcTimeoutStop").Op("+").Id("svcSystemdMargin")),
+		jen.Lit("@RESTART_SEC@"), jen.Id("svcUnitDuration").Call(jen.Id("svcSystemdRestartSec")),
+	}
+	if s.Systemd.Watchdog.Duration > 0 {
+		pairs = append(pairs, jen.Lit("@WATCHDOG@"), jen.Id("svcUnitDuration").Call(jen.Id("svcSystemdWatchdog")))
+	}
+	if s.Systemd.User != "" {
+		pairs = append(pairs, jen.Lit("@USER@"), jen.Id("svcSystemdUser"))
+	}
+	f.Line()
+	f.Comment("svcSystemdMargin is added to the start and stop budgets for TimeoutStartSec and")
+	f.Comment("TimeoutStopSec: the engine keeps its own budgets, and systemd's SIGKILL should")
+	f.Comment("only ever hit a process that is stuck.")
+	f.Const().Id("svcSystemdMargin").Op("=").Add(durationCode(systemdMargin))
+	f.Line()
+	f.Comment("svcUnit is the unit install writes, with ExecStart set to exe.")
+	f.Func().Id("svcUnit").Params(jen.Id("exe").String()).String().Block(
+		jen.Id("desc").Op(":=").Id("svcDisplayName"),
+		jen.If(jen.Id("desc").Op("==").Lit("")).Block(jen.Id("desc").Op("=").Id("svcServiceName")),
+		jen.If(jen.Id("svcDescription").Op("!=").Lit("")).Block(jen.Id("desc").Op("+=").Lit(": ").Op("+").Id("svcDescription")),
+		jen.Return(jen.Qual("strings", "NewReplacer").CallFunc(func(c *jen.Group) {
+			for i := 0; i+1 < len(pairs); i += 2 {
+				c.Line().Add(pairs[i]).Op(",").Add(pairs[i+1])
+			}
+			c.Line()
+		}).Dot("Replace").Call(jen.Id("svcSystemdUnit"))),
+	)
+	f.Line()
+	f.Comment("svcUnitDuration writes d in systemd's time syntax: whole seconds, else")
+	f.Comment("milliseconds.")
+	f.Func().Id("svcUnitDuration").Params(jen.Id("d").Qual("time", "Duration")).String().Block(
+		jen.If(jen.Id("d").Op("%").Qual("time", "Second").Op("==").Lit(0)).Block(
+			jen.Return(jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(jen.Id("d").Op("/").Qual("time", "Second")), jen.Lit(10)).Op("+").Lit("s")),
+		),
+		jen.Return(jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(jen.Id("d").Op("/").Qual("time", "Millisecond")), jen.Lit(10)).Op("+").Lit("ms")),
 	)
 }
