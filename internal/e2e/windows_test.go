@@ -394,8 +394,9 @@ func TestWindowsVerbs(t *testing.T) {
 	if code, _, err := get("http://" + winSvc.api + "/"); err != nil || code != http.StatusOK {
 		t.Fatalf("GET / after start = %d %v", code, err)
 	}
+	// account = "virtual": the instance runs as NT SERVICE\<its name>.
 	out, _, err = run("status", "-name", name)
-	if err != nil || !strings.Contains(out, "RUNNING") || !strings.Contains(out, "service") {
+	if err != nil || !strings.Contains(out, "RUNNING") || !strings.Contains(out, `account: NT SERVICE\`+name) {
 		t.Errorf("status: %v %q", err, out)
 	}
 
