@@ -3,7 +3,11 @@ package pkgmode
 import (
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/spec"
 )
 
 // The second OS family is type-checked in process only when its own files
@@ -55,5 +59,36 @@ func TestOptionsGuess(t *testing.T) {
 		if !sameOptions(got, guess) {
 			t.Errorf("%s: guessed %+v, the load says %+v", dir, guess, got)
 		}
+	}
+}
+
+// Generate in process on the untouched testdata (nothing is written):
+// the facts of the result, and the files it would write.
+func TestGenerateResult(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the GOOS list is written from a non-Windows host")
+	}
+	dir := filepath.Join("testdata", "shop", "cmd", "orders")
+	s, err := spec.Load(filepath.Join(dir, "service.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Generate(s, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Name != "main" || res.PkgPath != "example.com/shop/cmd/orders" || !res.HasMain ||
+		strings.Join(res.GOOS, ",") != runtime.GOOS+",windows" {
+		t.Errorf("result: name %q path %q hasMain %v GOOS %v", res.Name, res.PkgPath, res.HasMain, res.GOOS)
+	}
+	paths := map[string]bool{}
+	for _, f := range res.Files {
+		paths[f.Path] = true
+		if f.Owner != generator.Generated {
+			t.Errorf("%s: a user file; every function exists, nothing is scaffolded", f.Path)
+		}
+	}
+	if paths["main.go"] || !paths["svcgen_lifecycle.go"] || !paths["svcgen_cli.go"] {
+		t.Errorf("files: %v", paths)
 	}
 }
