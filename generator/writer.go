@@ -74,9 +74,8 @@ func IsGenerated(content []byte) bool {
 // would overwrite a file svcgen did not generate (one that has neither the
 // generated header nor an entry in the previous manifest). Files that the
 // previous manifest (ManifestName) lists, that files no longer holds, and
-// that still carry the generated header (or, for the header-less go.mod and
-// go.sum, still hash to the manifest's value) are planned for removal. The changes are
-// sorted by path.
+// that still carry the generated header are planned for removal. The
+// changes are sorted by path.
 func Plan(outDir string, files []File) ([]Change, error) {
 	previous, err := readManifest(outDir)
 	if err != nil {
@@ -134,8 +133,11 @@ func Plan(outDir string, files []File) ([]Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", target, err)
 		}
-		if !IsGenerated(old) && edited(previous, p, old) {
-			continue // the header was removed: the user has taken the file over
+		if !IsGenerated(old) {
+			// Only a file that still says it is generated is removed: the
+			// user took it over by deleting the header, or it is go.mod or
+			// go.sum, which a module cannot lose.
+			continue
 		}
 		changes = append(changes, Change{File: File{Path: p, Owner: Generated}, Action: Remove, Old: old, Edited: edited(previous, p, old)})
 	}

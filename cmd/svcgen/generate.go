@@ -64,6 +64,27 @@ func (t target) plan() ([]generator.Change, error) {
 	return generator.Plan(t.outDir, files)
 }
 
+// checkMode refuses package mode in a directory that svcgen generated as
+// a project (its manifest lists go.mod): the two modes write different
+// files, and switching would turn the project's generated files into
+// orphans. It is the -package flag (on by default under go generate)
+// that is wrong there.
+func (t target) checkMode() error {
+	if !t.pkg {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(t.outDir, generator.ManifestName))
+	if err != nil || !generator.IsGenerated(data) {
+		return nil
+	}
+	if _, project := generator.ParseManifest(data)["go.mod"]; project {
+		return &generator.ConflictError{Problems: []string{fmt.Sprintf(
+			"%s: svcgen generated this directory as a project (%s lists go.mod); regenerate it with -package=false (add it to the //go:generate line)",
+			t.outDir, generator.ManifestName)}}
+	}
+	return nil
+}
+
 func runValidate(args []string, stdout, stderr io.Writer) int {
 	t, ok := parseTarget("validate", args, stderr)
 	if !ok {
@@ -83,6 +104,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	})
 	if !ok {
 		return exitError
+	}
+	if err := t.checkMode(); err != nil {
+		return report(stderr, err)
 	}
 	changes, err := t.plan()
 	if err != nil {
@@ -148,6 +172,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitError
 	}
+	if err := t.checkMode(); err != nil {
+		return report(stderr, err)
+	}
 	changes, err := t.plan()
 	if err != nil {
 		return report(stderr, err)
@@ -168,6 +195,9 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	t, ok := parseTarget("diff", args, stderr)
 	if !ok {
 		return exitError
+	}
+	if err := t.checkMode(); err != nil {
+		return report(stderr, err)
 	}
 	changes, err := t.plan()
 	if err != nil {

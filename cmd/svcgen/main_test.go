@@ -378,3 +378,29 @@ func TestOwnershipEdges(t *testing.T) {
 		t.Errorf("check after generate: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestProjectRefusesPackageMode: a generated project regenerated with
+// -package (the default under go generate) is refused, and nothing is
+// removed.
+func TestProjectRefusesPackageMode(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "service.toml")
+	out := filepath.Join(dir, "hello")
+	copyFile(t, "../../golden/minimal/service.toml", specPath)
+	if code, _, stderr := svcgen(t, "generate", "-spec", specPath, "-out", out); code != exitOK {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	before := listDir(t, out)
+	for _, cmd := range []string{"generate", "check", "diff"} {
+		code, _, stderr := svcgen(t, cmd, "-package", "-spec", specPath, "-out", out)
+		if code != exitFix || !strings.Contains(stderr, "-package=false") {
+			t.Errorf("%s -package in a project: exit %d: %s", cmd, code, stderr)
+		}
+	}
+	if after := listDir(t, out); strings.Join(after, " ") != strings.Join(before, " ") {
+		t.Errorf("files changed: %v -> %v", before, after)
+	}
+	if code, _, stderr := svcgen(t, "generate", "-package=false", "-spec", specPath, "-out", out); code != exitOK {
+		t.Errorf("generate -package=false: exit %d: %s", code, stderr)
+	}
+}
