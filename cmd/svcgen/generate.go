@@ -33,7 +33,7 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 	var t target
 	fs.StringVar(&t.specPath, "spec", "service.toml", "the service spec")
 	fs.StringVar(&t.outDir, "out", "", "output directory (default: the spec's directory)")
-	fs.BoolVar(&t.pkg, "package", underGoGenerate(), "write into the existing Go package in the output directory (default when run by go generate)")
+	fs.BoolVar(&t.pkg, "package", underGoGenerate(), "write into the existing Go package in the output directory (default: what the directory's svcgen.sum records, else true when run by go generate)")
 	if err := fs.Parse(args); err != nil {
 		return t, false
 	}
@@ -44,7 +44,27 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 	if t.outDir == "" {
 		t.outDir = filepath.Dir(t.specPath)
 	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "package" })
+	if !explicit {
+		// A directory svcgen wrote before says which mode it is in, so
+		// `svcgen check` in CI and `go generate` in a project need no flag.
+		if project, known := recordedMode(t.outDir); known {
+			t.pkg = !project
+		}
+	}
 	return t, true
+}
+
+// recordedMode reads the mode the output directory was generated in from
+// its manifest: a project's lists go.mod. known is false without one.
+func recordedMode(outDir string) (project, known bool) {
+	data, err := os.ReadFile(filepath.Join(outDir, generator.ManifestName))
+	if err != nil || !generator.IsGenerated(data) {
+		return false, false
+	}
+	_, project = generator.ParseManifest(data)["go.mod"]
+	return project, true
 }
 
 // plan loads the spec, generates every file in memory and compares them
@@ -64,20 +84,15 @@ func (t target) plan() ([]generator.Change, error) {
 	return generator.Plan(t.outDir, files)
 }
 
-// checkMode refuses package mode in a directory that svcgen generated as
-// a project (its manifest lists go.mod): the two modes write different
-// files, and switching would turn the project's generated files into
-// orphans. It is the -package flag (on by default under go generate)
-// that is wrong there.
+// checkMode refuses an explicit -package in a directory that svcgen
+// generated as a project (its manifest lists go.mod): the two modes write
+// different files, and switching would turn the project's generated files
+// into orphans.
 func (t target) checkMode() error {
 	if !t.pkg {
 		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(t.outDir, generator.ManifestName))
-	if err != nil || !generator.IsGenerated(data) {
-		return nil
-	}
-	if _, project := generator.ParseManifest(data)["go.mod"]; project {
+	if project, _ := recordedMode(t.outDir); project {
 		return &generator.ConflictError{Problems: []string{fmt.Sprintf(
 			"%s: svcgen generated this directory as a project (%s lists go.mod); regenerate it with -package=false (add it to the //go:generate line)",
 			t.outDir, generator.ManifestName)}}

@@ -403,4 +403,11 @@ func TestProjectRefusesPackageMode(t *testing.T) {
 	if code, _, stderr := svcgen(t, "generate", "-package=false", "-spec", specPath, "-out", out); code != exitOK {
 		t.Errorf("generate -package=false: exit %d: %s", code, stderr)
 	}
+	// Under go generate package mode is the default, but the manifest
+	// says this directory is a project: no flag needed.
+	t.Setenv("GOFILE", "doc.go")
+	t.Setenv("GOPACKAGE", "main")
+	if code, stdout, stderr := svcgen(t, "check", "-spec", specPath, "-out", out); code != exitOK {
+		t.Errorf("check under go generate in a project: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
