@@ -234,6 +234,9 @@ func resourceSchema() map[string]any {
 		"additionalProperties": false,
 		"required":             []string{"kind"},
 		"allOf":                branches,
+		// Taplo's extension: completing a new [resource.NAME] table
+		// writes its kind key first.
+		"x-taplo": map[string]any{"initKeys": []string{"kind"}},
 	}
 }
 

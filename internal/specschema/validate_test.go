@@ -24,6 +24,7 @@ var knownKeywords = map[string]bool{
 	"$schema": true, "$id": true, "title": true, "description": true, "definitions": true,
 	"$ref": true, "type": true, "properties": true, "patternProperties": true, "additionalProperties": true,
 	"required": true, "enum": true, "pattern": true, "items": true, "allOf": true, "anyOf": true, "not": true,
+	"x-taplo": true, // editor hints, no validation
 }
 
 // loadSchema parses the JSON that `svcgen schema` prints.
