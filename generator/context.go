@@ -163,6 +163,7 @@ func importNames(f *jen.File) {
 		"golang.org/x/sys/windows/svc/mgr":      "mgr",
 		"golang.org/x/sys/windows/svc/eventlog": "eventlog",
 		"github.com/redis/go-redis/v9":          "redis",
+		"gopkg.in/natefinch/lumberjack.v2":      "lumberjack",
 	})
 }
 
