@@ -7,7 +7,9 @@
 //
 // Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
 // suite names: lifecycle, pools, gogenerate, scm, winload, generator,
-// alternatives). Each suite is a `go test` run of the benchmarks under
+// alternatives), -head (measure a clean export of the HEAD commit instead
+// of the working tree, so edits in progress neither break nor colour the
+// figures; the report is still written into the working tree). Each suite is a `go test` run of the benchmarks under
 // bench/ (with SVCGEN_BENCH=1), of generator's Go benchmarks, or of the
 // separate module bench/alternatives (uber-go/fx and google/wire); every
 // benchmark alternates its sides round by round and reports medians of at
@@ -32,10 +34,11 @@ import (
 
 // suite is one go test run and what the report takes from its output.
 type suite struct {
-	name  string
-	title string
-	run   func(root string) (string, error)
-	parse func(out string) ([]row, error)
+	name   string
+	title  string
+	method string // how the sides are ordered and how many rounds
+	run    func(root string) (string, error)
+	parse  func(out string) ([]row, error)
 }
 
 // row is one line of the summary table.
@@ -62,11 +65,28 @@ func main() {
 	out := flag.String("out", filepath.Join("bench", "REPORT.md"), "report file to write")
 	only := flag.String("only", "", "comma-separated suites to run (default all)")
 	skip := flag.String("skip", "", "comma-separated suites to leave out")
+	head := flag.Bool("head", false, "measure a clean export of HEAD, not the working tree")
 	flag.Parse()
 
 	root, err := repoRoot()
 	if err != nil {
 		fatal(err)
+	}
+	m := describeMachine(root)
+	workRoot := root
+	if *head {
+		dir, err := exportHead(root)
+		if err != nil {
+			fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		workRoot = dir
+		m.source = "a clean export of commit " + m.commit + " (`-head`)"
+	} else {
+		m.source = "the working tree at commit " + m.commit
+		if dirty(root) {
+			m.source += " with uncommitted changes"
+		}
 	}
 	want := func(name string) bool {
 		if *only != "" && !slices.Contains(strings.Split(*only, ","), name) {
@@ -75,7 +95,6 @@ func main() {
 		return !slices.Contains(strings.Split(*skip, ","), name)
 	}
 	start := time.Now().UTC()
-	m := describeMachine(root)
 	var results []*result
 	for _, s := range suites() {
 		if !want(s.name) {
@@ -83,7 +102,7 @@ func main() {
 		}
 		fmt.Fprintf(os.Stderr, "== %s (%s)\n", s.name, time.Now().UTC().Format("15:04:05"))
 		t0 := time.Now()
-		output, runErr := s.run(root)
+		output, runErr := s.run(workRoot)
 		r := &result{suite: s, took: time.Since(t0), excerpt: excerpt(output)}
 		rows, parseErr := s.parse(output)
 		switch {
@@ -91,10 +110,14 @@ func main() {
 			r.status = "skipped: " + skipped(output)
 		case runErr != nil:
 			r.status = "failed: " + runErr.Error()
-			r.excerpt = append(r.excerpt, tail(output, 30)...)
+			if len(r.excerpt) == 0 {
+				r.excerpt = tail(output, 30)
+			}
 		case parseErr != nil:
 			r.status = "failed: " + parseErr.Error()
-			r.excerpt = append(r.excerpt, tail(output, 30)...)
+			if len(r.excerpt) == 0 {
+				r.excerpt = tail(output, 30)
+			}
 		default:
 			r.status = "ok"
 		}
@@ -134,6 +157,40 @@ func repoRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
+// exportHead writes the tree of HEAD into a new temporary directory.
+func exportHead(root string) (string, error) {
+	dir, err := os.MkdirTemp("", "svcgen-head-")
+	if err != nil {
+		return "", err
+	}
+	archive := exec.Command("git", "archive", "--format=tar", "HEAD")
+	archive.Dir = root
+	untar := exec.Command("tar", "-x", "-C", dir)
+	pipe, err := archive.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	untar.Stdin = pipe
+	if err := untar.Start(); err != nil {
+		return "", err
+	}
+	if err := archive.Run(); err != nil {
+		return "", fmt.Errorf("git archive HEAD: %v", err)
+	}
+	if err := untar.Wait(); err != nil {
+		return "", fmt.Errorf("untar HEAD: %v", err)
+	}
+	return dir, nil
+}
+
+// dirty reports uncommitted changes to tracked files.
+func dirty(root string) bool {
+	cmd := exec.Command("git", "status", "--porcelain", "--untracked-files=no")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	return err == nil && len(bytes.TrimSpace(out)) > 0
+}
+
 // goTest runs go test in dir with SVCGEN_BENCH=1 and returns its combined
 // output.
 func goTest(dir string, args ...string) (string, error) {
@@ -152,13 +209,20 @@ func benchTest(run string) func(string) (string, error) {
 
 func suites() []*suite {
 	return []*suite{
-		{name: "lifecycle", title: "Lifecycle (bench/lifecycle_test.go)", run: benchTest("^TestLifecycle"), parse: parseLifecycle},
-		{name: "pools", title: "PostgreSQL warmup (bench/pools_test.go)", run: benchTest("^TestPoolWarmup$"), parse: parsePools},
-		{name: "gogenerate", title: "go generate vs go list (bench/gogenerate_test.go)", run: benchTest("^TestGoGenerate$"), parse: parseGoGenerate},
-		{name: "scm", title: "SCM start/stop under Wine (bench/scm_test.go)", run: benchTest("^TestSCMStartStop$"), parse: parseSCM},
-		{name: "winload", title: "Requests lost on sc stop under Wine (internal/e2e TestWindowsStartStopUnderLoad)", run: runWinLoad, parse: parseWinLoad},
-		{name: "generator", title: "Generation vs go/format in process (generator/bench_test.go)", run: runGenerator, parse: parseGenerator},
-		{name: "alternatives", title: "uber-go/fx and google/wire (bench/alternatives, its own module)", run: runAlternatives, parse: parseAlternatives},
+		{name: "lifecycle", title: "Lifecycle (bench/lifecycle_test.go)", run: benchTest("^TestLifecycle"), parse: parseLifecycle,
+			method: "alternating round by round: drain 21 rounds, start/stop 7, time to ready 21, lost on stop 7 stops of each server"},
+		{name: "pools", title: "PostgreSQL warmup (bench/pools_test.go)", run: benchTest("^TestPoolWarmup$"), parse: parsePools,
+			method: "`go test -bench -count 5`, 20 fresh pools per run; the 5 runs of one side come back to back (not alternating)"},
+		{name: "gogenerate", title: "go generate vs go list (bench/gogenerate_test.go)", run: benchTest("^TestGoGenerate$"), parse: parseGoGenerate,
+			method: "alternating round by round, 9 rounds, warm build cache"},
+		{name: "scm", title: "SCM start/stop under Wine (bench/scm_test.go)", run: benchTest("^TestSCMStartStop$"), parse: parseSCM,
+			method: "7 rounds of one service, then 7 of the other (not alternating); timed inside Wine"},
+		{name: "winload", title: "Requests lost on sc stop under Wine (internal/e2e TestWindowsStartStopUnderLoad)", run: runWinLoad, parse: parseWinLoad,
+			method: fmt.Sprintf("the behaviour test run %d times (-count), one stop under load each; no alternative side", winLoadRuns)},
+		{name: "generator", title: "Generation vs go/format in process (generator/bench_test.go)", run: runGenerator, parse: parseGenerator,
+			method: fmt.Sprintf("one test binary run %d times, each running the two benchmarks one after the other", generatorRuns)},
+		{name: "alternatives", title: "uber-go/fx and google/wire (bench/alternatives, its own module)", run: runAlternatives, parse: parseAlternatives,
+			method: "alternating round by round, 7 rounds: engine/fx/sequential in one process; svcgen/gofmt/wire processes"},
 	}
 }
 
@@ -573,6 +637,7 @@ func median(v []float64) float64 {
 // --- machine --------------------------------------------------------------
 
 type machine struct {
+	source                string
 	cpus                  int
 	model, goVersion      string
 	kernel, commit        string
@@ -645,8 +710,8 @@ func summaryTable(results []*result) string {
 func render(m machine, start, end time.Time, results []*result) string {
 	var b strings.Builder
 	b.WriteString("# Benchmark report\n\n")
-	b.WriteString("Written by `go run ./bench/cmd/report` from the repository root; every figure below comes from that one run.\n")
-	b.WriteString("Each benchmark alternates its sides round by round in one run and reports medians of at least 5 rounds.\n\n")
+	b.WriteString("Written by `go run ./bench/cmd/report` from the repository root; every figure below comes from that one run,\n")
+	fmt.Fprintf(&b, "of %s. Medians of at least 5 rounds; how each suite orders its sides is under Suites.\n\n", m.source)
 	fmt.Fprintf(&b, "- Date: %s – %s UTC\n", start.Format("2006-01-02 15:04"), end.Format("15:04"))
 	fmt.Fprintf(&b, "- Machine: %d CPUs (nproc), %s, %s\n", m.cpus, m.model, m.kernel)
 	fmt.Fprintf(&b, "- Go: %s\n", m.goVersion)
@@ -680,9 +745,9 @@ func render(m machine, start, end time.Time, results []*result) string {
 	fmt.Fprintf(&b, "Targets met: %d; not met: %d; comparisons without a stated target: %d.\n\n", met, missed, none)
 
 	b.WriteString("## Suites\n\n")
-	b.WriteString("| Suite | Status | Took |\n|---|---|---|\n")
+	b.WriteString("| Suite | Method | Status | Took |\n|---|---|---|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(r.suite.title), cell(firstLine(r.status)), r.took.Round(time.Second))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(r.suite.title), cell(r.suite.method), cell(firstLine(r.status)), r.took.Round(time.Second))
 	}
 	b.WriteString("\n## What each benchmark printed\n\n")
 	for _, r := range results {
@@ -690,16 +755,22 @@ func render(m machine, start, end time.Time, results []*result) string {
 		if r.status != "ok" {
 			fmt.Fprintf(&b, "Status: %s\n\n", firstLine(r.status))
 		}
-		lines := r.excerpt
+		var lines []string
+		for _, l := range r.excerpt {
+			if len(l) > 240 {
+				l = l[:240] + " …"
+			}
+			lines = append(lines, l)
+		}
 		if len(lines) > 60 {
-			lines = lines[:60]
+			lines = append(lines[:60], "…")
 		}
 		if len(lines) > 0 {
 			b.WriteString("```\n" + strings.Join(lines, "\n") + "\n```\n\n")
 		}
 	}
 	b.WriteString("## How to run\n\n")
-	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,winload       # without Wine\n```\n\n")
+	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,winload       # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
 	b.WriteString("Suites: lifecycle, pools (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
 	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
 	return b.String()
