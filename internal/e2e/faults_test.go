@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -233,5 +234,132 @@ func TestFaultIdleConnectionDoesNotHoldTheDrain(t *testing.T) {
 	waitExit(t, p, 0)
 	if line := waitLine(t, p, `msg=drained resource=api`); line == "" {
 		t.Fatal("no drained line")
+	}
+}
+
+// logService builds a one-server service whose [log] file is logFile.
+func logService(t *testing.T, logFile string) string {
+	t.Helper()
+	dir := t.TempDir()
+	specText := fmt.Sprintf(`[service]
+name = "logfault"
+module = "example.com/logfault"
+
+[timeouts]
+stop = "5s"
+
+[admin]
+addr = "127.0.0.1:0"
+
+[log]
+file = %q
+max_size_mb = 1
+
+[resource.api]
+kind = "http"
+addr = "127.0.0.1:0"
+handler = "NewAPI"
+`, logFile)
+	api := `package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// NewAPI logs a long line for every request, so the log fills its disk.
+func NewAPI() (http.Handler, error) {
+	line := strings.Repeat("x", 2048)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slog.Info("request", "pad", line)
+		io.WriteString(w, "ok")
+	}), nil
+}
+`
+	proj, err := Generate(dir, specText, map[string]string{"api.go": api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	bin := filepath.Join(dir, "logfault")
+	if err := proj.Build(ctx, "", bin, true); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// getN sends n requests and fails the test on any that is not a 200.
+func getN(t *testing.T, addr string, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		resp, err := http.Get("http://" + addr + "/")
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("request %d: status %d", i, resp.StatusCode)
+		}
+	}
+}
+
+// A log directory that cannot be created is no reason to stay down: the
+// service logs to stderr, says why in its first lines, and serves.
+func TestFaultLogDirUnwritable(t *testing.T) {
+	bin := logService(t, "/proc/svcgen-e2e-no-such-dir/logfault.log")
+	p, err := Start(bin, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Kill)
+	waitLine(t, p, `msg="log file unavailable, logging to stderr"`)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, p, `msg="service ready"`)
+	getN(t, addr, 20)
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 0)
+}
+
+// The log's disk fills up while the service runs (a 256 KiB tmpfs): every
+// request is still answered, stderr keeps the log, and the stop is clean.
+func TestFaultLogDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root")
+	}
+	disk := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", disk).Run() })
+	bin := logService(t, filepath.Join(disk, "logfault.log"))
+	p, err := Start(bin, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Kill)
+	addr, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, p, `msg="service ready"`)
+	// Fill what is left of the disk, then keep the service logging.
+	filler, _ := os.Create(filepath.Join(disk, "filler"))
+	for {
+		if _, err := filler.Write(make([]byte, 4096)); err != nil {
+			break
+		}
+	}
+	filler.Close()
+	getN(t, addr, 300)
+	p.Signal(syscall.SIGTERM)
+	waitExit(t, p, 0)
+	if n := strings.Count(p.Log(), "msg=request"); n < 300 {
+		t.Errorf("stderr kept %d of the 300 request lines", n)
 	}
 }
