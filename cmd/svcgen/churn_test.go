@@ -343,8 +343,14 @@ func oneValueOneLine(t *testing.T, path, specName string) {
 		}
 	}
 
+	var counted struct{ oneLine, legit, known, skipped int }
+	defer func() {
+		t.Logf("%d values: %d one line, %d legitimately more, %d known churn, %d not mutated",
+			len(values), counted.oneLine, counted.legit, counted.known, counted.skipped)
+	}()
 	for _, v := range values {
 		if reason, skip := lookup(skipChurn, v.key); skip {
+			counted.skipped++
 			t.Logf("%s: not mutated (%s)", v.key, reason)
 			continue
 		}
@@ -382,6 +388,7 @@ func oneValueOneLine(t *testing.T, path, specName string) {
 				t.Errorf("%s: %d lines out, %d in; want %d each (%s):\n%s", name, len(c.removed), len(c.added), legit.lines, legit.reason, c.diff)
 			} else {
 				t.Logf("%s: %d lines out, %d in (%s)", name, len(c.removed), len(c.added), legit.reason)
+				counted.legit++
 			}
 			continue
 		}
@@ -394,6 +401,7 @@ func oneValueOneLine(t *testing.T, path, specName string) {
 				t.Errorf("%s touches %d lines now, as it should: move it out of knownChurn", name, known.lines)
 			} else {
 				t.Logf("KNOWN CHURN %s: %d lines out, %d in, want %d; fix: %s", name, len(c.removed), len(c.added), known.lines, known.fix)
+				counted.known++
 				if os.Getenv("CHURN_SHOW") != "" {
 					t.Log(c.diff)
 				}
@@ -402,6 +410,8 @@ func oneValueOneLine(t *testing.T, path, specName string) {
 		}
 		if !oneLine {
 			t.Errorf("%s: %d lines out, %d in; want one of each:\n%s", name, len(c.removed), len(c.added), c.diff)
+		} else {
+			counted.oneLine++
 		}
 	}
 }
