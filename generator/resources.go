@@ -44,6 +44,11 @@ func emitResources(g *Context) error {
 		v := nodeVars{Local: spec.GoLocal(r.Name)}
 		if t := k.valueType(g, r); t != nil {
 			v.Value = jen.Id("r").Dot(v.Local)
+			// A blank line between fields: gofmt aligns the types of a run of
+			// fields, so one longer resource name would realign them all.
+			if len(valueFields) > 0 {
+				valueFields = append(valueFields, jen.Line())
+			}
 			valueFields = append(valueFields, jen.Id(v.Local).Add(t))
 		}
 		for _, d := range r.DependsOn {
