@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -145,8 +148,58 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s: %d", path, code)
 		}
 	}
+	if v := mustValue(t, scrape(t, admin), "svc_http_in_flight_requests", "resource", "api"); v != 0 {
+		t.Errorf("in flight after the release = %v", v)
+	}
+}
+
+// During the stop the admin listener still answers: /metrics says the
+// service is stopping and not ready while the drain waits for a request.
+func TestMetricsDuringStop(t *testing.T) {
+	p, _ := opsStart(t)
+	admin := opsAdmin(t, p)
+	waitLine(t, p, `msg="service ready"`)
+	api, err := p.ListenAddr("api", wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := filepath.Join(t.TempDir(), "gate")
+	held := make(chan error, 1)
+	go func() {
+		resp, err := http.Get("http://" + api + "/hold?gate=" + url.QueryEscape(gate))
+		if err == nil {
+			resp.Body.Close()
+		}
+		held <- err
+	}()
+	deadline := time.Now().Add(wait)
+	for {
+		if v, _ := value(scrape(t, admin), "svc_http_in_flight_requests", "resource", "api"); v == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the held request never showed as in flight")
+		}
+	}
 	if err := p.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
+	}
+	waitLine(t, p, `msg=draining resource=api`)
+	fams := scrape(t, admin)
+	if v := mustValue(t, fams, "svc_phase", "phase", "stopping"); v != 1 {
+		t.Errorf(`svc_phase{phase="stopping"} = %v during the drain`, v)
+	}
+	if v := mustValue(t, fams, "svc_ready"); v != 0 {
+		t.Errorf("svc_ready = %v during the drain", v)
+	}
+	if v := mustValue(t, fams, "svc_http_in_flight_requests", "resource", "api"); v != 1 {
+		t.Errorf("in flight during the drain = %v, want 1", v)
+	}
+	if err := os.WriteFile(gate, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-held; err != nil {
+		t.Errorf("the held request: %v", err)
 	}
 	waitExit(t, p, 0)
 }
