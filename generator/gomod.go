@@ -16,7 +16,7 @@ import (
 // pinned data in templates/deps (see internal/depsync).
 const goDirective = "1.26.0"
 
-// emitGoMod writes go.mod and go.sum of a new project from the pinned
+// emitGoMod scaffolds go.mod and go.sum of a new project from the pinned
 // requirements of each module feature the generated code imports, so `go
 // build ./...` works right after generation with no other step.
 func emitGoMod(g *Context) error {
@@ -48,8 +48,11 @@ func emitGoMod(g *Context) error {
 		}
 		b.WriteString(")\n")
 	}
-	g.AddText("go.mod", []byte(b.String()), Generated)
-	g.AddText("go.sum", []byte(strings.Join(sum, "\n")+"\n"), Generated)
+	// Written once, then the user's: handlers import libraries and `go get`
+	// adds them here. Later runs check instead that go.mod still requires
+	// what the generated code imports (cmd/svcgen, as in package mode).
+	g.AddText("go.mod", []byte(b.String()), User)
+	g.AddText("go.sum", []byte(strings.Join(sum, "\n")+"\n"), User)
 	return nil
 }
 

@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/internal/pkgmode"
 	"github.com/svcgen/svcgen/spec"
 )
 
@@ -57,13 +60,14 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 }
 
 // recordedMode reads the mode the output directory was generated in from
-// its manifest: a project's lists go.mod. known is false without one.
+// its manifest: a project's lists README.md, which package mode never
+// writes. known is false without one.
 func recordedMode(outDir string) (project, known bool) {
 	data, err := os.ReadFile(filepath.Join(outDir, generator.ManifestName))
 	if err != nil || !generator.IsGenerated(data) {
 		return false, false
 	}
-	_, project = generator.ParseManifest(data)["go.mod"]
+	_, project = generator.ParseManifest(data)["README.md"]
 	return project, true
 }
 
@@ -81,11 +85,51 @@ func (t target) plan() ([]generator.Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	// go.mod is the user's after the first run: check it still requires
+	// what the generated code imports (a spec that gained a sql resource
+	// needs its driver), and name the go get commands if not.
+	if gomod := filepath.Join(t.outDir, "go.mod"); fileExists(gomod) {
+		if err := sameModule(gomod, s); err != nil {
+			return nil, err
+		}
+		need, err := generator.RequiredModules(files)
+		if err != nil {
+			return nil, err
+		}
+		missing, err := pkgmode.CheckGoMod(gomod, need)
+		if err != nil {
+			return nil, err
+		}
+		if len(missing) > 0 {
+			return nil, missing
+		}
+	}
 	return generator.Plan(t.outDir, files)
 }
 
+// sameModule reports a go.mod whose module path is not the spec's
+// [service] module: svcgen wrote the spec's path once, and the two must
+// agree for the README's commands and the user's imports.
+func sameModule(gomod string, s *spec.Spec) error {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return err
+	}
+	if have := modfile.ModulePath(data); have != s.Service.Module {
+		return spec.ErrorList{{Pos: s.Pos("service", "module"), Msg: fmt.Sprintf(
+			"[service] module is %q but %s says module %q: change one to match (svcgen writes go.mod only once)",
+			s.Service.Module, gomod, have)}}
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // checkMode refuses an explicit -package in a directory that svcgen
-// generated as a project (its manifest lists go.mod): the two modes write
+// generated as a project (its manifest lists README.md): the two modes write
 // different files, and switching would turn the project's generated files
 // into orphans.
 func (t target) checkMode() error {
@@ -94,7 +138,7 @@ func (t target) checkMode() error {
 	}
 	if project, _ := recordedMode(t.outDir); project {
 		return &generator.ConflictError{Problems: []string{fmt.Sprintf(
-			"%s: svcgen generated this directory as a project (%s lists go.mod); regenerate it with -package=false (add it to the //go:generate line)",
+			"%s: svcgen generated this directory as a project (%s lists its README.md); regenerate it with -package=false (add it to the //go:generate line)",
 			t.outDir, generator.ManifestName)}}
 	}
 	return nil
@@ -132,11 +176,6 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if edited := generator.Edited(changes); len(edited) > 0 && !force {
 		for _, c := range edited {
 			fix := "move the change into a user file or the spec"
-			if c.File.Path == "go.mod" || c.File.Path == "go.sum" {
-				// go get and go mod tidy edit these; svcgen writes them
-				// from the modules the spec needs.
-				fix = "svcgen writes it from the modules the spec needs (go get or go mod tidy changed it?)"
-			}
 			verb := "overwrite"
 			if c.Action == generator.Remove {
 				verb = "remove"

@@ -182,12 +182,12 @@ func TestOwnership(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"  svcgen_config.go\n", "  README.md\n", "  go.mod\n"} {
+	for _, want := range []string{"  svcgen_config.go\n", "  README.md\n"} {
 		if !strings.Contains(string(manifest), want) {
 			t.Errorf("the manifest does not list %q:\n%s", want, manifest)
 		}
 	}
-	for _, user := range []string{"api.go", "hooks.go", "svcgen.sum"} {
+	for _, user := range []string{"api.go", "hooks.go", "svcgen.sum", "go.mod", "go.sum"} {
 		if strings.Contains(string(manifest), "  "+user+"\n") {
 			t.Errorf("the manifest lists %s", user)
 		}
@@ -409,5 +409,53 @@ func TestProjectRefusesPackageMode(t *testing.T) {
 	t.Setenv("GOPACKAGE", "main")
 	if code, stdout, stderr := svcgen(t, "check", "-spec", specPath, "-out", out); code != exitOK {
 		t.Errorf("check under go generate in a project: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestGoModIsTheUsers: a project's go.mod is written once and is then the
+// user's. A requirement the user adds survives regeneration; a spec that
+// needs a module go.mod lacks gets the go get command and nothing is
+// written; a module path that no longer matches the spec is reported.
+func TestGoModIsTheUsers(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "service.toml")
+	copyFile(t, "../../golden/minimal/service.toml", specPath)
+	out := filepath.Join(dir, "hello")
+	if code, _, stderr := svcgen(t, "generate", "-spec", specPath, "-out", out); code != exitOK {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	gomod := filepath.Join(out, "go.mod")
+	data, _ := os.ReadFile(gomod)
+	edited := string(data) + "\nrequire example.com/users/own v1.0.0\n"
+	os.WriteFile(gomod, []byte(edited), 0o644)
+	if code, _, stderr := svcgen(t, "generate", "-spec", specPath, "-out", out); code != exitOK {
+		t.Fatalf("generate after the user edited go.mod: exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(gomod); string(got) != edited {
+		t.Fatal("generate rewrote the user's go.mod")
+	}
+	if code, stdout, stderr := svcgen(t, "check", "-spec", specPath, "-out", out); code != exitOK {
+		t.Fatalf("check after the user edited go.mod: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// The spec gains a PostgreSQL pool: its driver is not in go.mod yet.
+	base, _ := os.ReadFile(specPath)
+	withDB := string(base) + "\n[resource.db]\nkind = \"sql\"\ndriver = \"pgx\"\ndsn_env = \"HELLO_DB\"\n"
+	os.WriteFile(specPath, []byte(withDB), 0o644)
+	before := listDir(t, out)
+	code, _, stderr := svcgen(t, "generate", "-spec", specPath, "-out", out)
+	if code != exitFix || !strings.Contains(stderr, "go get github.com/jackc/pgx/v5@") {
+		t.Fatalf("a missing driver: exit %d, want %d with a go get command: %s", code, exitFix, stderr)
+	}
+	if after := listDir(t, out); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("generate wrote files although go.mod lacks a module: %v -> %v", before, after)
+	}
+
+	// The spec's module path changes: go.mod is not rewritten, so say so.
+	renamed := strings.Replace(string(base), `module = "example.com/hello"`, `module = "example.com/hi"`, 1)
+	os.WriteFile(specPath, []byte(renamed), 0o644)
+	code, _, stderr = svcgen(t, "generate", "-spec", specPath, "-out", out)
+	if code != exitFix || !strings.Contains(stderr, `says module "example.com/hello"`) {
+		t.Fatalf("a changed module path: exit %d: %s", code, stderr)
 	}
 }

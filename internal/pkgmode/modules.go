@@ -25,7 +25,16 @@ func checkModules(pkg *packages.Package, need []generator.Module) (spec.ErrorLis
 	if len(need) == 0 || pkg.Module == nil || pkg.Module.GoMod == "" {
 		return nil, nil
 	}
-	gomod := pkg.Module.GoMod
+	return CheckGoMod(pkg.Module.GoMod, need)
+}
+
+// CheckGoMod is the same check for the go.mod at gomod: package mode runs
+// it on the package's module, project mode on the project's go.mod, which
+// is the user's once written (go get adds to it).
+func CheckGoMod(gomod string, need []generator.Module) (spec.ErrorList, error) {
+	if len(need) == 0 {
+		return nil, nil
+	}
 	data, err := os.ReadFile(gomod)
 	if err != nil {
 		return nil, err
