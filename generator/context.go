@@ -164,6 +164,10 @@ func importNames(f *jen.File) {
 		"golang.org/x/sys/windows/svc/eventlog": "eventlog",
 		"github.com/redis/go-redis/v9":          "redis",
 		"gopkg.in/natefinch/lumberjack.v2":      "lumberjack",
+		"github.com/prometheus/client_golang/prometheus":            "prometheus",
+		"github.com/prometheus/client_golang/prometheus/collectors": "collectors",
+		"github.com/prometheus/client_golang/prometheus/promhttp":   "promhttp",
+		"net/http/pprof": "pprof",
 	})
 }
 
