@@ -29,6 +29,8 @@ func metricsStats(g *Context, r *spec.Resource, v nodeVars) jen.Code {
 		return stats(jen.Id("svcRedisStats").Call(v.Value))
 	case spec.KindHTTP:
 		return jen.Id(v.Local + "Server").Dot("stats")
+	case spec.KindHTTPClient:
+		return stats(jen.Id("svcHTTPClientStats").Call(v.Value))
 	}
 	return nil
 }
@@ -113,6 +115,20 @@ func emitMetrics(g *Context) error {
 				d[jen.Lit("redis_idle_connections")] = jen.Float64().Call(jen.Id("s").Dot("IdleConns"))
 				d[jen.Lit("redis_stale_connections_total")] = jen.Float64().Call(jen.Id("s").Dot("StaleConns"))
 			}))),
+		)
+	}
+	if has[spec.KindHTTPClient] {
+		f.Line()
+		f.Comment("svcHTTPClientStats are the circuit breaker of an http_client: open (1 while")
+		f.Comment("requests fail at once, also half-open) and its consecutive failures.")
+		f.Func().Id("svcHTTPClientStats").Params(jen.Id("c").Op("*").Id("svcHTTPClient")).Map(jen.String()).Float64().Block(
+			jen.List(jen.Id("state"), jen.Id("failures")).Op(":=").Id("c").Dot("breaker").Dot("state").Call(),
+			jen.Id("open").Op(":=").Lit(0.0),
+			jen.If(jen.Id("state").Op("!=").Lit("closed")).Block(jen.Id("open").Op("=").Lit(1.0)),
+			jen.Return(jen.Map(jen.String()).Float64().Values(jen.Dict{
+				jen.Lit("http_client_breaker_open"):     jen.Id("open"),
+				jen.Lit("http_client_breaker_failures"): jen.Float64().Call(jen.Id("failures")),
+			})),
 		)
 	}
 	if has[spec.KindHTTP] {

@@ -69,6 +69,9 @@ func TestWatchdogPools(t *testing.T) {
 		t.Errorf("svc_redis_connections{cache} = %v, want >= warm (2)", v)
 	}
 	mustValue(t, fams, "svc_sql_wait_total", "resource", "pg")
+	if v := mustValue(t, fams, "svc_http_client_breaker_open", "resource", "upstream"); v != 0 {
+		t.Errorf("svc_http_client_breaker_open{upstream} = %v, want 0", v)
+	}
 
 	// readyz polls /readyz until it answers code.
 	readyz := func(what string, code int) {
