@@ -6,7 +6,7 @@
 //	go run ./bench/cmd/report
 //
 // Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
-// suite names: lifecycle, pools, gogenerate, scm, winload, generator,
+// suite names: lifecycle, pools, gogenerate, scm, scmlost, winload, generator,
 // alternatives), -head (measure a clean export of the HEAD commit instead
 // of the working tree, so edits in progress neither break nor colour the
 // figures; the report is still written into the working tree). Each suite is a `go test` run of the benchmarks under
@@ -217,6 +217,8 @@ func suites() []*suite {
 			method: "alternating round by round, 9 rounds, warm build cache"},
 		{name: "scm", title: "SCM start/stop under Wine (bench/scm_test.go)", run: benchTest("^TestSCMStartStop$"), parse: parseSCM,
 			method: "7 rounds of one service, then 7 of the other (not alternating); timed inside Wine"},
+		{name: "scmlost", title: "Requests lost on sc stop under Wine, 64 clients (bench/winload_test.go)", run: benchTest("^TestSCMLostOnStop$"), parse: parseSCMLost,
+			method: "alternating stop by stop, 5 stops of each service"},
 		{name: "winload", title: "Requests lost on sc stop under Wine (internal/e2e TestWindowsStartStopUnderLoad)", run: runWinLoad, parse: parseWinLoad,
 			method: fmt.Sprintf("the behaviour test run %d times (-count), one stop under load each; no alternative side", winLoadRuns)},
 		{name: "generator", title: "Generation vs go/format in process (generator/bench_test.go)", run: runGenerator, parse: parseGenerator,
@@ -526,6 +528,21 @@ func parseSCM(out string) ([]row, error) {
 	return rows, nil
 }
 
+func parseSCMLost(out string) ([]row, error) {
+	l := benchLines(out)["scm_lost"]
+	if l == nil {
+		return nil, fmt.Errorf("no BENCH scm_lost line")
+	}
+	return []row{{
+		what:   "Requests lost on `sc stop` under Wine's SCM, 64 keep-alive clients (per stop, " + l["n"] + " stops each)",
+		ours:   fmt.Sprintf("median %s, max %s", l["gen_median"], l["gen_max"]),
+		theirs: fmt.Sprintf("x/sys `svc/example` shape with `Shutdown`: median %s, max %s", l["ex_median"], l["ex_max"]),
+		ratio:  fmt.Sprintf("%s vs %s lost in total", l["gen_total"], l["ex_total"]),
+		target: "zero lost requests in every stop",
+		met:    yesNo(l["gen_max"] == "0"),
+	}}, nil
+}
+
 func parseWinLoad(out string) ([]row, error) {
 	re := regexp.MustCompile(`load: (\d+) ok \((\d+) with Connection: close\), (\d+) refused after the listener closed, (\d+) lost, (\d+) failed`)
 	ms := re.FindAllStringSubmatch(out, -1)
@@ -770,8 +787,8 @@ func render(m machine, start, end time.Time, results []*result) string {
 		}
 	}
 	b.WriteString("## How to run\n\n")
-	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,winload       # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
-	b.WriteString("Suites: lifecycle, pools (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
+	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,scmlost,winload  # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
+	b.WriteString("Suites: lifecycle, pools (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
 	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
 	return b.String()
 }
