@@ -29,7 +29,7 @@ func emitManage(g *Context) error {
 	g.Const("[service]", "svcDisplayName", jen.Lit(s.Service.DisplayName), "the SCM's display name (empty: the service name)")
 	g.Const("[service]", "svcDescription", jen.Lit(s.Service.Description), "")
 	g.Const("[windows]", "svcWindowsStart", jen.Lit(w.Start), "auto | delayed-auto | manual | disabled")
-	g.Const("[windows]", "svcWindowsAccount", jen.Lit(s.ServiceAccount()), "windows.account = "+w.Account)
+	g.Const("[windows]", "svcWindowsAccount", jen.Lit(s.ServiceAccount()), "windows.account as CreateService spells it (virtual: NT SERVICE\\<name>)")
 	g.Const("[windows]", "svcWindowsPasswordEnv", jen.Lit(w.PasswordEnv), "install reads the account's password from it (never from the spec)")
 	g.Const("[windows]", "svcWindowsDependencies", jen.Lit(strings.Join(w.Dependencies, "/")), "joined by / (no service name has one)")
 	for i, a := range w.Recovery {
@@ -184,13 +184,17 @@ func manageInstall(f *jen.File, recoveryN int) {
 	)
 	f.Line()
 	f.Func().Params(in).Id("run").Params(jen.Id("m").Op("*").Add(mgrQ("Mgr"))).Error().Block(
+		jen.Id("display").Op(":=").Id("svcDisplayName"),
+		jen.If(jen.Id("display").Op("==").Lit("")).Block(
+			jen.Id("display").Op("=").Id("in").Dot("name").Comment("what services.msc shows otherwise"),
+		),
 		jen.Id("cfg").Op(":=").Add(mgrQ("Config")).ValuesFunc(fields(
 			jen.Id("StartType"), jen.Id("svcStartType").Call(),
 			jen.Id("ErrorControl"), mgrQ("ErrorNormal"),
 			jen.Id("Dependencies"), jen.Id("svcDependencies").Call(),
 			jen.Id("ServiceStartName"), jen.Id("svcInstallAccount").Call(jen.Id("in").Dot("name")),
 			jen.Id("Password"), jen.Id("in").Dot("password"),
-			jen.Id("DisplayName"), jen.Id("svcDisplayName"),
+			jen.Id("DisplayName"), jen.Id("display"),
 		)),
 		jen.List(jen.Id("s"), jen.Err()).Op(":=").Id("m").Dot("OpenService").Call(jen.Id("in").Dot("name")),
 		jen.Switch().Block(
