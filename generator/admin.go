@@ -61,6 +61,7 @@ func emitAdmin(g *Context) error {
 	f.Type().Id("svcReadiness").Struct(
 		jen.Id("Ready").Bool().Tag(map[string]string{"json": "ready"}),
 		jen.Id("Phase").String().Tag(map[string]string{"json": "phase"}),
+		jen.Id("Live").Bool().Tag(map[string]string{"json": "live"}).Comment("false while a [watchdog] check keeps failing"),
 		jen.Id("Resources").Map(jen.String()).Map(jen.String()).Any().Tag(map[string]string{"json": "resources"}),
 	)
 	f.Line()
@@ -74,6 +75,7 @@ func emitAdmin(g *Context) error {
 		jen.Id("body").Op(":=").Id("svcReadiness").ValuesFunc(fields(
 			jen.Id("Ready"), jen.Id("phase").Op("==").Id("svcPhaseReady").Op("&&").Op("!").Id("s").Dot("app").Dot("failing").Dot("Load").Call(),
 			jen.Id("Phase"), jen.Id("svcPhaseName").Call(jen.Id("phase")),
+			jen.Id("Live"), jen.Op("!").Id("s").Dot("app").Dot("failing").Dot("Load").Call(),
 			jen.Id("Resources"), jen.Make(jen.Map(jen.String()).Map(jen.String()).Any(), jen.Len(jen.Id("s").Dot("app").Dot("nodes"))),
 		)),
 		jen.For(jen.List(jen.Id("_"), jen.Id("n")).Op(":=").Range().Id("s").Dot("app").Dot("nodes")).Block(

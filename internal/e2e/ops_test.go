@@ -217,8 +217,8 @@ func TestNotify(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitLine(t, p, `msg="not live"`)
-	if code, _ := opsGet(t, admin+"/readyz"); code != http.StatusServiceUnavailable {
-		t.Fatalf("/readyz while not live: %d, want 503", code)
+	if code, body := opsGet(t, admin+"/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, `"live":false`) {
+		t.Fatalf("/readyz while not live: %d %s, want 503 and live false", code, body)
 	}
 	// A ping already on its way may still arrive: count from the next
 	// failed check on, for five more checks (the log is the clock).
