@@ -69,6 +69,9 @@ func emitReadme(g *Context) error {
 		return err
 	}
 	data["Ops"] = ops
+	if data["Windows"], err = windowsReadme(g); err != nil { // scm.go
+		return err
+	}
 	data["StopLevels"] = stopLevels
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, data); err != nil {
