@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/svcgen/svcgen/generator"
@@ -286,4 +287,40 @@ func (p *Process) ListenAddr(resource string, timeout time.Duration) (string, er
 		return "", err
 	}
 	return Attr(line, "addr"), nil
+}
+
+// SharedBuild is a service generated and built once per test binary and
+// shared by every test that runs it: builds are the slow part of the
+// end-to-end tests.
+type SharedBuild struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// Binary returns the built service, the first call generating the project
+// with gen into a new temporary directory and building it as name (with
+// the race detector when race). A failed build fails every caller.
+func (b *SharedBuild) Binary(t testing.TB, name string, race bool, gen func(dir string) (*Project, error)) string {
+	t.Helper()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "svcgen-e2e-"+name+"-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		p, err := gen(dir)
+		if err != nil {
+			b.err = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		b.bin = filepath.Join(dir, name)
+		b.err = p.Build(ctx, "", b.bin, race)
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.bin
 }

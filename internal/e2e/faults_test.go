@@ -20,53 +20,31 @@ import (
 // see act.go) into faults a service meets in production. Each checks the
 // documented exit code and log line, and that nothing accepted was lost.
 
-// faultBinary builds the lifecycle service once more with short open
-// timeouts on idx, so a hung or slow open fails fast.
-var (
-	faultBin     string
-	faultErr     error
-	faultBuildMu sync.Once
-)
+// faultBuild is the lifecycle service built once more with a short open
+// timeout on idx, so a hung or slow open fails fast.
+var faultBuild SharedBuild
 
 func startFault(t *testing.T, env ...string) *Process {
 	t.Helper()
-	faultBuildMu.Do(func() {
+	bin := faultBuild.Binary(t, "e2e", true, func(dir string) (*Project, error) {
 		src := "testdata/lifecycle"
 		specText, err := os.ReadFile(filepath.Join(src, "service.toml"))
 		if err != nil {
-			faultErr = err
-			return
+			return nil, err
 		}
 		user := map[string]string{}
 		files, _ := filepath.Glob(filepath.Join(src, "*.go"))
 		for _, f := range files {
 			data, err := os.ReadFile(f)
 			if err != nil {
-				faultErr = err
-				return
+				return nil, err
 			}
 			user[filepath.Base(f)] = string(data)
 		}
 		text := strings.Replace(string(specText), "[resource.idx]\n", "[resource.idx]\nopen_timeout = \"1s\"\n", 1)
-		dir, err := os.MkdirTemp("", "svcgen-e2e-faults-")
-		if err != nil {
-			faultErr = err
-			return
-		}
-		proj, err := Generate(dir, text, user)
-		if err != nil {
-			faultErr = err
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		faultBin = filepath.Join(dir, "e2e")
-		faultErr = proj.Build(ctx, "", faultBin, true)
+		return Generate(dir, text, user)
 	})
-	if faultErr != nil {
-		t.Fatal(faultErr)
-	}
-	p, err := Start(faultBin, t.TempDir(), env)
+	p, err := Start(bin, t.TempDir(), env)
 	if err != nil {
 		t.Fatal(err)
 	}

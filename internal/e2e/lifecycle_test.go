@@ -22,11 +22,7 @@ import (
 // The lifecycle tests share one generated service (testdata/lifecycle),
 // built once with the race detector; each test drives it through the
 // environment (see testdata/lifecycle/act.go).
-var (
-	lifecycleBin string
-	lifecycleErr error
-	buildOnce    sync.Once
-)
+var lifecycleBuild SharedBuild
 
 // wait bounds every wait on the service; no test expects anything to take
 // this long.
@@ -34,26 +30,9 @@ const wait = 60 * time.Second
 
 func lifecycleBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "svcgen-e2e-")
-		if err != nil {
-			lifecycleErr = err
-			return
-		}
-		p, err := GenerateDir(dir, "testdata/lifecycle")
-		if err != nil {
-			lifecycleErr = err
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		lifecycleBin = filepath.Join(dir, "e2e")
-		lifecycleErr = p.Build(ctx, "", lifecycleBin, true)
+	return lifecycleBuild.Binary(t, "e2e", true, func(dir string) (*Project, error) {
+		return GenerateDir(dir, "testdata/lifecycle")
 	})
-	if lifecycleErr != nil {
-		t.Fatal(lifecycleErr)
-	}
-	return lifecycleBin
 }
 
 // start runs the lifecycle service with env (E2E_* instructions).

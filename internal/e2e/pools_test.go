@@ -38,11 +38,7 @@ const (
 	pgPassword = "s3cr3t-e2e-pw"
 )
 
-var (
-	poolsBin     string
-	poolsErr     error
-	poolsBuildMu sync.Once
-)
+var poolsBuild SharedBuild
 
 // poolsNeedServers skips the test when a server is not answering, unless
 // CI is set: there the servers are part of the machine, and their absence
@@ -71,26 +67,9 @@ func poolsNeedServers(t *testing.T) {
 // detector.
 func poolsBinary(t *testing.T) string {
 	t.Helper()
-	poolsBuildMu.Do(func() {
-		dir, err := os.MkdirTemp("", "svcgen-e2e-pools-")
-		if err != nil {
-			poolsErr = err
-			return
-		}
-		p, err := GenerateDir(dir, "testdata/pools")
-		if err != nil {
-			poolsErr = err
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		poolsBin = filepath.Join(dir, "pools")
-		poolsErr = p.Build(ctx, "", poolsBin, true)
+	return poolsBuild.Binary(t, "pools", true, func(dir string) (*Project, error) {
+		return GenerateDir(dir, "testdata/pools")
 	})
-	if poolsErr != nil {
-		t.Fatal(poolsErr)
-	}
-	return poolsBin
 }
 
 // poolsStart runs the service in a new directory holding my.dsn (the
