@@ -2,10 +2,7 @@ package generator
 
 import (
 	"bytes"
-	"fmt"
-	"strings"
 	"text/template"
-	"time"
 
 	"github.com/dave/jennifer/jen"
 
@@ -467,45 +464,13 @@ func emitBacklogWindows(g *Context) {
 
 var windowsReadmeTemplate = template.Must(template.New("windows-README.md.tmpl").ParseFS(templates.FS, "windows-README.md.tmpl"))
 
-// windowsReadme renders the Windows section of the generated README.
+// windowsReadme renders the Windows section of the generated README. It
+// names the [windows] keys, not their values: those live once, in
+// svcgen_config.go.
 func windowsReadme(g *Context) (string, error) {
-	s := g.Spec
-	w := s.Windows
-	var recovery []string
-	for _, a := range w.Recovery {
-		recovery = append(recovery, fmt.Sprintf("%s after %s", a.Action, shortDuration(a.Delay.Duration)))
-	}
-	data := map[string]any{
-		"Name":         s.Service.Name,
-		"Start":        w.Start,
-		"Account":      s.ServiceAccount(),
-		"PasswordEnv":  w.PasswordEnv,
-		"Dependencies": codeList(w.Dependencies),
-		"Recovery":     strings.Join(recovery, ", "),
-		"Reset":        shortDuration(w.RecoveryReset.Duration),
-		"NonCrash":     w.RecoveryOnNonCrash == nil || *w.RecoveryOnNonCrash,
-		"Preshutdown":  shortDuration(w.Preshutdown.Duration),
-		"EventLog":     w.EventLog,
-		"Reload":       s.Hooks.Reload != "",
-	}
-	if len(w.Dependencies) == 0 {
-		data["Dependencies"] = ""
-	}
 	var buf bytes.Buffer
-	if err := windowsReadmeTemplate.Execute(&buf, data); err != nil {
+	if err := windowsReadmeTemplate.Execute(&buf, map[string]any{"Name": g.Spec.Service.Name}); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
-}
-
-// shortDuration writes 24h for 24h0m0s and 1m30s for 1m30s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
