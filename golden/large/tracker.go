@@ -1,0 +1,12 @@
+package main
+
+import "context"
+
+// RunTracker is the tracker worker. It starts once the service is ready and runs
+// until ctx is cancelled (stop step 4); then it has its close timeout to
+// return nil. Returning an error earlier stops the service (exit code 7);
+// returning nil earlier just ends the worker.
+func RunTracker(ctx context.Context, dispatch *Dispatch, mapsAPI *svcHTTPClient) error {
+	<-ctx.Done()
+	return nil
+}
