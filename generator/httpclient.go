@@ -17,8 +17,6 @@ import (
 // consecutive-failure policy.
 type httpClientKind struct{}
 
-func init() { kinds[spec.KindHTTPClient] = httpClientKind{} }
-
 // httpClientPoolFields are the fields of svcHTTPClientPool.
 var httpClientPoolFields = []poolField{
 	{"baseURLEnv", "base_url_env", "string", "environment variable holding the base URL"},

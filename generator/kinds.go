@@ -40,9 +40,12 @@ type kindEmitter interface {
 // One line per kind; each kind's emitter lives in its own file (http.go,
 // worker.go, custom.go, sql.go, redis.go, httpclient.go).
 var kinds = map[string]kindEmitter{
-	spec.KindHTTP:   httpKind{},
-	spec.KindWorker: workerKind{},
-	spec.KindCustom: customKind{},
+	spec.KindHTTP:       httpKind{},
+	spec.KindWorker:     workerKind{},
+	spec.KindCustom:     customKind{},
+	spec.KindSQL:        sqlKind{},
+	spec.KindRedis:      redisKind{},
+	spec.KindHTTPClient: httpClientKind{},
 }
 
 // nodeVars are the expressions a kind uses in its node code.

@@ -10,8 +10,6 @@ import (
 // as *redis.Client, with warm connections in its pool before ready.
 type redisKind struct{}
 
-func init() { kinds[spec.KindRedis] = redisKind{} }
-
 // redisPoolFields are the fields of svcRedisPool, in declaration order.
 var redisPoolFields = []poolField{
 	{"addr", "addr", "string", "host:port or redis:// URL, or"},

@@ -21,8 +21,6 @@ var sqlDrivers = map[string]struct{ pkg, feature string }{
 // *sql.DB, warm before the service is ready.
 type sqlKind struct{}
 
-func init() { kinds[spec.KindSQL] = sqlKind{} }
-
 func (sqlKind) declare(g *Context, r *spec.Resource) error {
 	d, ok := sqlDrivers[r.Driver]
 	if !ok {
