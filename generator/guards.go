@@ -91,11 +91,11 @@ func emitGuards(g *Context) error {
 	return nil
 }
 
-// guardDepTypes are the parameter types of r's user function: one per
-// depends_on resource that provides a value, in depends_on order, as the
-// generated code passes them (and as scaffold declares them).
-func guardDepTypes(g *Context, r *spec.Resource, byName map[string]*spec.Resource) []jen.Code {
-	var out []jen.Code
+// valueDeps are the depends_on resources of r that hand a value to its
+// user function, in depends_on order, with the value's type: the
+// parameters the generated code passes, the scaffold declares and the
+// guards assert.
+func valueDeps(g *Context, r *spec.Resource, byName map[string]*spec.Resource) (names []string, types []jen.Code) {
 	for _, d := range r.DependsOn {
 		dep := byName[d]
 		if dep == nil {
@@ -106,8 +106,15 @@ func guardDepTypes(g *Context, r *spec.Resource, byName map[string]*spec.Resourc
 			continue
 		}
 		if t := k.valueType(g, dep); t != nil {
-			out = append(out, t)
+			names = append(names, d)
+			types = append(types, t)
 		}
 	}
-	return out
+	return names, types
+}
+
+// guardDepTypes are the parameter types of r's user function.
+func guardDepTypes(g *Context, r *spec.Resource, byName map[string]*spec.Resource) []jen.Code {
+	_, types := valueDeps(g, r, byName)
+	return types
 }

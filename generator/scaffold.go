@@ -136,25 +136,14 @@ func scaffoldHooks(g *Context, need func(string) bool) {
 // depParams are the parameters of a user function of r: one per depends_on
 // resource that provides a value, named after it.
 func depParams(g *Context, r *spec.Resource, byName map[string]*spec.Resource) []jen.Code {
-	var out []jen.Code
-	for _, d := range r.DependsOn {
-		dep := byName[d]
-		if dep == nil {
-			continue
-		}
-		k := kinds[dep.Kind]
-		if k == nil {
-			continue
-		}
-		t := k.valueType(g, dep)
-		if t == nil {
-			continue
-		}
+	names, types := valueDeps(g, r, byName)
+	out := make([]jen.Code, len(names))
+	for i, d := range names {
 		name := spec.GoLocal(d)
 		if scaffoldReserved[name] {
 			name += "Res"
 		}
-		out = append(out, jen.Id(name).Add(t))
+		out[i] = jen.Id(name).Add(types[i])
 	}
 	return out
 }

@@ -221,17 +221,27 @@ func problem(c generator.Change) string {
 	}
 }
 
-func runCheck(args []string, stdout, stderr io.Writer) int {
-	t, ok := parseTarget("check", args, stderr)
+// planCommand is the start of check and diff: parse the flags, refuse a
+// mode switch, plan. code is the exit code to return when ok is false.
+func planCommand(name string, args []string, stderr io.Writer) (t target, changes []generator.Change, code int, ok bool) {
+	t, ok = parseTarget(name, args, stderr)
 	if !ok {
-		return exitError
+		return t, nil, exitError, false
 	}
 	if err := t.checkMode(); err != nil {
-		return report(stderr, err)
+		return t, nil, report(stderr, err), false
 	}
 	changes, err := t.plan()
 	if err != nil {
-		return report(stderr, err)
+		return t, nil, report(stderr, err), false
+	}
+	return t, changes, exitOK, true
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	t, changes, code, ok := planCommand("check", args, stderr)
+	if !ok {
+		return code
 	}
 	stale := generator.Stale(changes)
 	if len(stale) == 0 {
@@ -246,16 +256,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	t, ok := parseTarget("diff", args, stderr)
+	_, changes, code, ok := planCommand("diff", args, stderr)
 	if !ok {
-		return exitError
-	}
-	if err := t.checkMode(); err != nil {
-		return report(stderr, err)
-	}
-	changes, err := t.plan()
-	if err != nil {
-		return report(stderr, err)
+		return code
 	}
 	d := generator.Diff(changes)
 	fmt.Fprint(stdout, d)
