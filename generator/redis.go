@@ -20,6 +20,8 @@ var redisPoolFields = []poolField{
 	{"minIdle", "min_idle", "int", "go-redis keeps at least this many idle connections"},
 	{"warm", "warm", "int", "connections open and idle before ready"},
 	{"dialTimeout", "dial_timeout", "duration", "budget of one connection's dial and ping"},
+	{"readTimeout", "read_timeout", "duration", "socket read timeout of a command"},
+	{"writeTimeout", "write_timeout", "duration", "socket write timeout of a command"},
 }
 
 func (redisKind) declare(g *Context, r *spec.Resource) error {
@@ -38,6 +40,8 @@ func (redisKind) declare(g *Context, r *spec.Resource) error {
 	c("min_idle", jen.Lit(r.MinIdle))
 	c("warm", jen.Lit(r.Warm))
 	c("dial_timeout", durationCode(r.DialTimeout.Duration))
+	c("read_timeout", durationCode(r.ReadTimeout.Duration))
+	c("write_timeout", durationCode(r.WriteTimeout.Duration))
 	return nil
 }
 
@@ -111,6 +115,8 @@ func emitRedisFile(g *Context) {
 		jen.Id("opt").Dot("PoolSize").Op("=").Add(p("poolSize")),
 		jen.Id("opt").Dot("MinIdleConns").Op("=").Add(p("minIdle")),
 		jen.Id("opt").Dot("DialTimeout").Op("=").Add(p("dialTimeout")),
+		jen.Id("opt").Dot("ReadTimeout").Op("=").Add(p("readTimeout")),
+		jen.Id("opt").Dot("WriteTimeout").Op("=").Add(p("writeTimeout")),
 		jen.Id("c").Op(":=").Qual("github.com/redis/go-redis/v9", "NewClient").Call(jen.Id("opt")),
 		jen.Id("log").Dot("Info").Call(jen.Lit("redis pool"), jen.Lit("resource"), p("name"), jen.Lit("addr"), jen.Id("opt").Dot("Addr"), jen.Lit("db"), jen.Id("opt").Dot("DB"), jen.Lit("warm"), p("warm")),
 		jen.If(p("warm").Op("==").Lit(0)).Block(

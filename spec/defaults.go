@@ -25,6 +25,7 @@ const (
 	DefaultConnMaxLifetime = 30 * time.Minute
 	DefaultRedisPoolSize   = 10
 	DefaultDialTimeout     = 5 * time.Second
+	DefaultRedisIO         = 3 * time.Second
 	DefaultMaxIdlePerHost  = 16
 	DefaultClientIdle      = 90 * time.Second
 	DefaultTLSHandshake    = 10 * time.Second
@@ -171,6 +172,8 @@ func (d *decoder) resourceDefaults(r *Resource) {
 		d.dfltInt(&r.PoolSize, max(DefaultRedisPoolSize, r.Warm), p("pool_size")...)
 		d.dfltInt(&r.MinIdle, r.Warm, p("min_idle")...)
 		dflt(&r.DialTimeout, min(DefaultDialTimeout, r.OpenTimeout.Duration))
+		dflt(&r.ReadTimeout, DefaultRedisIO)
+		dflt(&r.WriteTimeout, DefaultRedisIO)
 	case KindHTTPClient:
 		d.dfltInt(&r.MaxIdlePerHost, max(DefaultMaxIdlePerHost, r.Warm), p("max_idle_per_host")...)
 		dflt(&r.IdleConnTimeout, DefaultClientIdle)

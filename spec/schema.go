@@ -44,7 +44,7 @@ var kindKeys = map[string][]string{
 	KindSQL: {"driver", "dsn", "dsn_env", "dsn_file", "max_open", "max_idle", "warm",
 		"conn_max_lifetime", "conn_max_idle_time", "ping_timeout", "warm_query"},
 	KindRedis: {"addr", "addr_env", "password_env", "db", "pool_size", "min_idle", "warm",
-		"dial_timeout"},
+		"dial_timeout", "read_timeout", "write_timeout"},
 	KindHTTPClient: {"base_url_env", "warm", "warm_path", "max_idle_per_host", "idle_conn_timeout",
 		"tls_handshake_timeout", "request_timeout", "retries", "retry_base", "retry_max",
 		"breaker_failures", "breaker_cooldown"},

@@ -118,6 +118,8 @@ const (
 	svcSessionCacheMinIdle      = svcSessionCacheWarm
 	svcSessionCacheWarm         = 2
 	svcSessionCacheDialTimeout  = min(5*time.Second, svcSessionCacheOpenTimeout)
+	svcSessionCacheReadTimeout  = 3 * time.Second
+	svcSessionCacheWriteTimeout = 3 * time.Second
 )
 
 const (
@@ -131,6 +133,8 @@ const (
 	svcGeoCacheMinIdle      = svcGeoCacheWarm
 	svcGeoCacheWarm         = 2
 	svcGeoCacheDialTimeout  = min(5*time.Second, svcGeoCacheOpenTimeout)
+	svcGeoCacheReadTimeout  = 3 * time.Second
+	svcGeoCacheWriteTimeout = 3 * time.Second
 )
 
 const (

@@ -88,6 +88,8 @@ const (
 	svcCacheMinIdle      = svcCacheWarm
 	svcCacheWarm         = 4
 	svcCacheDialTimeout  = min(5*time.Second, svcCacheOpenTimeout)
+	svcCacheReadTimeout  = 3 * time.Second
+	svcCacheWriteTimeout = 3 * time.Second
 )
 
 const (

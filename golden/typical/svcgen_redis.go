@@ -14,27 +14,31 @@ import (
 
 // svcRedisPool is one redis resource's settings (its constants are in svcgen_config.go).
 type svcRedisPool struct {
-	name        string // resource name, for messages
-	addr        string // host:port or redis:// URL, or
-	addrEnv     string // the environment variable holding it
-	passwordEnv string // environment variable holding the password
-	db          int
-	poolSize    int
-	minIdle     int           // go-redis keeps at least this many idle connections
-	warm        int           // connections open and idle before ready
-	dialTimeout time.Duration // budget of one connection's dial and ping
+	name         string // resource name, for messages
+	addr         string // host:port or redis:// URL, or
+	addrEnv      string // the environment variable holding it
+	passwordEnv  string // environment variable holding the password
+	db           int
+	poolSize     int
+	minIdle      int           // go-redis keeps at least this many idle connections
+	warm         int           // connections open and idle before ready
+	dialTimeout  time.Duration // budget of one connection's dial and ping
+	readTimeout  time.Duration // socket read timeout of a command
+	writeTimeout time.Duration // socket write timeout of a command
 }
 
 // svcCachePool is [resource.cache].
 func svcCachePool() svcRedisPool {
 	return svcRedisPool{
-		name:        "cache",
-		addrEnv:     svcCacheAddrEnv,
-		db:          svcCacheDB,
-		poolSize:    svcCachePoolSize,
-		minIdle:     svcCacheMinIdle,
-		warm:        svcCacheWarm,
-		dialTimeout: svcCacheDialTimeout,
+		name:         "cache",
+		addrEnv:      svcCacheAddrEnv,
+		db:           svcCacheDB,
+		poolSize:     svcCachePoolSize,
+		minIdle:      svcCacheMinIdle,
+		warm:         svcCacheWarm,
+		dialTimeout:  svcCacheDialTimeout,
+		readTimeout:  svcCacheReadTimeout,
+		writeTimeout: svcCacheWriteTimeout,
 	}
 }
 
@@ -65,6 +69,8 @@ func svcOpenRedis(ctx context.Context, log *slog.Logger, p svcRedisPool) (*redis
 	opt.PoolSize = p.poolSize
 	opt.MinIdleConns = p.minIdle
 	opt.DialTimeout = p.dialTimeout
+	opt.ReadTimeout = p.readTimeout
+	opt.WriteTimeout = p.writeTimeout
 	c := redis.NewClient(opt)
 	log.Info("redis pool", "resource", p.name, "addr", opt.Addr, "db", opt.DB, "warm", p.warm)
 	if p.warm == 0 {

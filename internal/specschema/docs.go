@@ -86,6 +86,8 @@ var docs = []keyDoc{
 	{Table: "resource", Kind: "redis", Key: "min_idle", Type: "int", Default: "`warm`", Meaning: "Idle connections the pool keeps; at most `pool_size`."},
 	{Table: "resource", Kind: "redis", Key: "warm", Type: "int", Default: "`1`", Meaning: "Connections opened (and pinged) before ready. At most `pool_size`."},
 	{Table: "resource", Kind: "redis", Key: "dial_timeout", Type: "duration", Default: "`min(5s, open_timeout)`", Meaning: "Timeout of each dial. At most `open_timeout`."},
+	{Table: "resource", Kind: "redis", Key: "read_timeout", Type: "duration", Default: "`\"3s\"`", Meaning: "Socket read timeout of each command (go-redis `ReadTimeout`)."},
+	{Table: "resource", Kind: "redis", Key: "write_timeout", Type: "duration", Default: "`\"3s\"`", Meaning: "Socket write timeout of each command (go-redis `WriteTimeout`)."},
 	{Table: "resource", Kind: "http_client", Key: "base_url_env", Type: "string", Default: "required", Meaning: "Environment variable holding the upstream's base URL."},
 	{Table: "resource", Kind: "http_client", Key: "warm", Type: "int", Default: "`0`", Meaning: "Connections opened to the upstream before ready. At most `max_idle_per_host`."},
 	{Table: "resource", Kind: "http_client", Key: "warm_path", Type: "string", Default: "`\"\"`", Meaning: "Path requested to warm connections and for liveness checks, e.g. `\"/healthz\"`; starts with `/`. Without it warming only connects."},
