@@ -4,7 +4,6 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -98,8 +97,9 @@ func NewAPI() (http.Handler, error) {
 	t.Logf("  generated (Windows build)   lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", lostMedian(genLost), slices.Max(genLost), sum(genLost), lostMedian(genOK))
 	t.Logf("  x/sys svc/example shape     lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", lostMedian(exLost), slices.Max(exLost), sum(exLost), lostMedian(exOK))
 	t.Logf("  raw generated %v  exsvc %v", genLost, exLost)
-	fmt.Printf("BENCH scm_lost n=%d gen_median=%g gen_max=%g gen_total=%g ex_median=%g ex_max=%g ex_total=%g\n",
-		rounds, lostMedian(genLost), slices.Max(genLost), sum(genLost), lostMedian(exLost), slices.Max(exLost), sum(exLost))
+	Line("scm_lost", "n", rounds,
+		"gen_median", lostMedian(genLost), "gen_max", slices.Max(genLost), "gen_total", sum(genLost),
+		"ex_median", lostMedian(exLost), "ex_max", slices.Max(exLost), "ex_total", sum(exLost))
 }
 
 // scmLostOnStop starts the service through the SCM, loads it with 64
