@@ -133,6 +133,10 @@ func httpServerType(f *jen.File) {
 		jen.Id("state").Qual("net/http", "ConnState"),
 		jen.Id("since").Qual("time", "Time"),
 		jen.Id("closing").Bool(),
+		jen.Comment("queued: taken from the accept queue by the drain and not yet handed"),
+		jen.Comment("to net/http. Its client sent a request already, so the idle grace"),
+		jen.Comment("does not apply to it: the drain waits until net/http has it."),
+		jen.Id("queued").Bool(),
 	)
 	f.Line()
 	f.Comment("svcNewHTTPServer wraps srv (timeouts set from the spec) with the engine's")
@@ -296,7 +300,12 @@ func httpDrain(f *jen.File) {
 		),
 		jen.Id("now").Op(":=").Qual("time", "Now").Call(),
 		jen.Var().Id("wait").Add(durType()),
+		jen.Id("queued").Op(":=").False(),
 		jen.For(jen.List(jen.Id("c"), jen.Id("info")).Op(":=").Range().Id("s").Dot("conns")).Block(
+			jen.If(jen.Id("info").Dot("queued")).Block(
+				jen.Id("queued").Op("=").True(),
+				jen.Continue(),
+			),
 			jen.If(jen.Id("info").Dot("closing")).Block(jen.Continue()),
 			jen.Id("since").Op(":=").Id("info").Dot("since"),
 			jen.If(jen.Id("since").Dot("Before").Call(jen.Id("s").Dot("drainStart"))).Block(
@@ -311,6 +320,11 @@ func httpDrain(f *jen.File) {
 			jen.Comment("net/http sees the close and reports StateClosed."),
 			jen.Id("info").Dot("closing").Op("=").True(),
 			jen.Id("c").Dot("Close").Call(),
+		),
+		jen.If(jen.Id("queued")).Block(
+			jen.Comment("net/http reports each queued connection as new when it takes it,"),
+			jen.Comment("which runs this again."),
+			jen.Return(),
 		),
 		jen.If(jen.Id("wait").Op(">").Lit(0)).Block(
 			jen.If(jen.Id("s").Dot("grace").Op("==").Nil()).Block(
@@ -346,6 +360,15 @@ func httpTracking(f *jen.File) {
 		jen.Id("s").Dot("mu").Dot("Lock").Call(),
 		jen.Id("s").Dot("conns").Index(jen.Id("c")).Op("=").Op("&").Id("svcConnInfo").Values(
 			jen.Id("state").Op(":").Qual("net/http", "StateNew"), jen.Id("since").Op(":").Qual("time", "Now").Call()),
+		jen.Id("s").Dot("mu").Dot("Unlock").Call(),
+	)
+	f.Line()
+	f.Comment("trackQueued records a connection the drain took from the accept queue;")
+	f.Comment("see svcConnInfo.queued.")
+	f.Func().Params(s()).Id("trackQueued").Params(jen.Id("c").Qual("net", "Conn")).Block(
+		jen.Id("s").Dot("mu").Dot("Lock").Call(),
+		jen.Id("s").Dot("conns").Index(jen.Id("c")).Op("=").Op("&").Id("svcConnInfo").Values(
+			jen.Id("state").Op(":").Qual("net/http", "StateNew"), jen.Id("since").Op(":").Qual("time", "Now").Call(), jen.Id("queued").Op(":").True()),
 		jen.Id("s").Dot("mu").Dot("Unlock").Call(),
 	)
 	f.Line()
@@ -520,6 +543,8 @@ func httpListener(f *jen.File) {
 			jen.Return(jen.Nil(), jen.Err()),
 		),
 		jen.List(jen.Id("c"), jen.Id("l").Dot("backlog")).Op("=").List(jen.Id("l").Dot("backlog").Index(jen.Lit(0)), jen.Id("l").Dot("backlog").Index(jen.Lit(1), jen.Empty())),
+		jen.Comment("Handed to net/http now: its idle grace starts here."),
+		jen.Id("l").Dot("s").Dot("track").Call(jen.Id("c")),
 		jen.Return(jen.Id("c"), jen.Nil()),
 	)
 	f.Line()
@@ -530,7 +555,7 @@ func httpListener(f *jen.File) {
 	f.Func().Params(l()).Id("stop").Params().Block(
 		jen.Id("conns").Op(":=").Id("svcAcceptBacklog").Call(jen.Id("l").Dot("Listener")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("conns")).Block(
-			jen.Id("l").Dot("s").Dot("track").Call(jen.Id("c")),
+			jen.Id("l").Dot("s").Dot("trackQueued").Call(jen.Id("c")),
 		),
 		jen.Id("l").Dot("mu").Dot("Lock").Call(),
 		jen.Id("l").Dot("backlog").Op("=").Append(jen.Id("l").Dot("backlog"), jen.Id("conns").Op("...")),

@@ -58,6 +58,10 @@ type svcConnInfo struct {
 	state   http.ConnState
 	since   time.Time
 	closing bool
+	// queued: taken from the accept queue by the drain and not yet handed
+	// to net/http. Its client sent a request already, so the idle grace
+	// does not apply to it: the drain waits until net/http has it.
+	queued bool
 }
 
 // svcNewHTTPServer wraps srv (timeouts set from the spec) with the engine's
@@ -210,7 +214,12 @@ func (s *svcHTTPServer) settleLocked() {
 	}
 	now := time.Now()
 	var wait time.Duration
+	queued := false
 	for c, info := range s.conns {
+		if info.queued {
+			queued = true
+			continue
+		}
 		if info.closing {
 			continue
 		}
@@ -227,6 +236,11 @@ func (s *svcHTTPServer) settleLocked() {
 		// net/http sees the close and reports StateClosed.
 		info.closing = true
 		c.Close()
+	}
+	if queued {
+		// net/http reports each queued connection as new when it takes it,
+		// which runs this again.
+		return
 	}
 	if wait > 0 {
 		if s.grace == nil {
@@ -257,6 +271,14 @@ func (s *svcHTTPServer) closeHijacked() {
 func (s *svcHTTPServer) track(c net.Conn) {
 	s.mu.Lock()
 	s.conns[c] = &svcConnInfo{state: http.StateNew, since: time.Now()}
+	s.mu.Unlock()
+}
+
+// trackQueued records a connection the drain took from the accept queue;
+// see svcConnInfo.queued.
+func (s *svcHTTPServer) trackQueued(c net.Conn) {
+	s.mu.Lock()
+	s.conns[c] = &svcConnInfo{state: http.StateNew, since: time.Now(), queued: true}
 	s.mu.Unlock()
 }
 
@@ -419,6 +441,8 @@ func (l *svcListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	c, l.backlog = l.backlog[0], l.backlog[1:]
+	// Handed to net/http now: its idle grace starts here.
+	l.s.track(c)
 	return c, nil
 }
 
@@ -429,7 +453,7 @@ func (l *svcListener) Accept() (net.Conn, error) {
 func (l *svcListener) stop() {
 	conns := svcAcceptBacklog(l.Listener)
 	for _, c := range conns {
-		l.s.track(c)
+		l.s.trackQueued(c)
 	}
 	l.mu.Lock()
 	l.backlog = append(l.backlog, conns...)
