@@ -233,6 +233,22 @@ func Diff(changes []Change) string {
 	return b.String()
 }
 
+// removeLeftovers deletes the temporary files a killed run left beside the
+// files of this plan (".<name>.svcgen-*", written by Write and never renamed):
+// the previous output stayed intact, and this run replaces what they were for.
+func removeLeftovers(outDir string, changes []Change) {
+	dirs := map[string]bool{}
+	for _, c := range changes {
+		dirs[filepath.Dir(filepath.Join(outDir, filepath.FromSlash(c.File.Path)))] = true
+	}
+	for dir := range dirs {
+		leftovers, _ := filepath.Glob(filepath.Join(dir, ".*.svcgen-*"))
+		for _, l := range leftovers {
+			os.Remove(l)
+		}
+	}
+}
+
 // Write applies a plan all or nothing as far as the file system allows:
 // every new content is first written to a temporary file beside its
 // target; only when all of them are on disk are they renamed into place
@@ -242,6 +258,7 @@ func Diff(changes []Change) string {
 // leaves the previous manifest in place, still listing the orphans, so the
 // next generate finishes the job.
 func Write(outDir string, changes []Change) error {
+	removeLeftovers(outDir, changes)
 	type pending struct{ tmp, target string }
 	var staged []pending
 	cleanup := func() {

@@ -58,3 +58,29 @@ func TestWriteIsAllOrNothing(t *testing.T) {
 		t.Errorf("files left behind: %v", names)
 	}
 }
+
+// A run killed while staging leaves the previous output and temporary
+// files; the next run removes the temporary files and writes the output.
+func TestWriteAfterAKilledRun(t *testing.T) {
+	out := t.TempDir()
+	old := gen("a.go", "package main // old\n")
+	os.WriteFile(filepath.Join(out, "a.go"), old.Content, 0o644)
+	leftover := filepath.Join(out, ".a.go.svcgen-12345")
+	os.WriteFile(leftover, []byte("half a file"), 0o644)
+
+	files := []File{gen("a.go", "package main // new\n")}
+	changes, err := Plan(out, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(out, changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the killed run's temporary file is still there: %v", err)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "a.go"))
+	if string(got) != string(files[0].Content) {
+		t.Errorf("a.go = %q", got)
+	}
+}
