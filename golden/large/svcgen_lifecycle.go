@@ -279,9 +279,12 @@ func (a *svcApp) run() int {
 	// Everything is warm: serve, then report ready. Listeners were bound at
 	// the start, so the connections that waited in the backlog are served now.
 	a.serveAll()
+	// The start duration is recorded before anything says ready, so a
+	// scrape that sees ready also sees how long the start took.
+	took := time.Since(begin)
+	a.observe("start", "", took)
 	a.phase.Store(svcPhaseReady)
-	a.log.Info("service ready", "took", time.Since(begin).Round(time.Millisecond))
-	a.observe("start", "", time.Since(begin))
+	a.log.Info("service ready", "took", took.Round(time.Millisecond))
 	a.ready()
 	a.watch() // liveness checks while ready (svcgen_watchdog.go)
 	if err := a.runHooks(startCtx, "after_ready", a.afterReady); err != nil {
