@@ -3,6 +3,11 @@
 package winetest
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -71,5 +76,71 @@ func TestStaleKey(t *testing.T) {
 	m := staleKey.FindAllStringSubmatch(reg, -1)
 	if len(m) != 2 || m[0][1] != "svcgen-test-a-1-2" || m[1][1] != "svcgen-test-a-1-2" {
 		t.Fatalf("staleKey matches %q", m)
+	}
+}
+
+func TestUnexplained(t *testing.T) {
+	silent := &RunError{Args: []string{"sc.exe", "query", "x"}, ExitCode: 1, Err: errors.New("exit status 1")}
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{silent, true},
+		{fmt.Errorf("wrapped: %w", silent), true},
+		// sc's own failures carry the Win32 code on an err line.
+		{&RunError{ExitCode: 1060, Code: 1060, Stderr: "err:sc:query_service failed to open service 1060"}, false},
+		{&RunError{ExitCode: 1, Stderr: "wine: could not load kernel32.dll"}, false},
+		{&RunError{ExitCode: 1, Stdout: "SERVICE_NAME: x"}, false},
+		// Killed or never started: no exit status to explain.
+		{&RunError{ExitCode: -1, Err: errors.New("context deadline exceeded")}, false},
+		{errors.New("exec: not found"), false},
+	} {
+		if got := unexplained(c.err); got != c.want {
+			t.Errorf("unexplained(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}
+
+// TestQueryAsksAgain runs Query against a stand-in for the wine loader
+// that fails silently a given number of times before it answers.
+func TestQueryAsksAgain(t *testing.T) {
+	answer := "SERVICE_NAME: x\n        TYPE               : 10  WIN32_OWN_PROCESS\n" +
+		"        STATE              : 3  STOP_PENDING\n        WIN32_EXIT_CODE    : 0  (0x0)\n" +
+		"        SERVICE_EXIT_CODE  : 0  (0x0)\n        CHECKPOINT         : 0x2\n        WAIT_HINT          : 0x7d0\n"
+	for _, c := range []struct {
+		silent  int // failures before the answer
+		wantErr bool
+	}{{0, false}, {1, false}, {queryAttempts - 1, false}, {queryAttempts, true}} {
+		dir := t.TempDir()
+		count := filepath.Join(dir, "count")
+		out := filepath.Join(dir, "out")
+		script := filepath.Join(dir, "wine")
+		// Each call appends a line to count; the first c.silent calls
+		// exit 1 without a word, the others print the answer.
+		body := fmt.Sprintf("#!/bin/sh\necho >> '%s'\nif [ $(wc -l < '%s') -le %d ]; then exit 1; fi\ncat '%s'\n",
+			count, count, c.silent, out)
+		if err := os.WriteFile(out, []byte(answer), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var logged []string
+		p := &Prefix{Dir: dir, tools: tools{wine: script}, logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }}
+		st, err := p.Query(context.Background(), "x")
+		calls, _ := os.ReadFile(count)
+		n := strings.Count(string(calls), "\n")
+		switch {
+		case c.wantErr && !unexplained(err):
+			t.Errorf("%d silent failures: err = %v, want the last silent failure", c.silent, err)
+		case !c.wantErr && (err != nil || st.State != StateStopPending || st.CheckPoint != 2):
+			t.Errorf("%d silent failures: %v, %v", c.silent, st, err)
+		}
+		if want := min(c.silent+1, queryAttempts); n != want {
+			t.Errorf("%d silent failures: sc.exe ran %d times, want %d", c.silent, n, want)
+		}
+		if want := min(c.silent, queryAttempts-1); len(logged) != want {
+			t.Errorf("%d silent failures: logged %q, want %d lines", c.silent, logged, want)
+		}
 	}
 }

@@ -39,6 +39,9 @@ type Prefix struct {
 
 	tools tools
 	once  sync.Once
+	// logf reports what the handle worked around (see Query); New sets
+	// it to the test's Logf.
+	logf func(format string, args ...any)
 }
 
 // session is the process-wide state behind all Prefix handles. flock locks
@@ -71,6 +74,7 @@ func New(t testing.TB) *Prefix {
 	if err != nil {
 		t.Fatalf("winetest: %v", err)
 	}
+	p.logf = t.Logf
 	t.Cleanup(func() {
 		if err := p.Shutdown(); err != nil {
 			t.Errorf("winetest: shutdown: %v", err)
@@ -112,7 +116,7 @@ func Setup(ctx context.Context) (*Prefix, error) {
 	defer session.mu.Unlock()
 	if session.refs > 0 {
 		session.refs++
-		return &Prefix{Dir: session.dir, tools: session.tools}, nil
+		return &Prefix{Dir: session.dir, tools: session.tools, logf: discard}, nil
 	}
 
 	state := filepath.Join(dir, "svcgen")
@@ -129,7 +133,7 @@ func Setup(ctx context.Context) (*Prefix, error) {
 		return nil, err
 	}
 	alone := syscall.Flock(int(users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
-	p := &Prefix{Dir: dir, tools: tl}
+	p := &Prefix{Dir: dir, tools: tl, logf: discard}
 	if err := p.prepare(ctx, state, alone); err != nil {
 		users.Close()
 		return nil, err
@@ -141,6 +145,8 @@ func Setup(ctx context.Context) (*Prefix, error) {
 	session.refs, session.users, session.dir, session.tools = 1, users, dir, tl
 	return p, nil
 }
+
+func discard(string, ...any) {}
 
 // lockFile opens path and locks it, giving up when ctx ends (flock(2)
 // itself cannot be interrupted).

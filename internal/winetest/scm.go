@@ -97,12 +97,44 @@ func ParseQuery(out string) (Status, error) {
 
 // Query is the service's current status. A service that does not exist is
 // an error with ErrorCode ErrServiceDoesNotExist.
+//
+// sc.exe reports every failure of its own with an error line carrying the
+// Win32 code. Rarely, on a loaded machine, the Wine process fails before sc
+// gets that far: exit status 1 and nothing at all on stdout or stderr. That
+// says nothing about the service, and a query changes nothing, so such a
+// query is asked again, up to queryAttempts times in all; each retry is
+// logged on the test that made the prefix. Any failure sc itself reports
+// returns at once.
 func (p *Prefix) Query(ctx context.Context, name string) (Status, error) {
-	out, err := p.SC(ctx, "query", name)
+	var out string
+	var err error
+	for attempt := 1; ; attempt++ {
+		out, err = p.SC(ctx, "query", name)
+		if err == nil || !unexplained(err) || attempt == queryAttempts || ctx.Err() != nil {
+			break
+		}
+		p.logf("winetest: sc query %s, attempt %d of %d: %v; asking again", name, attempt, queryAttempts, err)
+		select {
+		case <-ctx.Done():
+			return Status{}, err
+		case <-time.After(pollPause):
+		}
+	}
 	if err != nil {
 		return Status{}, err
 	}
 	return ParseQuery(out)
+}
+
+// queryAttempts bounds how often Query asks about one status.
+const queryAttempts = 3
+
+// unexplained says that a Wine program failed without a word: a non-zero
+// exit, no Win32 code and no output. sc.exe never fails that way itself.
+func unexplained(err error) bool {
+	var re *RunError
+	return errors.As(err, &re) && re.ExitCode > 0 && re.Code == 0 &&
+		strings.TrimSpace(re.Stdout) == "" && strings.TrimSpace(re.Stderr) == ""
 }
 
 // pollPause separates two queries: each one starts a Wine process, which
