@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -33,12 +32,6 @@ import (
 //   - LostOnStop: requests lost when SIGTERM arrives under load of 64
 //     keep-alive clients, the generated service against a server that just
 //     exits and one that calls http.Server.Shutdown.
-
-func skipUnlessBench(t *testing.T) {
-	if os.Getenv("SVCGEN_BENCH") == "" {
-		t.Skip("benchmark: set SVCGEN_BENCH=1")
-	}
-}
 
 // runGoTest generates the project of testdata/<name> and runs `go test -run
 // <run>` in it: the project's own test file measures the generated code in
@@ -113,17 +106,6 @@ func TestLifecycleStartStop(t *testing.T) {
 	}
 }
 
-// freePort returns a loopback address that was free a moment ago.
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // builds holds the binaries the process-level benchmarks compare.
 type builds struct {
 	generated, generatedAddr string
@@ -138,7 +120,7 @@ func buildAll(t *testing.T) builds {
 		t.Fatal(err)
 	}
 	var b builds
-	b.generatedAddr = freePort(t)
+	b.generatedAddr = e2e.FreePort(t)
 	spec := strings.Replace(string(src), `addr = ":8080"`, `addr = "`+b.generatedAddr+`"`, 1)
 	spec = strings.Replace(spec, `addr = "127.0.0.1:9090"`, `addr = "127.0.0.1:0"`, 1)
 	// The handler honours ?sleep= like the baselines.
@@ -217,7 +199,7 @@ func timeToFirst200(t *testing.T, bin, addr string, args ...string) time.Duratio
 func TestLifecycleTimeToReady(t *testing.T) {
 	skipUnlessBench(t)
 	b := buildAll(t)
-	helloAddr := freePort(t)
+	helloAddr := e2e.FreePort(t)
 	var gen, bare []float64
 	for i := 0; i < 21; i++ {
 		gen = append(gen, float64(timeToFirst200(t, b.generated, b.generatedAddr)))
@@ -270,7 +252,7 @@ func lostOnStop(t *testing.T, bin, addr string, args ...string) *e2e.LoadResult 
 func TestLifecycleLostOnStop(t *testing.T) {
 	skipUnlessBench(t)
 	b := buildAll(t)
-	naiveAddr, gracefulAddr := freePort(t), freePort(t)
+	naiveAddr, gracefulAddr := e2e.FreePort(t), e2e.FreePort(t)
 	type tally struct {
 		lost, refused, ok []float64
 	}

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,9 +30,7 @@ import (
 // taken from SVCGEN_BENCH_PG_DSN (default: the local server, user postgres,
 // database test).
 func TestPoolWarmup(t *testing.T) {
-	if os.Getenv("SVCGEN_BENCH") == "" {
-		t.Skip("benchmark: set SVCGEN_BENCH=1")
-	}
+	skipUnlessBench(t)
 	dsn := os.Getenv("SVCGEN_BENCH_PG_DSN")
 	if dsn == "" {
 		dsn = "postgres://postgres@127.0.0.1:5432/test?application_name=svcgen-bench"
@@ -127,15 +124,6 @@ func parseBench(out string) map[string]benchRow {
 		rows[name] = benchRow{runs: len(ns[name]), ns: median(ns[name]), warm: median(warm[name])}
 	}
 	return rows
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // poolBenchFile is the benchmark dropped into the generated project: it

@@ -5,10 +5,8 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,9 +28,7 @@ import (
 // every millisecond; an sc.exe process per poll would cost ~0.1 s each).
 // Each service does 7 rounds; the medians are printed side by side.
 func TestSCMStartStop(t *testing.T) {
-	if os.Getenv("SVCGEN_BENCH") == "" {
-		t.Skip("benchmark: set SVCGEN_BENCH=1")
-	}
+	skipUnlessBench(t)
 	p := winetest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -42,7 +38,7 @@ func TestSCMStartStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.NewReplacer(`":8080"`, strconv.Quote(freeAddr(t)), `"127.0.0.1:9090"`, strconv.Quote(freeAddr(t))).Replace(string(specText))
+	text := strings.NewReplacer(`":8080"`, strconv.Quote(e2e.FreePort(t)), `"127.0.0.1:9090"`, strconv.Quote(e2e.FreePort(t))).Replace(string(specText))
 	gen, err := e2e.Generate(filepath.Join(dir, "minimal"), text, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +65,7 @@ func TestSCMStartStop(t *testing.T) {
 		name := winetest.UniqueName("bench-" + which)
 		args := []string{"service"}
 		if which == "exsvc" {
-			args = append(args, freeAddr(t))
+			args = append(args, e2e.FreePort(t))
 		}
 		p.CreateService(t, name, exes[which], args...)
 		out, errOut, err := p.Run(ctx, exes["scwait"], name, strconv.Itoa(rounds))
@@ -92,27 +88,8 @@ func TestSCMStartStop(t *testing.T) {
 	g, x := results["generated"], results["exsvc"]
 	t.Logf("medians of %d rounds under Wine's SCM (ms):", rounds)
 	t.Logf("%-34s %10s %10s %7s", "", "generated", "x/sys-ex", "ratio")
-	t.Logf("%-34s %10.1f %10.1f %7.2f", "StartService -> RUNNING", scmMedian(g.start), scmMedian(x.start), scmMedian(g.start)/scmMedian(x.start))
-	t.Logf("%-34s %10.1f %10.1f %7.2f", "Control(Stop) -> STOPPED", scmMedian(g.stop), scmMedian(x.stop), scmMedian(g.stop)/scmMedian(x.stop))
+	t.Logf("%-34s %10.1f %10.1f %7.2f", "StartService -> RUNNING", median(g.start), median(x.start), median(g.start)/median(x.start))
+	t.Logf("%-34s %10.1f %10.1f %7.2f", "Control(Stop) -> STOPPED", median(g.stop), median(x.stop), median(g.stop)/median(x.stop))
 	t.Logf("raw generated start %v stop %v", g.start, g.stop)
 	t.Logf("raw x/sys-ex  start %v stop %v", x.start, x.stop)
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func scmMedian(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

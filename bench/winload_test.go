@@ -4,7 +4,6 @@ package bench
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -30,9 +29,7 @@ import (
 // It prints one machine-readable line for bench/cmd/report:
 // BENCH scm_lost n=... gen_median= gen_max= gen_total= ex_median= ...
 func TestSCMLostOnStop(t *testing.T) {
-	if os.Getenv("SVCGEN_BENCH") == "" {
-		t.Skip("benchmark: set SVCGEN_BENCH=1")
-	}
+	skipUnlessBench(t)
 	p := winetest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -42,8 +39,8 @@ func TestSCMLostOnStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	genAddr, exAddr := loopbackAddr(t), loopbackAddr(t)
-	text := strings.NewReplacer(`":8080"`, strconv.Quote(genAddr), `"127.0.0.1:9090"`, strconv.Quote(loopbackAddr(t))).Replace(string(specText))
+	genAddr, exAddr := e2e.FreePort(t), e2e.FreePort(t)
+	text := strings.NewReplacer(`":8080"`, strconv.Quote(genAddr), `"127.0.0.1:9090"`, strconv.Quote(e2e.FreePort(t))).Replace(string(specText))
 	// The handler reads the body and honours ?sleep= like the Linux
 	// benchmark's; exsvc answers at once.
 	user := map[string]string{"api.go": `package main
@@ -94,12 +91,12 @@ func NewAPI() (http.Handler, error) {
 		return s
 	}
 	t.Logf("sc stop under 64 keep-alive POST clients, Wine's SCM, %d stops each: requests lost (sent, never answered)", rounds)
-	t.Logf("  generated (Windows build)   lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", lostMedian(genLost), slices.Max(genLost), sum(genLost), lostMedian(genOK))
-	t.Logf("  x/sys svc/example shape     lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", lostMedian(exLost), slices.Max(exLost), sum(exLost), lostMedian(exOK))
+	t.Logf("  generated (Windows build)   lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(genLost), slices.Max(genLost), sum(genLost), median(genOK))
+	t.Logf("  x/sys svc/example shape     lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(exLost), slices.Max(exLost), sum(exLost), median(exOK))
 	t.Logf("  raw generated %v  exsvc %v", genLost, exLost)
 	Line("scm_lost", "n", rounds,
-		"gen_median", lostMedian(genLost), "gen_max", slices.Max(genLost), "gen_total", sum(genLost),
-		"ex_median", lostMedian(exLost), "ex_max", slices.Max(exLost), "ex_total", sum(exLost))
+		"gen_median", median(genLost), "gen_max", slices.Max(genLost), "gen_total", sum(genLost),
+		"ex_median", median(exLost), "ex_max", slices.Max(exLost), "ex_total", sum(exLost))
 }
 
 // scmLostOnStop starts the service through the SCM, loads it with 64
@@ -155,23 +152,4 @@ func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, 
 		t.Fatalf("sc stop %s: %v", name, err)
 	}
 	return res
-}
-
-func loopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func lostMedian(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

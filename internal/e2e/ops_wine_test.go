@@ -23,7 +23,7 @@ import (
 func TestWindowsOps(t *testing.T) {
 	p := winetest.New(t)
 	ctx := context.Background()
-	admin := freePort(t)
+	admin := FreePort(t)
 	text, err := os.ReadFile("testdata/winops/service.toml")
 	if err != nil {
 		t.Fatal(err)

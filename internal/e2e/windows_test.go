@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"os"
@@ -35,21 +34,11 @@ var winSvc struct {
 	err     error
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // windowsProject generates the test service with free ports.
 func windowsProject(t *testing.T) {
 	t.Helper()
 	winSvc.once.Do(func() {
-		winSvc.api, winSvc.admin = freePort(t), freePort(t)
+		winSvc.api, winSvc.admin = FreePort(t), FreePort(t)
 		src := "testdata/windows"
 		specText, err := os.ReadFile(filepath.Join(src, "service.toml"))
 		if err != nil {
@@ -455,7 +444,7 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, admin := freePort(t), freePort(t)
+	api, admin := FreePort(t), FreePort(t)
 	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText))
 	dir := t.TempDir()
 	proj, err := Generate(filepath.Join(dir, "src"), text, nil)
