@@ -22,6 +22,9 @@ type target struct {
 	// pkg selects package mode: write into the existing Go package in
 	// outDir (see packagemode.go).
 	pkg bool
+	// verbose (-v) reports how package mode loaded the package, on log.
+	verbose bool
+	log     io.Writer
 }
 
 // parseTarget reads -spec and -out. The output defaults to the spec's
@@ -36,6 +39,10 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 	var t target
 	fs.StringVar(&t.specPath, "spec", "service.toml", "the service spec")
 	fs.StringVar(&t.outDir, "out", "", "output directory (default: the spec's directory)")
+	switch name {
+	case "generate", "check", "diff":
+		fs.BoolVar(&t.verbose, "v", false, "package mode: say where the package's dependencies were read from (go list or svcgen's dependency cache)")
+	}
 	fs.BoolVar(&t.pkg, "package", underGoGenerate(), "write into the existing Go package in the output directory (default: what the directory's svcgen.sum records, else true when run by go generate)")
 	if err := fs.Parse(args); err != nil {
 		return t, false
@@ -44,6 +51,7 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 		fmt.Fprintf(stderr, "svcgen %s: unexpected argument %q\n", name, fs.Arg(0))
 		return t, false
 	}
+	t.log = stderr
 	if t.outDir == "" {
 		t.outDir = filepath.Dir(t.specPath)
 	}

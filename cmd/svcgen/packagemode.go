@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/internal/pkgmode"
@@ -30,6 +32,13 @@ func underGoGenerate() bool {
 // directory, after resolving the functions the spec names in it.
 func (t target) planPackage(s *spec.Spec) ([]generator.Change, error) {
 	res, err := pkgmode.Generate(s, t.outDir)
+	if res != nil && t.verbose {
+		var how []string
+		for i, goos := range res.GOOS {
+			how = append(how, goos+" from "+res.How[i])
+		}
+		fmt.Fprintf(t.log, "svcgen: loaded %s: %s\n", res.PkgPath, strings.Join(how, "; "))
+	}
 	if err != nil {
 		return nil, err
 	}

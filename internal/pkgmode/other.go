@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,12 +27,33 @@ type plan struct {
 	inProcess bool
 	// otherFiles are the user files the other family builds, sorted.
 	otherFiles []string
+	// imports are the imports of each user file either family builds.
+	imports map[string][]string
+}
+
+// importsFor is what the user files ctx selects import, for the go
+// command to list: a guess, since go/build does not see the tags the go
+// command may be given (the load checks it).
+func (p plan) importsFor(dir string, ctx build.Context) []string {
+	var out []string
+	for name, imports := range p.imports {
+		if ok, _ := ctx.MatchFile(dir, name); !ok {
+			continue
+		}
+		for _, path := range imports {
+			if listable(path) && !slices.Contains(out, path) {
+				out = append(out, path)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // planLoads matches the user's files against both families' build
 // constraints and reads their imports (cheap: the import block only).
 func planLoads(dir string, src *source) plan {
-	p := plan{host: build.Default, other: build.Default}
+	p := plan{host: build.Default, other: build.Default, imports: map[string][]string{}}
 	p.other.CgoEnabled = false
 	if p.host.GOOS == "windows" {
 		p.other.GOOS, p.other.GOARCH = "linux", "amd64"
@@ -60,6 +82,7 @@ func planLoads(dir string, src *source) plan {
 		if imports == nil {
 			return p // unreadable: the go command reports it
 		}
+		p.imports[name] = imports
 		if a {
 			for _, i := range imports {
 				hostImports[i] = true
@@ -103,68 +126,43 @@ func importsOf(path string) []string {
 // process: the host load's syntax for the files both build, the other
 // family's own files parsed here, and the host load's imported packages
 // (planLoads made sure they are the same for both).
-func checkOther(host *packages.Package, dir string, src *source, p plan) *packages.Package {
-	fset := host.Fset
+func checkOther(host load, dir string, p plan) *packages.Package {
+	hp := host.pkg
+	fset := hp.Fset
 	parsed := map[string]*ast.File{}
-	for i, f := range host.Syntax {
-		parsed[host.CompiledGoFiles[i]] = f
+	for i, f := range hp.Syntax {
+		parsed[hp.CompiledGoFiles[i]] = f
 	}
-	out := &packages.Package{
-		ID: host.ID, Name: host.Name, PkgPath: host.PkgPath, Fset: fset, Module: host.Module,
-	}
+	out := &packages.Package{ID: hp.ID, Name: hp.Name, PkgPath: hp.PkgPath, Fset: fset, Module: hp.Module}
+	var fresh []string
 	for _, name := range p.otherFiles {
 		path := filepath.Join(dir, name)
-		f := parsed[path]
-		if f == nil {
-			content, err := os.ReadFile(path)
-			if err != nil {
-				out.Errors = append(out.Errors, packages.Error{Pos: path, Msg: err.Error(), Kind: packages.ListError})
-				continue
-			}
-			f, err = src.parse(fset, path, content)
-			if err != nil {
-				out.Errors = append(out.Errors, packages.Error{Pos: path, Msg: err.Error(), Kind: packages.ParseError})
-			}
-			if f == nil {
-				continue
-			}
+		if f := parsed[path]; f != nil {
+			out.Syntax = append(out.Syntax, f)
+			out.CompiledGoFiles = append(out.CompiledGoFiles, path)
+		} else {
+			fresh = append(fresh, path)
 		}
+	}
+	files, errs := parseFiles(fset, fresh)
+	out.Errors = errs
+	for _, f := range files {
 		out.Syntax = append(out.Syntax, f)
-		out.CompiledGoFiles = append(out.CompiledGoFiles, path)
+		out.CompiledGoFiles = append(out.CompiledGoFiles, fset.File(f.FileStart).Name())
 	}
 	out.GoFiles = out.CompiledGoFiles
-	imported := map[string]*types.Package{"unsafe": types.Unsafe}
-	if host.Types != nil {
-		for _, ip := range host.Types.Imports() {
-			imported[ip.Path()] = ip
+	imported := map[string]*types.Package{}
+	for _, ip := range hp.Types.Imports() {
+		imported[ip.Path()] = ip
+	}
+	out.Types, out.TypesInfo = checkTypes(out, func(path string) (*types.Package, error) {
+		if path == "unsafe" {
+			return types.Unsafe, nil
 		}
-	}
-	conf := types.Config{
-		Importer: importerFunc(func(path string) (*types.Package, error) {
-			if ip := imported[path]; ip != nil {
-				return ip, nil
-			}
-			return nil, os.ErrNotExist
-		}),
-		Sizes: types.SizesFor("gc", p.other.GOARCH),
-		Error: func(err error) {
-			if te, ok := err.(types.Error); ok {
-				out.Errors = append(out.Errors, packages.Error{Pos: fset.Position(te.Pos).String(), Msg: te.Msg, Kind: packages.TypeError})
-			}
-		},
-	}
-	if host.Module != nil && host.Module.GoVersion != "" {
-		conf.GoVersion = "go" + host.Module.GoVersion
-	}
-	out.TypesInfo = &types.Info{
-		Types: map[ast.Expr]types.TypeAndValue{},
-		Defs:  map[*ast.Ident]types.Object{},
-		Uses:  map[*ast.Ident]types.Object{},
-	}
-	out.Types, _ = conf.Check(host.PkgPath, fset, out.Syntax, out.TypesInfo)
+		if ip := imported[path]; ip != nil {
+			return ip, nil
+		}
+		return nil, os.ErrNotExist
+	}, p.other.GOARCH)
 	return out
 }
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }

@@ -14,14 +14,18 @@
 // the CLI exits 1 and nothing is written. Generation itself runs while
 // the go command loads the package.
 //
-// Generated files already in the package are left out of the type check
-// (the load's ParseFile hands over a bare package clause for each), so the
-// package resolves the same whether they are missing, current or stale and
-// no longer compiling; errors that only say a generated name is undefined
-// are expected and dropped, every other error in the user's code is
-// reported. (Config.Overlay would do the same but makes go/packages
-// distrust all export data and type-check every dependency from source:
-// measured 30x slower.)
+// The go command, through go/packages, says which files the package
+// builds, its module, and where the export data of its dependencies is
+// (load.go); the package itself is type-checked here from that export data
+// (typecheck.go), and that listing is kept between runs while nothing it
+// depends on changes (depcache.go). Generated files already in the
+// package are left out of the type check, so the package resolves the
+// same whether they are missing, current or stale and no longer
+// compiling; errors that only say a generated name is undefined are
+// expected and dropped, every other error in the user's code is reported.
+// (go/packages' Config.Overlay could hide them too, but makes it distrust
+// all export data and type-check every dependency from source: measured
+// 30x slower.)
 package pkgmode
 
 import (
@@ -35,9 +39,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-
-	"golang.org/x/tools/go/packages"
 
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/spec"
@@ -53,12 +54,16 @@ type Result struct {
 	// HasMain reports that a user file declares func main: the generated
 	// code then provides svcMain for it to call and no main.go.
 	HasMain bool
-	// GOOS lists the build configurations the package was loaded for.
+	// GOOS lists the build configurations the package was loaded for,
+	// and How, for each, where its dependencies' types came from: "go
+	// list", "the dependency cache" or "in process".
 	GOOS []string
+	How  []string
 }
 
 // Generate loads the package in dir and returns the files of s for it.
-// A spec or package problem comes back as a spec.ErrorList; any other
+// A spec or package problem comes back as a spec.ErrorList, with a Result
+// that says how the package was loaded and holds no files; any other
 // error means the tool could not do its job.
 func Generate(s *spec.Spec, dir string) (*Result, error) {
 	dir, err := filepath.Abs(dir)
@@ -79,7 +84,7 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 	early := make(chan generated, 1)
 	go func() { early <- generate(s, guess) }()
 
-	loads, err := loadAll(dir, src, p)
+	loads, err := loadAll(dir, src, p, openDepCache())
 	gen := <-early
 	if err != nil {
 		return nil, err
@@ -88,9 +93,10 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 	res := &Result{PkgPath: first.PkgPath, Name: first.Name}
 	for _, l := range loads {
 		res.GOOS = append(res.GOOS, l.goos)
+		res.How = append(res.How, l.how)
 	}
 	if first.Name == "" || first.Types == nil {
-		return nil, loadErrors(loads, src, nil)
+		return res, loadErrors(loads, src, nil)
 	}
 
 	opt, declared := loadOptions(loads, src)
@@ -115,7 +121,7 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 	errs = append(errs, modErrs...)
 	if len(errs) > 0 {
 		errs.Sort()
-		return nil, errs
+		return res, errs
 	}
 	res.Files = gen.files
 	return res, nil
@@ -210,13 +216,11 @@ func (src *source) options(dir string, p plan) generator.Options {
 }
 
 // source is what a look at the directory tells before loading: which Go
-// files are svcgen's, the package clause that stands in for each in the
-// type check, and the user files.
+// files are svcgen's and which the user's.
 type source struct {
-	generated map[string]bool   // absolute path -> svcgen generated
-	blank     map[string][]byte // generated file -> its stand-in
-	user      []string          // base names of the user's .go files (not tests)
-	pkgName   string            // from the first user file's package clause
+	generated map[string]bool // absolute path -> svcgen generated
+	user      []string        // base names of the user's .go files (not tests)
+	pkgName   string          // from the first user file's package clause
 }
 
 func scan(dir string) (*source, error) {
@@ -224,9 +228,7 @@ func scan(dir string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := &source{generated: map[string]bool{}, blank: map[string][]byte{}}
-	pkgName := ""
-	var gen []string
+	src := &source{generated: map[string]bool{}}
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -239,39 +241,14 @@ func scan(dir string) (*source, error) {
 		}
 		if generator.IsGenerated(content) {
 			src.generated[path] = true
-			gen = append(gen, path)
 			continue
 		}
 		src.user = append(src.user, name)
-		if pkgName == "" {
-			pkgName = packageClause(content)
+		if src.pkgName == "" {
+			src.pkgName = packageClause(content)
 		}
-	}
-	src.pkgName = pkgName
-	for _, path := range gen {
-		name := pkgName
-		if name == "" {
-			content, _ := readHead(path)
-			name = packageClause(content)
-		}
-		if name == "" {
-			name = os.Getenv("GOPACKAGE")
-		}
-		// A bare package clause keeps the file in the package (so a
-		// package made only of generated files still loads) without any
-		// of its declarations, current or stale.
-		src.blank[path] = []byte("package " + name + "\n")
 	}
 	return src, nil
-}
-
-// parse is the load's ParseFile: a generated file is read as its bare
-// package clause, everything else as written.
-func (src *source) parse(fset *token.FileSet, filename string, content []byte) (*ast.File, error) {
-	if blank, ok := src.blank[filename]; ok {
-		content = blank
-	}
-	return parser.ParseFile(fset, filename, content, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
 }
 
 // readHead reads the start of a file: enough for the generated header
@@ -296,66 +273,6 @@ func packageClause(content []byte) string {
 		return ""
 	}
 	return f.Name.Name
-}
-
-// load is the package as one build configuration sees it.
-type load struct {
-	goos string
-	pkg  *packages.Package
-}
-
-// loadMode is what resolving needs: names, files, syntax and types of the
-// package itself. No NeedDeps: imports come from export data, which the
-// go command keeps in its build cache (with NeedDeps every dependency
-// would be type-checked from source on every run, about ten times the
-// cost).
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedTypes |
-	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
-
-// loadAll loads the package for this machine's GOOS and, when the user's
-// files differ between Windows and the rest (hooks_windows.go), also as
-// the other family builds it: generated code is built for both, so a
-// function must be right in both. The second view costs no second go
-// list when the other family's own files import only what the host's
-// files import (and nothing OS-specific): they are type-checked in
-// process against the host load's imports. Otherwise both loads run
-// concurrently.
-func loadAll(dir string, src *source, p plan) ([]load, error) {
-	goos := []string{p.host.GOOS}
-	if p.needOther && !p.inProcess {
-		goos = append(goos, p.other.GOOS)
-	}
-	out := make([]load, len(goos))
-	errs := make([]error, len(goos))
-	var wg sync.WaitGroup
-	for i, g := range goos {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			env := os.Environ()
-			if i > 0 {
-				env = append(env, "GOOS="+g, "GOARCH="+p.other.GOARCH, "CGO_ENABLED=0")
-			}
-			cfg := &packages.Config{Mode: loadMode, Dir: dir, Env: env, ParseFile: src.parse}
-			pkgs, err := packages.Load(cfg, ".")
-			switch {
-			case err != nil:
-				errs[i] = fmt.Errorf("load the package in %s (GOOS=%s): %w", dir, g, err)
-			case len(pkgs) != 1:
-				errs[i] = fmt.Errorf("load the package in %s (GOOS=%s): got %d packages", dir, g, len(pkgs))
-			default:
-				out[i] = load{goos: g, pkg: pkgs[0]}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if p.needOther && p.inProcess && out[0].pkg.Types != nil {
-		out = append(out, load{goos: p.other.GOOS, pkg: checkOther(out[0].pkg, dir, src, p)})
-	}
-	return out, nil
 }
 
 // topLevel lists the package-level names a file declares.
@@ -434,9 +351,6 @@ func loadErrors(loads []load, src *source, generated map[string]string) spec.Err
 				continue // a stale generated file, about to be rewritten
 			}
 			if generated != nil {
-				if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
-					continue // the compiler's report; the type errors say the same
-				}
 				if name, ok := strings.CutPrefix(e.Msg, "undefined: "); ok && generated[name] != "" {
 					continue
 				}

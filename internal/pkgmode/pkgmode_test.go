@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -66,7 +65,16 @@ type buildError struct {
 func (e *buildError) Error() string { return e.err.Error() + "\n" + string(e.out) }
 
 func TestMain(m *testing.M) {
+	// svcgen's dependency cache goes to a directory of this run, not the
+	// user's cache (every test copies its module, so entries never
+	// collide).
+	cache, err := os.MkdirTemp("", "svcgen-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("SVCGEN_CACHE", cache)
 	code := m.Run()
+	os.RemoveAll(cache)
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
@@ -77,23 +85,7 @@ func TestMain(m *testing.M) {
 func copyModule(t *testing.T, name string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), name)
-	src := filepath.Join("testdata", name)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join("testdata", name))); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -118,6 +110,36 @@ func goCmd(t *testing.T, dir string, env []string, args ...string) (string, int)
 
 func goGenerate(t *testing.T, dir string) (string, int) {
 	return goCmd(t, dir, []string{"PATH=" + svcgenOnPath(t)}, "generate")
+}
+
+// svcgenVerbose runs `svcgen generate -package -v` in dir and returns the
+// line saying how the package was loaded, the rest of its stderr, and its
+// exit code.
+func svcgenVerbose(t *testing.T, dir string, env ...string) (loaded, stderr string, code int) {
+	t.Helper()
+	bin := filepath.Join(strings.SplitN(svcgenOnPath(t), string(os.PathListSeparator), 2)[0], "svcgen")
+	cmd := exec.Command(bin, "generate", "-package", "-v")
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly"), env...)
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.SplitAfter(errBuf.String(), "\n") {
+		if strings.HasPrefix(line, "svcgen: loaded ") {
+			loaded = strings.TrimSpace(line)
+		} else {
+			stderr += line
+		}
+	}
+	if loaded == "" {
+		t.Fatalf("svcgen -v said nothing about the load; stderr:\n%s", errBuf.String())
+	}
+	return loaded, stderr, code
 }
 
 func mustGo(t *testing.T, dir string, env []string, args ...string) string {
@@ -452,6 +474,23 @@ func TestErrors(t *testing.T) {
 			}
 			if out != string(want) {
 				t.Errorf("output differs from %s:\ngot:\n%s\nwant:\n%s", golden, out, want)
+			}
+
+			// Again, by hand (go generate's environment differs, so
+			// its cache entry is another one), then with the
+			// dependencies from svcgen's cache: the same errors (less
+			// go generate's own line).
+			svcgenVerbose(t, dir)
+			loaded, errs, code := svcgenVerbose(t, dir)
+			if code != 1 {
+				t.Fatalf("second run: exit %d, want 1\n%s", code, errs)
+			}
+			if !strings.Contains(loaded, " from the dependency cache") || strings.Contains(loaded, "from go list") {
+				t.Errorf("second run did not take every dependency from the cache: %s", loaded)
+			}
+			wantAgain := regexp.MustCompile(`(?m)^.*running "svcgen".*\n`).ReplaceAllString(string(want), "")
+			if got := strings.ReplaceAll(errs, mod, "$MODULE"); got != wantAgain {
+				t.Errorf("second run, from the cache:\ngot:\n%s\nwant:\n%s", got, wantAgain)
 			}
 		})
 	}
