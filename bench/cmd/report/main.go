@@ -214,7 +214,7 @@ func suites() []*suite {
 		{name: "pools", title: "PostgreSQL warmup (bench/pools_test.go)", run: benchTest("^TestPoolWarmup$"), parse: parsePools,
 			method: "`go test -bench -count 5`, 20 fresh pools per run; the 5 runs of one side come back to back (not alternating)"},
 		{name: "gogenerate", title: "go generate vs go list (bench/gogenerate_test.go)", run: benchTest("^TestGoGenerate$"), parse: parseGoGenerate,
-			method: "alternating round by round, 9 rounds, warm build cache"},
+			method: "alternating round by round, 9 rounds, warm build cache; each round: go generate with nothing changed, after a user file edit, after a go.mod and sibling package edit, with SVCGEN_CACHE=off, svcgen alone, and the two go list commands"},
 		{name: "scm", title: "SCM start/stop under Wine (bench/scm_test.go)", run: benchTest("^TestSCMStartStop$"), parse: parseSCM,
 			method: "7 rounds of one service, then 7 of the other (not alternating); timed inside Wine"},
 		{name: "scmlost", title: "Requests lost on sc stop under Wine, 64 clients (bench/winload_test.go)", run: benchTest("^TestSCMLostOnStop$"), parse: parseSCMLost,
@@ -465,44 +465,54 @@ func parsePools(out string) ([]row, error) {
 }
 
 func parseGoGenerate(out string) ([]row, error) {
-	re := regexp.MustCompile(`(?m)^(cmd/\w+)\s+(go generate|svcgen generate -package|go list -e -json \.)\s+(\S+)\s+(\S+)\s+([\d.]+)x`)
-	type fig struct{ d, list time.Duration }
-	figs := map[string]map[string]fig{}
-	var pkgs []string
-	for _, m := range re.FindAllStringSubmatch(out, -1) {
-		d, err1 := time.ParseDuration(m[3])
-		l, err2 := time.ParseDuration(m[4])
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		if figs[m[1]] == nil {
-			figs[m[1]] = map[string]fig{}
-			pkgs = append(pkgs, m[1])
-		}
-		figs[m[1]][m[2]] = fig{d, l}
-	}
+	b := benchLines(out)
 	var rows []row
-	for _, p := range pkgs {
-		gen, ok := figs[p]["go generate"]
-		if !ok {
+	for _, pkg := range []string{"orders", "mailer", "agent"} {
+		l := b["gogen_"+pkg]
+		if l == nil {
 			continue
 		}
-		ratio := float64(gen.d) / float64(gen.list)
-		direct := ""
-		if d, ok := figs[p]["svcgen generate -package"]; ok {
-			direct = fmt.Sprintf(" (svcgen alone %s)", fmtMS(float64(d.d)/1e6))
+		num := func(k string) float64 {
+			v, _ := strconv.ParseFloat(l[k], 64)
+			return v
 		}
+		list := num("list_ms")
+		if list <= 0 {
+			return nil, fmt.Errorf("BENCH gogen_%s has no list_ms", pkg)
+		}
+		n := l["n"]
+		baseline := "`go list -e -json .` " + fmtMS(list)
+		for _, c := range []struct{ key, what string }{
+			{"unchanged_ms", "nothing changed since the last run"},
+			{"edited_ms", "a user file of the package edited before the run"},
+			{"depsedit_ms", "go.mod and a sibling package edited before the run (the dependencies are listed again)"},
+		} {
+			v := num(c.key)
+			ours := fmtMS(v)
+			if c.key == "unchanged_ms" {
+				ours += fmt.Sprintf(" (svcgen alone %s)", fmtMS(num("direct_ms")))
+			}
+			rows = append(rows, row{
+				what:   fmt.Sprintf("`go generate` in package mode, cmd/%s, %s (median of %s)", pkg, c.what, n),
+				ours:   ours,
+				theirs: baseline,
+				ratio:  fmt.Sprintf("%.2f×", v/list),
+				target: "≤ 1.5× go list",
+				met:    yesNo(v/list <= 1.5),
+			})
+		}
+		v := num("nocache_ms")
 		rows = append(rows, row{
-			what:   "`go generate` in package mode, " + p + " (median of 9)",
-			ours:   fmtMS(float64(gen.d)/1e6) + direct,
-			theirs: "`go list -e -json .` " + fmtMS(float64(gen.list)/1e6),
-			ratio:  fmt.Sprintf("%.2f×", ratio),
+			what:   fmt.Sprintf("`go generate` in package mode, cmd/%s, without svcgen's dependency cache (SVCGEN_CACHE=off; as a first run in the package does) after a user file edit (median of %s)", pkg, n),
+			ours:   fmtMS(v),
+			theirs: fmt.Sprintf("%s; the single `go list -export -deps .` the previous load ran: %s", baseline, fmtMS(num("exportdeps_ms"))),
+			ratio:  fmt.Sprintf("%.2f×", v/list),
 			target: "≤ 1.5× go list",
-			met:    yesNo(ratio <= 1.5),
+			met:    yesNo(v/list <= 1.5),
 		})
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("no go generate figures")
+		return nil, fmt.Errorf("no BENCH gogen_ lines")
 	}
 	return rows, nil
 }
