@@ -263,7 +263,7 @@ func httpDrain(f *jen.File) {
 		jen.Id("s").Dot("draining").Dot("Store").Call(jen.True()),
 		jen.Close(jen.Id("s").Dot("drainCh")),
 		jen.Id("s").Dot("mu").Dot("Unlock").Call(),
-		jen.Id("s").Dot("ln").Dot("stop").Call(),
+		jen.Id("s").Dot("ln").Dot("stop").Call(jen.Id("ctx")),
 		jen.Id("s").Dot("mu").Dot("Lock").Call(),
 		jen.Id("s").Dot("closedLn").Op("=").True(),
 		jen.Id("s").Dot("settleLocked").Call(),
@@ -551,9 +551,10 @@ func httpListener(f *jen.File) {
 	f.Comment("stop closes the listening socket without losing a connection: closing it")
 	f.Comment("resets every connection the kernel completed but the server has not")
 	f.Comment("accepted yet, whose clients already sent a request. Those are taken first")
-	f.Comment("(where the OS allows it, see svcAcceptBacklog) and served like the others.")
-	f.Func().Params(l()).Id("stop").Params().Block(
-		jen.Id("conns").Op(":=").Id("svcAcceptBacklog").Call(jen.Id("l").Dot("Listener")),
+	f.Comment("(where the OS allows it, see svcAcceptBacklog) and served like the others;")
+	f.Comment("ctx bounds the taking by the drain's deadline.")
+	f.Func().Params(l()).Id("stop").Params(jen.Id("ctx").Qual("context", "Context")).Block(
+		jen.Id("conns").Op(":=").Id("svcAcceptBacklog").Call(jen.Id("ctx"), jen.Id("l").Dot("Listener")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("conns")).Block(
 			jen.Id("l").Dot("s").Dot("trackQueued").Call(jen.Id("c")),
 		),
@@ -577,8 +578,9 @@ func emitBacklog(g *Context) {
 	f.Comment("same breath: a connection the kernel completes between the last accept and")
 	f.Comment("the close would be reset, and under load there are many (the conversion")
 	f.Comment("below takes long enough). The socket is already non-blocking (Go's poller),")
-	f.Comment("so accept4 returns EAGAIN once the queue is empty.")
-	f.Func().Id("svcAcceptBacklog").Params(jen.Id("ln").Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
+	f.Comment("so accept4 returns EAGAIN once the queue is empty and nothing waits on the")
+	f.Comment("context.")
+	f.Func().Id("svcAcceptBacklog").Params(jen.Id("_").Qual("context", "Context"), jen.Id("ln").Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
 		jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Id("ln").Assert(jen.Qual("syscall", "Conn")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil())),
 		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("sc").Dot("SyscallConn").Call(),
@@ -614,7 +616,7 @@ func emitBacklog(g *Context) {
 	o.Comment("svcAcceptBacklog takes nothing here: the accept queue cannot be read without")
 	o.Comment("blocking through the standard library, so closing the listener is a plain")
 	o.Comment("close.")
-	o.Func().Id("svcAcceptBacklog").Params(jen.Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
+	o.Func().Id("svcAcceptBacklog").Params(jen.Qual("context", "Context"), jen.Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
 		jen.Return(jen.Nil()),
 	)
 }

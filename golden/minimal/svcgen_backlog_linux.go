@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"net"
 	"os"
 	"syscall"
@@ -13,8 +14,9 @@ import (
 // same breath: a connection the kernel completes between the last accept and
 // the close would be reset, and under load there are many (the conversion
 // below takes long enough). The socket is already non-blocking (Go's poller),
-// so accept4 returns EAGAIN once the queue is empty.
-func svcAcceptBacklog(ln net.Listener) []net.Conn {
+// so accept4 returns EAGAIN once the queue is empty and nothing waits on the
+// context.
+func svcAcceptBacklog(_ context.Context, ln net.Listener) []net.Conn {
 	sc, ok := ln.(syscall.Conn)
 	if !ok {
 		return nil

@@ -5,11 +5,14 @@
 
 package main
 
-import "net"
+import (
+	"context"
+	"net"
+)
 
 // svcAcceptBacklog takes nothing here: the accept queue cannot be read without
 // blocking through the standard library, so closing the listener is a plain
 // close.
-func svcAcceptBacklog(net.Listener) []net.Conn {
+func svcAcceptBacklog(context.Context, net.Listener) []net.Conn {
 	return nil
 }

@@ -179,7 +179,7 @@ func (s *svcHTTPServer) drain(ctx context.Context) error {
 	s.draining.Store(true)
 	close(s.drainCh)
 	s.mu.Unlock()
-	s.ln.stop()
+	s.ln.stop(ctx)
 	s.mu.Lock()
 	s.closedLn = true
 	s.settleLocked()
@@ -449,9 +449,10 @@ func (l *svcListener) Accept() (net.Conn, error) {
 // stop closes the listening socket without losing a connection: closing it
 // resets every connection the kernel completed but the server has not
 // accepted yet, whose clients already sent a request. Those are taken first
-// (where the OS allows it, see svcAcceptBacklog) and served like the others.
-func (l *svcListener) stop() {
-	conns := svcAcceptBacklog(l.Listener)
+// (where the OS allows it, see svcAcceptBacklog) and served like the others;
+// ctx bounds the taking by the drain's deadline.
+func (l *svcListener) stop(ctx context.Context) {
+	conns := svcAcceptBacklog(ctx, l.Listener)
 	for _, c := range conns {
 		l.s.trackQueued(c)
 	}
