@@ -101,6 +101,33 @@ func TestUnexplained(t *testing.T) {
 	}
 }
 
+// standIn is a Prefix whose wine loader is a script: its first failures
+// calls print failure (nothing when empty) and exit 1, the later ones print
+// answer. calls counts the runs; logged collects what the Prefix logged.
+func standIn(t *testing.T, failures int, failure, answer string) (p *Prefix, calls func() int, logged *[]string) {
+	t.Helper()
+	dir := t.TempDir()
+	count, fail, out := filepath.Join(dir, "count"), filepath.Join(dir, "fail"), filepath.Join(dir, "out")
+	script := filepath.Join(dir, "wine")
+	body := fmt.Sprintf("#!/bin/sh\necho >> '%s'\nif [ $(wc -l < '%s') -le %d ]; then cat '%s'; exit 1; fi\ncat '%s'\n",
+		count, count, failures, fail, out)
+	for path, content := range map[string]string{out: answer, fail: failure} {
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	logged = new([]string)
+	p = &Prefix{Dir: dir, tools: tools{wine: script}, logf: func(f string, a ...any) { *logged = append(*logged, fmt.Sprintf(f, a...)) }}
+	calls = func() int {
+		data, _ := os.ReadFile(count)
+		return strings.Count(string(data), "\n")
+	}
+	return p, calls, logged
+}
+
 // TestQueryAsksAgain runs Query against a stand-in for the wine loader
 // that fails silently a given number of times before it answers.
 func TestQueryAsksAgain(t *testing.T) {
@@ -111,36 +138,50 @@ func TestQueryAsksAgain(t *testing.T) {
 		silent  int // failures before the answer
 		wantErr bool
 	}{{0, false}, {1, false}, {queryAttempts - 1, false}, {queryAttempts, true}} {
-		dir := t.TempDir()
-		count := filepath.Join(dir, "count")
-		out := filepath.Join(dir, "out")
-		script := filepath.Join(dir, "wine")
-		// Each call appends a line to count; the first c.silent calls
-		// exit 1 without a word, the others print the answer.
-		body := fmt.Sprintf("#!/bin/sh\necho >> '%s'\nif [ $(wc -l < '%s') -le %d ]; then exit 1; fi\ncat '%s'\n",
-			count, count, c.silent, out)
-		if err := os.WriteFile(out, []byte(answer), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var logged []string
-		p := &Prefix{Dir: dir, tools: tools{wine: script}, logf: func(f string, a ...any) { logged = append(logged, fmt.Sprintf(f, a...)) }}
+		p, calls, logged := standIn(t, c.silent, "", answer)
 		st, err := p.Query(context.Background(), "x")
-		calls, _ := os.ReadFile(count)
-		n := strings.Count(string(calls), "\n")
 		switch {
 		case c.wantErr && !unexplained(err):
 			t.Errorf("%d silent failures: err = %v, want the last silent failure", c.silent, err)
 		case !c.wantErr && (err != nil || st.State != StateStopPending || st.CheckPoint != 2):
 			t.Errorf("%d silent failures: %v, %v", c.silent, st, err)
 		}
-		if want := min(c.silent+1, queryAttempts); n != want {
-			t.Errorf("%d silent failures: sc.exe ran %d times, want %d", c.silent, n, want)
+		if want := min(c.silent+1, queryAttempts); calls() != want {
+			t.Errorf("%d silent failures: sc.exe ran %d times, want %d", c.silent, calls(), want)
 		}
-		if want := min(c.silent, queryAttempts-1); len(logged) != want {
-			t.Errorf("%d silent failures: logged %q, want %d lines", c.silent, logged, want)
+		if want := min(c.silent, queryAttempts-1); len(*logged) != want {
+			t.Errorf("%d silent failures: logged %q, want %d lines", c.silent, *logged, want)
+		}
+	}
+}
+
+// TestRunStartsAgain: a program Wine's start.exe failed to start is started
+// again, whatever the command (it never ran); a program that ran and failed
+// is not.
+func TestRunStartsAgain(t *testing.T) {
+	notStarted := "Application could not be started, or no application associated with the specified file.\nShellExecuteEx failed: Internal error.\n"
+	for _, c := range []struct {
+		failures int
+		failure  string
+		wantRuns int
+		wantErr  bool
+	}{
+		{1, notStarted, 2, false},
+		{launchAttempts - 1, notStarted, launchAttempts, false},
+		{launchAttempts, notStarted, launchAttempts, true},
+		// sc's own failure: the stop was asked for once, and is not again.
+		{1, "err:sc:control_service failed to control service 1062\n", 1, true},
+	} {
+		p, calls, logged := standIn(t, c.failures, c.failure, "")
+		_, err := p.SC(context.Background(), "stop", "x")
+		if (err != nil) != c.wantErr {
+			t.Errorf("%d failures %q: err = %v, want error %v", c.failures, c.failure, err, c.wantErr)
+		}
+		if calls() != c.wantRuns {
+			t.Errorf("%d failures %q: sc.exe ran %d times, want %d", c.failures, c.failure, calls(), c.wantRuns)
+		}
+		if want := c.wantRuns - 1; len(*logged) != want {
+			t.Errorf("%d failures %q: logged %q, want %d lines", c.failures, c.failure, *logged, want)
 		}
 	}
 }

@@ -120,10 +120,46 @@ var win32Code = regexp.MustCompile(`(?m)err:[a-z0-9_]+:.*?\b(\d+)\s*$`)
 // Linux or Windows path) and returns its output with CRLF turned into LF.
 // A non-zero exit is a *RunError.
 //
+// Wine starts a console program through its start.exe, which on a loaded
+// machine now and then fails to start it at all ("ShellExecuteEx failed:
+// Internal error.", seen in CI on an sc query): the program never ran, so
+// Run starts it again, up to launchAttempts times in all, each retry
+// logged on the test that made the prefix. Any failure of the program
+// itself returns at once.
+func (p *Prefix) Run(ctx context.Context, args ...string) (stdout, stderr string, err error) {
+	for attempt := 1; ; attempt++ {
+		stdout, stderr, err = p.runOnce(ctx, args...)
+		if err == nil || !notLaunched(err) || attempt == launchAttempts || ctx.Err() != nil {
+			return stdout, stderr, err
+		}
+		p.logf("winetest: %s, attempt %d of %d: Wine did not start it (%s); starting it again",
+			strings.Join(args, " "), attempt, launchAttempts, launchFailure)
+		select {
+		case <-ctx.Done():
+			return stdout, stderr, err
+		case <-time.After(pollPause):
+		}
+	}
+}
+
+// launchAttempts bounds how often Run starts a program Wine failed to start.
+const launchAttempts = 3
+
+// launchFailure is what Wine's start.exe prints when it could not start the
+// program (programs/start in Wine's source); the program then never ran.
+const launchFailure = "ShellExecuteEx failed"
+
+func notLaunched(err error) bool {
+	var re *RunError
+	return errors.As(err, &re) && strings.Contains(re.Stdout+re.Stderr, launchFailure)
+}
+
+// runOnce is one start of the program: see Run.
+//
 // The output goes through temporary files, not pipes: a program that has
 // to start the Wine session hands its stdout to the wineserver and
 // services.exe, and a pipe would stay open as long as they run.
-func (p *Prefix) Run(ctx context.Context, args ...string) (stdout, stderr string, err error) {
+func (p *Prefix) runOnce(ctx context.Context, args ...string) (stdout, stderr string, err error) {
 	cmd := p.Command(ctx, args...)
 	o, err := os.CreateTemp("", "winetest-stdout-")
 	if err != nil {
