@@ -578,8 +578,8 @@ func emitBacklog(g *Context) {
 	f.Comment("same breath: a connection the kernel completes between the last accept and")
 	f.Comment("the close would be reset, and under load there are many (the conversion")
 	f.Comment("below takes long enough). The socket is already non-blocking (Go's poller),")
-	f.Comment("so accept4 returns EAGAIN once the queue is empty and nothing waits on the")
-	f.Comment("context.")
+	f.Comment("so accept4 returns EAGAIN once the queue is empty: nothing here blocks, so")
+	f.Comment("the drain's deadline is not needed.")
 	f.Func().Id("svcAcceptBacklog").Params(jen.Id("_").Qual("context", "Context"), jen.Id("ln").Qual("net", "Listener")).Index().Qual("net", "Conn").Block(
 		jen.List(jen.Id("sc"), jen.Id("ok")).Op(":=").Id("ln").Assert(jen.Qual("syscall", "Conn")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil())),

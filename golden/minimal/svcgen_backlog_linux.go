@@ -14,8 +14,8 @@ import (
 // same breath: a connection the kernel completes between the last accept and
 // the close would be reset, and under load there are many (the conversion
 // below takes long enough). The socket is already non-blocking (Go's poller),
-// so accept4 returns EAGAIN once the queue is empty and nothing waits on the
-// context.
+// so accept4 returns EAGAIN once the queue is empty: nothing here blocks, so
+// the drain's deadline is not needed.
 func svcAcceptBacklog(_ context.Context, ln net.Listener) []net.Conn {
 	sc, ok := ln.(syscall.Conn)
 	if !ok {
