@@ -127,16 +127,30 @@ var win32Code = regexp.MustCompile(`(?m)err:[a-z0-9_]+:.*?\b(\d+)\s*$`)
 // logged on the test that made the prefix. Any failure of the program
 // itself returns at once.
 func (p *Prefix) Run(ctx context.Context, args ...string) (stdout, stderr string, err error) {
-	for attempt := 1; ; attempt++ {
-		stdout, stderr, err = p.runOnce(ctx, args...)
-		if err == nil || !notLaunched(err) || attempt == launchAttempts || ctx.Err() != nil {
-			return stdout, stderr, err
-		}
-		p.logf("winetest: %s, attempt %d of %d: Wine did not start it (%s); starting it again",
+	err = p.again(ctx, launchAttempts, notLaunched, func(attempt int, err error) string {
+		return fmt.Sprintf("%s, attempt %d of %d: Wine did not start it (%s); starting it again",
 			strings.Join(args, " "), attempt, launchAttempts, launchFailure)
+	}, func() error {
+		stdout, stderr, err = p.runOnce(ctx, args...)
+		return err
+	})
+	return stdout, stderr, err
+}
+
+// again runs try until it succeeds or fails in a way retryable does not
+// accept, at most attempts times, pausing pollPause between tries and
+// logging each retry on the test (why says what is retried). It returns
+// try's last error.
+func (p *Prefix) again(ctx context.Context, attempts int, retryable func(error) bool, why func(attempt int, err error) string, try func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := try()
+		if err == nil || !retryable(err) || attempt == attempts || ctx.Err() != nil {
+			return err
+		}
+		p.logf("winetest: %s", why(attempt, err))
 		select {
 		case <-ctx.Done():
-			return stdout, stderr, err
+			return err
 		case <-time.After(pollPause):
 		}
 	}

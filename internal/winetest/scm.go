@@ -107,19 +107,13 @@ func ParseQuery(out string) (Status, error) {
 // returns at once.
 func (p *Prefix) Query(ctx context.Context, name string) (Status, error) {
 	var out string
-	var err error
-	for attempt := 1; ; attempt++ {
+	err := p.again(ctx, queryAttempts, unexplained, func(attempt int, err error) string {
+		return fmt.Sprintf("sc query %s, attempt %d of %d: %v; asking again", name, attempt, queryAttempts, err)
+	}, func() error {
+		var err error
 		out, err = p.SC(ctx, "query", name)
-		if err == nil || !unexplained(err) || attempt == queryAttempts || ctx.Err() != nil {
-			break
-		}
-		p.logf("winetest: sc query %s, attempt %d of %d: %v; asking again", name, attempt, queryAttempts, err)
-		select {
-		case <-ctx.Done():
-			return Status{}, err
-		case <-time.After(pollPause):
-		}
-	}
+		return err
+	})
 	if err != nil {
 		return Status{}, err
 	}
