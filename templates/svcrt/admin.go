@@ -1,0 +1,109 @@
+package svcrt
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+)
+
+// admin serves the probes of service managers and load balancers.
+type admin struct {
+	app *App
+	srv *http.Server
+}
+
+// listen binds the admin address and serves it until close.
+func (s *admin) listen() error {
+	ln, err := net.Listen("tcp", s.app.cfg.Admin.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.app.cfg.Admin.Addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.app.cfg.Metrics != nil {
+		s.app.cfg.Metrics(s.app, mux) // /metrics (metrics.go)
+	}
+	if s.app.cfg.Admin.Pprof {
+		// Registered by hand on the admin mux, loopback by default: profiles
+		// are not for everyone who can reach the API. (Importing net/http/pprof
+		// also adds them to http.DefaultServeMux: never serve that mux.)
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
+	// Probes are tiny requests: a client that stalls must not hold a connection.
+	s.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.app.log.Handler(), slog.LevelWarn),
+	}
+	s.app.log.Info("listening", "resource", "admin", "addr", ln.Addr().String())
+	go func() {
+		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.app.log.Error("admin listener failed", "err", err)
+		}
+	}()
+	return nil
+}
+
+// close is the last thing the service does before its final log line.
+func (s *admin) close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
+
+// healthz answers 200 while the process runs: it is liveness of the process,
+// not of its dependencies (restarting a service because its database is down
+// does not bring the database back).
+func (s *admin) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+// readiness is the body of /readyz.
+type readiness struct {
+	Ready     bool                      `json:"ready"`
+	Phase     string                    `json:"phase"`
+	Live      bool                      `json:"live"` // false while a [watchdog] check keeps failing
+	Resources map[string]map[string]any `json:"resources"`
+}
+
+// readyz answers 200 once every resource is warm and until the stop begins,
+// 503 otherwise, with every resource's state: balancers route on the code,
+// people read the body.
+func (s *admin) readyz(w http.ResponseWriter, _ *http.Request) {
+	phase := s.app.phase.Load()
+	body := readiness{
+		Ready:     phase == PhaseReady && !s.app.failing.Load(),
+		Phase:     phase.String(),
+		Live:      !s.app.failing.Load(),
+		Resources: make(map[string]map[string]any, len(s.app.nodes)),
+	}
+	for _, n := range s.app.nodes {
+		state := n.state.Load()
+		detail := map[string]any{"state": state.String()}
+		if n.Status != nil && state == StateReady {
+			for k, v := range n.Status() {
+				detail[k] = v
+			}
+		}
+		body.Resources[n.Name] = detail
+	}
+	w.Header().Set("Content-Type", "application/json")
+	// A cached answer would keep routing traffic to a stopping instance.
+	w.Header().Set("Cache-Control", "no-store")
+	if !body.Ready {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,513 @@
+package svcrt
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// drainIdleGrace is how long a connection with no request in flight stays
+// open once the drain began. Its client may have sent a request that is still
+// on the wire: closing at once would lose it (the keep-alive race of
+// HTTP/1.1, which Server.Shutdown loses). A request that arrives in time is
+// served with Connection: close.
+const drainIdleGrace = 100 * time.Millisecond
+
+// HTTPServer is one http resource. It tracks every connection's state
+// itself, so the drain ends the moment the last in-flight response is written
+// instead of on Server.Shutdown's polling tick (1 ms doubling to 500 ms).
+type HTTPServer struct {
+	name     string
+	log      *slog.Logger
+	addr     string
+	certFile string
+	keyFile  string
+	srv      *http.Server
+	handler  http.Handler
+	ln       *listener
+
+	draining atomic.Bool
+	drainCh  chan struct{} // closed when the drain begins: see Draining
+
+	mu         sync.Mutex
+	conns      map[net.Conn]*connInfo // by the accepted (not TLS) connection
+	hijacked   map[net.Conn]struct{}
+	active     int // connections reading or answering a request
+	handlers   int // handler calls in flight, hijacked ones included
+	drainStart time.Time
+	closedLn   bool          // the listener is closed and its accept queue tracked
+	quiet      chan struct{} // closed when the drain has nothing left in flight
+	quietDone  bool
+	grace      *time.Timer
+}
+
+// connInfo is the state net/http last reported for a connection.
+type connInfo struct {
+	state   http.ConnState
+	since   time.Time
+	closing bool
+	// queued: taken from the accept queue by the drain and not yet handed
+	// to net/http. Its client sent a request already, so the idle grace
+	// does not apply to it: the drain waits until net/http has it.
+	queued bool
+}
+
+// HTTPConfig is one http resource's listener and server settings.
+type HTTPConfig struct {
+	Addr              string
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration // 0: none
+	WriteTimeout      time.Duration // 0: none
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+	CertFile, KeyFile string // TLS when set
+}
+
+// HTTPResource adds an http resource: its listener is bound at process start,
+// handler builds the http.Handler once the resource's dependencies are open,
+// and the server serves from ready until its drain.
+func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler, error)) *Resource[*HTTPServer] {
+	s := NewHTTPServer(app.log, n.Name, c.Addr, &http.Server{
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      c.WriteTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		MaxHeaderBytes:    c.MaxHeaderBytes,
+	})
+	s.certFile, s.keyFile = c.CertFile, c.KeyFile
+	n.Kind = "http"
+	n.Bind = s.bind
+	n.Open = func(context.Context) error {
+		h, err := handler()
+		if err != nil {
+			return err
+		}
+		return s.open(h)
+	}
+	n.Serve, n.Drain, n.Close = s.serve, s.drain, s.close
+	n.Status, n.Stats = s.status, s.stats
+	app.Add(n)
+	return &Resource[*HTTPServer]{Node: n, Value: s}
+}
+
+// NewHTTPServer wraps srv (timeouts set from the spec) with the engine's
+// connection tracking, panic recovery and drain notification.
+func NewHTTPServer(log *slog.Logger, name, addr string, srv *http.Server) *HTTPServer {
+	s := &HTTPServer{
+		name:     name,
+		log:      log,
+		addr:     addr,
+		srv:      srv,
+		drainCh:  make(chan struct{}),
+		conns:    map[net.Conn]*connInfo{},
+		hijacked: map[net.Conn]struct{}{},
+		quiet:    make(chan struct{}),
+	}
+	srv.Handler = s
+	srv.ConnState = s.connState
+	srv.BaseContext = func(net.Listener) context.Context {
+		return context.WithValue(context.Background(), drainKey{}, s.drainCh)
+	}
+	srv.ErrorLog = slog.NewLogLogger(log.With("resource", name).Handler(), slog.LevelWarn)
+	// HTTP/1.1 only: the drain follows each connection's state, and HTTP/2
+	// multiplexes requests out of its view (its graceful GOAWAY runs only
+	// inside Server.Shutdown). A non-nil empty map turns HTTP/2 off.
+	srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+	return s
+}
+
+// drainKey is the context key of a server's drain channel.
+type drainKey struct{}
+
+// Draining returns a channel that is closed when the server handling the
+// request of ctx begins to drain (stop step 3). A long-lived handler
+// (server-sent events, a WebSocket loop) selects on it, says goodbye to its
+// client and returns: at the drain deadline its connection is closed by force.
+// Outside a request the channel is nil and never closes.
+func Draining(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(drainKey{}).(chan struct{})
+	return ch
+}
+
+// bind holds the port from the start of the process: connections made during
+// warmup wait in the kernel's accept queue and are served once ready.
+func (s *HTTPServer) bind() error {
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.addr, err)
+	}
+	s.ln = &listener{Listener: ln, s: s, stopped: make(chan struct{})}
+	s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
+	return nil
+}
+
+// open installs the handler the user's constructor built and loads the TLS
+// key pair, so a bad certificate fails the start, not the first request.
+func (s *HTTPServer) open(h http.Handler) error {
+	if h == nil {
+		return errors.New("the handler constructor returned a nil handler")
+	}
+	if s.certFile != "" {
+		cert, err := tls.LoadX509KeyPair(s.certFile, s.keyFile)
+		if err != nil {
+			return fmt.Errorf("load TLS key pair: %w", err)
+		}
+		s.srv.TLSConfig = &tls.Config{
+			Certificates: []tls.Certificate{cert},
+			MinVersion:   tls.VersionTLS12,
+			NextProtos:   []string{"http/1.1"},
+		}
+	}
+	s.handler = h
+	return nil
+}
+
+// serve accepts from the listener bound at the start until the drain closes it.
+func (s *HTTPServer) serve(context.Context) error {
+	var ln net.Listener = s.ln
+	if s.srv.TLSConfig != nil {
+		ln = tls.NewListener(ln, s.srv.TLSConfig)
+	}
+	err := s.srv.Serve(ln)
+	if s.draining.Load() {
+		return nil // the drain closed the listener
+	}
+	return err
+}
+
+// status is the server's detail on /readyz.
+func (s *HTTPServer) status() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return map[string]any{
+		"addr":        s.ln.Addr().String(),
+		"connections": len(s.conns) + len(s.hijacked),
+		"in_flight":   s.handlers,
+	}
+}
+
+// close releases whatever is left after the drain (stop step 4).
+func (s *HTTPServer) close(context.Context) error {
+	if s.ln != nil {
+		s.ln.Listener.Close()
+	}
+	s.srv.Close()
+	s.closeHijacked()
+	return nil
+}
+
+// drain is stop step 3: stop accepting, answer what is in flight with
+// Connection: close, and return the moment nothing is left; at the deadline,
+// close what remains (Server.Shutdown would leave it open).
+func (s *HTTPServer) drain(ctx context.Context) error {
+	s.mu.Lock()
+	s.drainStart = time.Now()
+	s.draining.Store(true)
+	close(s.drainCh)
+	s.mu.Unlock()
+	s.ln.stop(ctx)
+	s.mu.Lock()
+	s.closedLn = true
+	s.settleLocked()
+	s.mu.Unlock()
+	defer s.closeHijacked()
+	select {
+	case <-s.quiet:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		busy := s.handlers
+		s.mu.Unlock()
+		s.srv.Close()
+		return fmt.Errorf("closed with %d requests in flight: %w", busy, context.Cause(ctx))
+	}
+}
+
+func (s *HTTPServer) settle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked()
+}
+
+// settleLocked runs on every change during the drain. Nothing is in flight when
+// the listener is closed (its accept queue tracked: those connections carry
+// requests), no handler runs and no connection is reading or answering; then
+// each new or idle connection that had its grace is closed, and the drain
+// waits for the grace of the others on a timer.
+func (s *HTTPServer) settleLocked() {
+	if s.quietDone || !s.closedLn || s.handlers > 0 || s.active > 0 {
+		return
+	}
+	now := time.Now()
+	var wait time.Duration
+	queued := false
+	for c, info := range s.conns {
+		if info.queued {
+			queued = true
+			continue
+		}
+		if info.closing {
+			continue
+		}
+		since := info.since
+		if since.Before(s.drainStart) {
+			since = s.drainStart
+		}
+		if left := drainIdleGrace - now.Sub(since); left > 0 {
+			if wait == 0 || left < wait {
+				wait = left
+			}
+			continue
+		}
+		// net/http sees the close and reports StateClosed.
+		info.closing = true
+		c.Close()
+	}
+	if queued {
+		// net/http reports each queued connection as new when it takes it,
+		// which runs this again.
+		return
+	}
+	if wait > 0 {
+		if s.grace == nil {
+			s.grace = time.AfterFunc(wait, s.settle)
+		} else {
+			s.grace.Reset(wait)
+		}
+		return
+	}
+	s.quietDone = true
+	close(s.quiet)
+}
+
+// closeHijacked closes the connections handlers took over (WebSocket): they
+// were told through Draining and their handlers have returned or run out
+// of time.
+func (s *HTTPServer) closeHijacked() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.hijacked {
+		c.Close()
+		delete(s.hijacked, c)
+	}
+}
+
+// track records a connection the moment it is accepted, before net/http
+// reports it, so the drain never misses one.
+func (s *HTTPServer) track(c net.Conn) {
+	s.mu.Lock()
+	s.conns[c] = &connInfo{state: http.StateNew, since: time.Now()}
+	s.mu.Unlock()
+}
+
+// trackQueued records a connection the drain took from the accept queue;
+// see connInfo.queued.
+func (s *HTTPServer) trackQueued(c net.Conn) {
+	s.mu.Lock()
+	s.conns[c] = &connInfo{state: http.StateNew, since: time.Now(), queued: true}
+	s.mu.Unlock()
+}
+
+// connState follows net/http's view of each connection (Server.ConnState).
+func (s *HTTPServer) connState(c net.Conn, st http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	info := s.conns[c]
+	if info == nil {
+		info = &connInfo{}
+		s.conns[c] = info
+	}
+	if info.state == http.StateActive {
+		s.active--
+	}
+	switch st {
+	case http.StateActive:
+		s.active++
+	case http.StateHijacked:
+		delete(s.conns, c)
+		s.hijacked[c] = struct{}{}
+	case http.StateClosed:
+		delete(s.conns, c)
+	}
+	info.state, info.since = st, time.Now()
+	if s.draining.Load() {
+		s.settleLocked()
+	}
+}
+
+// ServeHTTP counts the request in flight and recovers a panic of the user's
+// handler into a 500 for that request alone.
+func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	s.mu.Lock()
+	s.handlers++
+	s.mu.Unlock()
+	defer s.leave()
+	rw := &response{ResponseWriter: w, s: s}
+	defer s.recover(rw, req)
+	s.handler.ServeHTTP(rw, req)
+	if !rw.wrote && !rw.hijacked && s.draining.Load() {
+		// An empty answer still needs its Connection: close, or the client sends
+		// its next request on a connection that is about to close.
+		rw.WriteHeader(http.StatusOK)
+	}
+}
+
+func (s *HTTPServer) leave() {
+	s.mu.Lock()
+	s.handlers--
+	if s.draining.Load() {
+		s.settleLocked()
+	}
+	s.mu.Unlock()
+}
+
+// recover turns a handler panic into a 500 and a log line with the stack;
+// the service keeps running. If the response had begun, the only honest
+// signal left is to cut the connection (http.ErrAbortHandler).
+func (s *HTTPServer) recover(rw *response, req *http.Request) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p) // the handler's own way to abort: net/http closes quietly
+	}
+	s.log.Error("handler panic", "resource", s.name, "method", req.Method, "path", req.URL.Path, "err", p, "stack", string(debug.Stack()))
+	switch {
+	case rw.hijacked:
+	case rw.wrote:
+		panic(http.ErrAbortHandler)
+	default:
+		http.Error(rw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+}
+
+// response notes whether the response has begun, and adds Connection: close
+// to responses that begin during the drain. It keeps the optional interfaces
+// of the writer it wraps (Flusher, Hijacker, ReaderFrom, Unwrap for
+// http.ResponseController).
+type response struct {
+	http.ResponseWriter
+	s        *HTTPServer
+	wrote    bool
+	hijacked bool
+}
+
+func (w *response) begin() {
+	if w.wrote {
+		return
+	}
+	w.wrote = true
+	if w.s.draining.Load() {
+		w.Header().Set("Connection", "close")
+	}
+}
+
+func (w *response) WriteHeader(code int) {
+	if code >= 200 {
+		w.begin() // 1xx responses are not the answer
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *response) Write(b []byte) (int, error) {
+	w.begin()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *response) ReadFrom(src io.Reader) (int64, error) {
+	w.begin()
+	return io.Copy(w.ResponseWriter, src)
+}
+
+func (w *response) Flush() {
+	w.begin()
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.hijacked = true
+	}
+	return c, brw, err
+}
+
+func (w *response) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
+}
+
+// listener hands the server, after the drain closed the socket, the
+// connections taken from the kernel's accept queue (see stop).
+type listener struct {
+	net.Listener
+	s       *HTTPServer
+	mu      sync.Mutex
+	backlog []net.Conn
+	stopped chan struct{} // closed once stop has queued the backlog
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.s.track(c)
+		return c, nil
+	}
+	if l.s.draining.Load() {
+		// The drain shut the socket: wait for the connections it took from
+		// the accept queue before reporting the listener closed.
+		<-l.stopped
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.backlog) == 0 {
+		return nil, err
+	}
+	c, l.backlog = l.backlog[0], l.backlog[1:]
+	// Handed to net/http now: its idle grace starts here.
+	l.s.track(c)
+	return c, nil
+}
+
+// stop closes the listening socket without losing a connection: closing it
+// resets every connection the kernel completed but the server has not
+// accepted yet, whose clients already sent a request. Those are taken first
+// (where the OS allows it, see acceptBacklog) and served like the others;
+// ctx bounds the taking by the drain's deadline.
+func (l *listener) stop(ctx context.Context) {
+	conns := acceptBacklog(ctx, l.Listener)
+	for _, c := range conns {
+		l.s.trackQueued(c)
+	}
+	l.mu.Lock()
+	l.backlog = append(l.backlog, conns...)
+	l.mu.Unlock()
+	l.Listener.Close()
+	close(l.stopped)
+	if len(conns) > 0 {
+		l.s.log.Info("accept queue taken over", "resource", l.s.name, "connections", len(conns))
+	}
+}
+
+// stats are an HTTP server's in-flight requests and open connections.
+func (s *HTTPServer) stats() map[string]float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return map[string]float64{
+		"http_in_flight_requests": float64(s.handlers),
+		"http_open_connections":   float64(len(s.conns)),
+	}
+}

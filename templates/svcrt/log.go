@@ -1,0 +1,102 @@
+package svcrt
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// newLogger builds the service's logger from [log]. It is also the default
+// slog logger, so user code logging with slog.Info lands in the same place.
+// The flush it returns is the last thing the service runs, from the reserved
+// stop budget.
+func newLogger(cfg *Config) (*slog.Logger, func() error) {
+	w := &logWriter{stderr: cfg.Log.Stderr}
+	if cfg.Log.File == "" || cfg.Log.OpenFile == nil {
+		w.stderr = true
+		log := slog.New(logHandler(cfg.Log, w))
+		slog.SetDefault(log)
+		return log, func() error { return nil } // stderr is unbuffered
+	}
+	path := logPath(cfg.Name, cfg.Log.File)
+	file, err := cfg.Log.OpenFile(path, cfg.Log)
+	if err != nil {
+		// A log directory that is not writable is no reason to stay down: log to
+		// stderr (journald, a console) and say why in the first line.
+		w.stderr = true
+	} else {
+		w.file = file
+	}
+	log := slog.New(logHandler(cfg.Log, w))
+	slog.SetDefault(log)
+	if err != nil {
+		log.Error("log file unavailable, logging to stderr", "path", path, "err", err)
+		return log, func() error { return nil }
+	}
+	return log, file.Flush
+}
+
+// logHandler formats records as [log] format says, at [log] level.
+func logHandler(c LogConfig, w io.Writer) slog.Handler {
+	opts := &slog.HandlerOptions{Level: c.Level}
+	if c.Format == "json" {
+		return slog.NewJSONHandler(w, opts)
+	}
+	return slog.NewTextHandler(w, opts)
+}
+
+// logWriter writes every record to the file first, then to stderr. Not
+// io.MultiWriter: that stops at the first error, and a Windows service has no
+// stderr (writes to it fail), which must not cost the file its records.
+type logWriter struct {
+	file   LogFile
+	stderr bool
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	var err error
+	if w.file != nil {
+		_, err = w.file.Write(p)
+	}
+	if w.stderr {
+		os.Stderr.Write(p)
+	}
+	return len(p), err
+}
+
+// logDir is where a log file given as a bare name goes: /var/log/<name>
+// (the unit's LogsDirectory=, created by systemd for the unit's user) or
+// %ProgramData%\<name> on Windows.
+func logDir(name string) string {
+	if runtime.GOOS == "windows" {
+		base := os.Getenv("ProgramData")
+		if base == "" {
+			base = "C:\\ProgramData"
+		}
+		return filepath.Join(base, name)
+	}
+	return filepath.Join("/var/log", name)
+}
+
+// logPath resolves [log] file: an absolute path is used as it is; a bare
+// file name goes into logDir; any other relative path is taken against the
+// executable's directory, never the working directory: that is System32 for a
+// Windows service and / for a systemd unit.
+func logPath(name, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	if filepath.Base(p) == p {
+		return filepath.Join(logDir(name), p)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return filepath.Join(logDir(name), filepath.Base(p))
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	return filepath.Join(filepath.Dir(exe), p)
+}

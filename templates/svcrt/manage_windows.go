@@ -1,0 +1,611 @@
+package svcrt
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+	registry "golang.org/x/sys/windows/registry"
+	"golang.org/x/sys/windows/svc"
+	"golang.org/x/sys/windows/svc/eventlog"
+	"golang.org/x/sys/windows/svc/mgr"
+)
+
+// verbSlack is added to the start and stop budgets when a verb waits for the
+// service: the service ends each phase within its budget; the slack covers
+// the process start and the SCM's bookkeeping.
+const verbSlack = 5 * time.Second
+
+// verbArgs reads the one flag of the management verbs: -name, the name in
+// the SCM (default the spec's name), so one binary can run as several instances.
+func (cfg *Config) verbArgs(verb string, args []string) (string, bool) {
+	fs := flag.NewFlagSet(cfg.Name+" "+verb, flag.ContinueOnError)
+	name := fs.String("name", cfg.Name, "the service's name in the Service Control Manager")
+	if err := fs.Parse(args); err != nil {
+		return "", false
+	}
+	if fs.NArg() > 0 || *name == "" {
+		fmt.Fprintf(os.Stderr, "usage: %s %s [-name NAME]\n", cfg.Name, verb)
+		return "", false
+	}
+	return *name, true
+}
+
+// verbFailed reports a failed verb. Access denied is the usual reason on a
+// machine: managing services needs an administrator's token.
+func verbFailed(verb, name string, err error) ExitCode {
+	fmt.Fprintf(os.Stderr, "%s %s: %v\n", verb, name, err)
+	if errors.Is(err, windows.ERROR_ACCESS_DENIED) {
+		fmt.Fprintln(os.Stderr, "access denied: run this from an elevated prompt (Run as administrator)")
+	}
+	return ExitVerbFailed
+}
+
+// open connects to the SCM and opens the service.
+func open(name string) (*mgr.Mgr, *mgr.Service, error) {
+	m, err := mgr.Connect()
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to the Service Control Manager: %w", err)
+	}
+	s, err := m.OpenService(name)
+	if err != nil {
+		m.Disconnect()
+		if errors.Is(err, windows.ERROR_SERVICE_DOES_NOT_EXIST) {
+			return nil, nil, errors.New("not installed")
+		}
+		return nil, nil, fmt.Errorf("open the service: %w", err)
+	}
+	return m, s, nil
+}
+
+// stateName names a state the way sc.exe does.
+func scmStateName(s svc.State) string {
+	switch s {
+	case svc.Stopped:
+		return "STOPPED"
+	case svc.StartPending:
+		return "START_PENDING"
+	case svc.StopPending:
+		return "STOP_PENDING"
+	case svc.Running:
+		return "RUNNING"
+	case svc.ContinuePending:
+		return "CONTINUE_PENDING"
+	case svc.PausePending:
+		return "PAUSE_PENDING"
+	case svc.Paused:
+		return "PAUSED"
+	}
+	return fmt.Sprintf("state %d", s)
+}
+
+// exitText describes how a stopped service ended.
+func exitText(st svc.Status) string {
+	switch {
+	case st.Win32ExitCode == uint32(windows.ERROR_SERVICE_SPECIFIC_ERROR):
+		return fmt.Sprintf("exit code %d (%s)", st.ServiceSpecificExitCode, ExitCode(st.ServiceSpecificExitCode))
+	case st.Win32ExitCode != 0:
+		return fmt.Sprintf("error %d (%v)", st.Win32ExitCode, windows.Errno(st.Win32ExitCode))
+	}
+	return "exit code 0 (clean stop)"
+}
+
+// install registers the service, or updates the registration when it is
+// installed already. The SCM runs `<this exe> service`. Settings this SCM does
+// not implement are warnings (the install still works without them); any
+// other failure undoes what the install did.
+func (cfg *Config) install(args []string) ExitCode {
+	name, ok := cfg.verbArgs("install", args)
+	if !ok {
+		return ExitUsage
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return verbFailed("install", name, err)
+	}
+	password, err := cfg.accountPassword()
+	if err != nil {
+		return verbFailed("install", name, err)
+	}
+	m, err := mgr.Connect()
+	if err != nil {
+		return verbFailed("install", name, err)
+	}
+	defer m.Disconnect()
+	i := &installer{cfg: cfg, name: name, exe: exe, password: password}
+	err = i.run(m)
+	if err != nil {
+		if rerr := i.rollback(); rerr != nil {
+			fmt.Fprintf(os.Stderr, "install %s: undo: %v\n", name, rerr)
+		}
+	}
+	if i.s != nil {
+		i.s.Close()
+	}
+	if err != nil {
+		return verbFailed("install", name, err)
+	}
+	for _, w := range i.warnings {
+		fmt.Fprintf(os.Stderr, "install %s: warning: %s\n", name, w)
+	}
+	done := "installed"
+	if !i.created {
+		done = "updated"
+	}
+	fmt.Printf("%s %s: %s service\n", done, name, syscall.EscapeArg(exe))
+	return ExitOK
+}
+
+// installer is one install: what it changed, so a failure can undo it.
+type installer struct {
+	cfg                 *Config
+	name, exe, password string
+	s                   *mgr.Service
+	created             bool   // the service is new: undo deletes it
+	previous            []byte // QUERY_SERVICE_CONFIG before an update: undo restores it
+	createdSource       bool   // the event log source is new: undo removes it
+	warnings            []string
+}
+
+func (in *installer) run(m *mgr.Mgr) error {
+	cfg := in.cfg
+	display := cfg.DisplayName
+	if display == "" {
+		display = in.name // what services.msc shows otherwise
+	}
+	mc := mgr.Config{
+		StartType:        cfg.startType(),
+		ErrorControl:     mgr.ErrorNormal,
+		Dependencies:     cfg.Windows.Dependencies,
+		ServiceStartName: cfg.installAccount(in.name),
+		Password:         in.password,
+		DisplayName:      display,
+	}
+	s, err := m.OpenService(in.name)
+	switch {
+	case err == nil:
+		in.s = s
+		if in.previous, err = queryConfig(s); err != nil {
+			return fmt.Errorf("read the installed configuration: %w", err)
+		}
+		if err := updateConfig(s, in.exe, mc); err != nil {
+			in.previous = nil // nothing changed
+			return fmt.Errorf("update the configuration: %w", err)
+		}
+	case errors.Is(err, windows.ERROR_SERVICE_DOES_NOT_EXIST):
+		// Only the basic configuration here: mgr would apply description,
+		// delayed start and SID type inside CreateService and fail it whole on a
+		// system that lacks one of them. They follow as steps of their own.
+		s, err = m.CreateService(in.name, in.exe, mc, "service")
+		if err != nil {
+			return fmt.Errorf("create the service: %w", err)
+		}
+		in.s, in.created = s, true
+	default:
+		return fmt.Errorf("open the service: %w", err)
+	}
+	h := s.Handle
+	if err := in.optional("description", setDescription(h, cfg.Description)); err != nil {
+		return err
+	}
+	// A new service is not delayed; an updated one may have been: set it either way.
+	if cfg.Windows.Start == "delayed-auto" || !in.created && cfg.Windows.Start == "auto" {
+		if err := in.optional("delayed auto-start", setDelayedStart(h, cfg.Windows.Start == "delayed-auto")); err != nil {
+			return err
+		}
+	}
+	if strings.HasPrefix(cfg.Windows.Account, "NT SERVICE\\") {
+		// A virtual account is the service's own SID: the SCM must give it one.
+		if err := in.optional("service SID for the virtual account", setSidType(h, windows.SERVICE_SID_TYPE_UNRESTRICTED)); err != nil {
+			return err
+		}
+	}
+	if err := in.optional("recovery actions", cfg.setRecovery(s)); err != nil {
+		return err
+	}
+	// Without this flag recovery fires only when the process dies without
+	// reporting STOPPED: an exit code alone (a failed start) would not restart.
+	if err := in.optional("recovery on non-crash failures", s.SetRecoveryActionsOnNonCrashFailures(cfg.Windows.RecoveryOnNonCrash)); err != nil {
+		return err
+	}
+	if err := in.optional("preshutdown timeout", setPreshutdown(h, cfg.Windows.Preshutdown)); err != nil {
+		return err
+	}
+	return in.eventSource()
+}
+
+// optional judges the result of one setting: ERROR_INVALID_LEVEL means this
+// SCM does not implement the setting at all (Wine's, for several). That is
+// said as a warning, not hidden and not treated as a failed install.
+func (in *installer) optional(what string, err error) error {
+	if errors.Is(err, windows.ERROR_INVALID_LEVEL) {
+		in.warnings = append(in.warnings, what+" not applied: this Service Control Manager does not implement it (Invalid level)")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("set %s: %w", what, err)
+	}
+	return nil
+}
+
+// eventSource registers the service's name as an Application event log source
+// when event_log is on, and removes one a former install left when it is off.
+func (in *installer) eventSource() error {
+	cfg := in.cfg
+	exists := eventSourceExists(in.name)
+	switch {
+	case cfg.Windows.EventLog && !exists:
+		err := eventlog.InstallAsEventCreate(in.name, eventlog.Error|eventlog.Warning|eventlog.Info)
+		if err != nil {
+			return fmt.Errorf("register the event log source: %w", err)
+		}
+		in.createdSource = true
+	case !cfg.Windows.EventLog && exists:
+		if err := eventlog.Remove(in.name); err != nil {
+			return fmt.Errorf("remove the event log source: %w", err)
+		}
+	}
+	return nil
+}
+
+// rollback undoes a failed install: a new service is deleted, an updated one
+// gets its former configuration back (all but its password, which Windows
+// never hands out).
+func (in *installer) rollback() error {
+	if in.createdSource {
+		eventlog.Remove(in.name)
+	}
+	switch {
+	case in.s == nil:
+		return nil
+	case in.created:
+		return in.s.Delete()
+	case in.previous != nil:
+		return restoreConfig(in.s, in.previous)
+	}
+	return nil
+}
+
+// uninstall stops the service, deletes it and removes its event log source.
+func (cfg *Config) uninstall(args []string) ExitCode {
+	name, ok := cfg.verbArgs("uninstall", args)
+	if !ok {
+		return ExitUsage
+	}
+	m, s, err := open(name)
+	if err != nil {
+		return verbFailed("uninstall", name, err)
+	}
+	defer m.Disconnect()
+	defer s.Close()
+	// Stopped first: Delete only marks a running service, which would then
+	// vanish at some later stop.
+	if st, err := query(s); err == nil && st.State != svc.Stopped {
+		if err := cfg.stopAndWait(s, name); err != nil {
+			return verbFailed("uninstall", name, err)
+		}
+	}
+	if err := s.Delete(); err != nil {
+		return verbFailed("uninstall", name, fmt.Errorf("delete the service: %w", err))
+	}
+	if eventSourceExists(name) {
+		if err := eventlog.Remove(name); err != nil {
+			return verbFailed("uninstall", name, fmt.Errorf("remove the event log source: %w", err))
+		}
+	}
+	fmt.Printf("uninstalled %s\n", name)
+	return ExitOK
+}
+
+// startType is the SCM start type of windows.start; delayed-auto is
+// automatic plus the delayed flag (a setting of its own).
+func (cfg *Config) startType() uint32 {
+	switch cfg.Windows.Start {
+	case "manual":
+		return mgr.StartManual
+	case "disabled":
+		return mgr.StartDisabled
+	}
+	return mgr.StartAutomatic
+}
+
+// installAccount is the account the service runs as. A virtual account is
+// named after the service, so an instance installed with -name gets its own.
+func (cfg *Config) installAccount(name string) string {
+	if cfg.Windows.Account == "NT SERVICE\\"+cfg.Name {
+		return "NT SERVICE\\" + name
+	}
+	return cfg.Windows.Account
+}
+
+// recoveryActions are windows.recovery: the Nth failure takes the Nth
+// action, later failures the last one.
+func (cfg *Config) recoveryActions() []mgr.RecoveryAction {
+	var actions []mgr.RecoveryAction
+	for _, r := range cfg.Windows.Recovery {
+		actions = append(actions, mgr.RecoveryAction{Type: recoveryType(r.Action), Delay: r.Delay})
+	}
+	return actions
+}
+
+func recoveryType(action string) int {
+	switch action {
+	case "restart":
+		return mgr.ServiceRestart
+	case "reboot":
+		return mgr.ComputerReboot
+	}
+	return mgr.NoAction
+}
+
+// accountPassword is the password of a DOMAIN\user account: from the
+// variable windows.password_env names, else asked on the console. Built-in,
+// virtual and managed accounts have none.
+func (cfg *Config) accountPassword() (string, error) {
+	if cfg.Windows.PasswordEnv == "" {
+		return "", nil
+	}
+	if pw := os.Getenv(cfg.Windows.PasswordEnv); pw != "" {
+		return pw, nil
+	}
+	console := windows.Handle(os.Stdin.Fd())
+	var mode uint32
+	if err := windows.GetConsoleMode(console, &mode); err != nil {
+		return "", fmt.Errorf("the password of %s: set %s (there is no console to ask on)", cfg.Windows.Account, cfg.Windows.PasswordEnv)
+	}
+	// No echo while the password is typed; the mode comes back either way.
+	if err := windows.SetConsoleMode(console, mode&^windows.ENABLE_ECHO_INPUT); err != nil {
+		return "", err
+	}
+	defer windows.SetConsoleMode(console, mode)
+	fmt.Fprintf(os.Stderr, "password of %s: ", cfg.Windows.Account)
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	fmt.Fprintln(os.Stderr)
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("no password given for %s: %v", cfg.Windows.Account, err)
+	}
+	return line, nil
+}
+
+func setDescription(h windows.Handle, text string) error {
+	p, err := windows.UTF16PtrFromString(text)
+	if err != nil {
+		return err
+	}
+	d := windows.SERVICE_DESCRIPTION{Description: p}
+	return windows.ChangeServiceConfig2(h, windows.SERVICE_CONFIG_DESCRIPTION, (*byte)(unsafe.Pointer(&d)))
+}
+
+func setDelayedStart(h windows.Handle, on bool) error {
+	var d windows.SERVICE_DELAYED_AUTO_START_INFO
+	if on {
+		d.IsDelayedAutoStartUp = 1
+	}
+	return windows.ChangeServiceConfig2(h, windows.SERVICE_CONFIG_DELAYED_AUTO_START_INFO, (*byte)(unsafe.Pointer(&d)))
+}
+
+func setSidType(h windows.Handle, sidType uint32) error {
+	return windows.ChangeServiceConfig2(h, windows.SERVICE_CONFIG_SERVICE_SID_INFO, (*byte)(unsafe.Pointer(&sidType)))
+}
+
+// setPreshutdown tells the SCM how long to wait for the stop after
+// PreShutdown (SERVICE_PRESHUTDOWN_INFO; mgr has no setter).
+func setPreshutdown(h windows.Handle, d time.Duration) error {
+	info := struct {
+		Timeout uint32
+	}{uint32(d / time.Millisecond)}
+	return windows.ChangeServiceConfig2(h, windows.SERVICE_CONFIG_PRESHUTDOWN_INFO, (*byte)(unsafe.Pointer(&info)))
+}
+
+func (cfg *Config) setRecovery(s *mgr.Service) error {
+	actions := cfg.recoveryActions()
+	if len(actions) == 0 {
+		return s.ResetRecoveryActions()
+	}
+	return s.SetRecoveryActions(actions, uint32(cfg.Windows.RecoveryReset/time.Second))
+}
+
+// updateConfig rewrites the basic configuration of an installed service.
+// (mgr's UpdateConfig also writes the delayed flag and SID type, and fails
+// whole where the SCM lacks those; they are steps of their own here.)
+func updateConfig(s *mgr.Service, exe string, c mgr.Config) error {
+	var p [4]*uint16
+	for i, v := range []string{syscall.EscapeArg(exe) + " service", c.ServiceStartName, c.Password, c.DisplayName} {
+		var err error
+		if p[i], err = windows.UTF16PtrFromString(v); err != nil {
+			return err
+		}
+	}
+	// Dependencies as a double-NUL-terminated list; an empty one clears them.
+	var deps []uint16
+	for _, d := range c.Dependencies {
+		deps = append(deps, windows.StringToUTF16(d)...)
+	}
+	deps = append(deps, 0)
+	return windows.ChangeServiceConfig(s.Handle, windows.SERVICE_NO_CHANGE, c.StartType, c.ErrorControl, p[0], nil, nil, &deps[0], p[1], p[2], p[3])
+}
+
+// queryConfig returns the service's QUERY_SERVICE_CONFIG with the strings
+// it points to, in one buffer.
+func queryConfig(s *mgr.Service) ([]byte, error) {
+	need := uint32(unsafe.Sizeof(windows.QUERY_SERVICE_CONFIG{}))
+	for {
+		buf := make([]byte, need)
+		err := windows.QueryServiceConfig(s.Handle, (*windows.QUERY_SERVICE_CONFIG)(unsafe.Pointer(&buf[0])), need, &need)
+		if !errors.Is(err, windows.ERROR_INSUFFICIENT_BUFFER) {
+			return buf, err
+		}
+	}
+}
+
+// restoreConfig puts back a configuration queryConfig read (the
+// password stays as it is: nil means unchanged).
+func restoreConfig(s *mgr.Service, buf []byte) error {
+	c := (*windows.QUERY_SERVICE_CONFIG)(unsafe.Pointer(&buf[0]))
+	return windows.ChangeServiceConfig(s.Handle, c.ServiceType, c.StartType, c.ErrorControl, c.BinaryPathName, c.LoadOrderGroup, nil, c.Dependencies, c.ServiceStartName, nil, c.DisplayName)
+}
+
+// eventSourceExists reports whether the Application log knows the source.
+func eventSourceExists(name string) bool {
+	k, err := registry.OpenKey(registry.LOCAL_MACHINE, "SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\"+name, registry.QUERY_VALUE)
+	if err != nil {
+		return false
+	}
+	k.Close()
+	return true
+}
+
+// start starts the service and waits until it runs, printing each step
+// (CheckPoint) of its warmup, for at most the start budget.
+func (cfg *Config) start(args []string) ExitCode {
+	name, ok := cfg.verbArgs("start", args)
+	if !ok {
+		return ExitUsage
+	}
+	m, s, err := open(name)
+	if err != nil {
+		return verbFailed("start", name, err)
+	}
+	defer m.Disconnect()
+	defer s.Close()
+	if err := s.Start(); err != nil {
+		if errors.Is(err, windows.ERROR_SERVICE_ALREADY_RUNNING) {
+			fmt.Printf("%s is already running\n", name)
+			return ExitOK
+		}
+		return verbFailed("start", name, err)
+	}
+	if _, err := wait(s, name, svc.Running, cfg.Timeouts.Start+verbSlack); err != nil {
+		return verbFailed("start", name, err)
+	}
+	return ExitOK
+}
+
+// stopVerb stops the service and waits until it stopped, printing each
+// step of its drain, for at most the stop budget.
+func (cfg *Config) stopVerb(args []string) ExitCode {
+	name, ok := cfg.verbArgs("stop", args)
+	if !ok {
+		return ExitUsage
+	}
+	m, s, err := open(name)
+	if err != nil {
+		return verbFailed("stop", name, err)
+	}
+	defer m.Disconnect()
+	defer s.Close()
+	if err := cfg.stopAndWait(s, name); err != nil {
+		return verbFailed("stop", name, err)
+	}
+	return ExitOK
+}
+
+// stopAndWait sends Stop and waits for STOPPED. A service that ends with
+// a non-zero exit code stopped, but not cleanly: that is an error.
+func (cfg *Config) stopAndWait(s *mgr.Service, name string) error {
+	if _, err := s.Control(svc.Stop); err != nil {
+		if errors.Is(err, windows.ERROR_SERVICE_NOT_ACTIVE) {
+			fmt.Printf("%s is not running\n", name)
+			return nil
+		}
+		return fmt.Errorf("send stop: %w", err)
+	}
+	st, err := wait(s, name, svc.Stopped, cfg.Timeouts.Stop+verbSlack)
+	if err != nil {
+		return err
+	}
+	if st.Win32ExitCode != 0 {
+		return fmt.Errorf("stopped with %s", exitText(st))
+	}
+	return nil
+}
+
+// wait polls the service until it is in state want, printing every new
+// state and CheckPoint. STOPPED while waiting for RUNNING is a failed start.
+func wait(s *mgr.Service, name string, want svc.State, timeout time.Duration) (svc.Status, error) {
+	deadline := time.Now().Add(timeout)
+	var last svc.Status
+	for first := true; ; first = false {
+		st, err := query(s)
+		if err != nil {
+			return st, fmt.Errorf("query: %w", err)
+		}
+		if first || st.State != last.State || st.CheckPoint != last.CheckPoint {
+			printStatus(name, st)
+		}
+		last = st
+		switch {
+		case st.State == want:
+			return st, nil
+		case st.State == svc.Stopped:
+			return st, fmt.Errorf("stopped with %s", exitText(st))
+		case time.Now().After(deadline):
+			return st, fmt.Errorf("still %s after %s", scmStateName(st.State), timeout)
+		}
+		// The SCM has no cheap way to wait for a change; a short poll is what sc
+		// and the x/sys example do too.
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// query is the service's status with its CheckPoint and WaitHint, the
+// progress a verb prints: mgr's Service.Query (which has the process id)
+// leaves them out, so they come from QueryServiceStatus.
+func query(s *mgr.Service) (svc.Status, error) {
+	st, err := s.Query()
+	if err != nil {
+		return st, err
+	}
+	var t windows.SERVICE_STATUS
+	if err := windows.QueryServiceStatus(s.Handle, &t); err != nil {
+		return st, err
+	}
+	st.State, st.CheckPoint, st.WaitHint = svc.State(t.CurrentState), t.CheckPoint, t.WaitHint
+	st.Win32ExitCode, st.ServiceSpecificExitCode = t.Win32ExitCode, t.ServiceSpecificExitCode
+	return st, nil
+}
+
+func printStatus(name string, st svc.Status) {
+	switch st.State {
+	case svc.StartPending, svc.StopPending:
+		fmt.Printf("%s: %s, step %d (wait hint %s)\n", name, scmStateName(st.State), st.CheckPoint, time.Duration(st.WaitHint)*time.Millisecond)
+	case svc.Running:
+		fmt.Printf("%s: RUNNING (pid %d)\n", name, st.ProcessId)
+	case svc.Stopped:
+		fmt.Printf("%s: STOPPED, %s\n", name, exitText(st))
+	default:
+		fmt.Printf("%s: %s\n", name, scmStateName(st.State))
+	}
+}
+
+// statusVerb prints the service's state and registered command line.
+func (cfg *Config) statusVerb(args []string) ExitCode {
+	name, ok := cfg.verbArgs("status", args)
+	if !ok {
+		return ExitUsage
+	}
+	m, s, err := open(name)
+	if err != nil {
+		return verbFailed("status", name, err)
+	}
+	defer m.Disconnect()
+	defer s.Close()
+	st, err := query(s)
+	if err != nil {
+		return verbFailed("status", name, err)
+	}
+	printStatus(name, st)
+	if buf, err := queryConfig(s); err == nil {
+		c := (*windows.QUERY_SERVICE_CONFIG)(unsafe.Pointer(&buf[0]))
+		fmt.Printf("  command: %s\n  account: %s\n", windows.UTF16PtrToString(c.BinaryPathName), windows.UTF16PtrToString(c.ServiceStartName))
+	}
+	return ExitOK
+}

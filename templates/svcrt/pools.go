@@ -1,0 +1,75 @@
+package svcrt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Backoff between the warmup attempts of a pool. A dependency that is still
+// starting (a database coming up next to the service) refuses connections
+// for a while; retrying inside the resource's open timeout rides that out.
+const (
+	warmRetryFirst = 100 * time.Millisecond
+	warmRetryMax   = 2 * time.Second
+)
+
+// warmRetry runs warm until it succeeds or ctx (the resource's open
+// timeout) ends. The error keeps the last real cause: "context deadline
+// exceeded" alone would not say that the database refused connections.
+func warmRetry(ctx context.Context, log *slog.Logger, resource string, warm func(context.Context) error) error {
+	wait := warmRetryFirst
+	var last error
+	for attempt := 1; ; attempt++ {
+		err := warm(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			if last != nil && errors.Is(err, ctx.Err()) {
+				err = last
+			}
+			return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
+		}
+		last = err
+		// Jitter spreads the retries of instances that were started together.
+		sleep := wait/2 + rand.N(wait/2+1)
+		if deadline, ok := ctx.Deadline(); ok {
+			// Near the deadline, retry sooner and give up just before it, so the
+			// error that ends the start is this one, with its cause, not the timeout.
+			left := time.Until(deadline)
+			if left < warmRetryFirst {
+				return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
+			}
+			sleep = min(sleep, left/2)
+		}
+		log.Warn("warmup failed, retrying", "resource", resource, "attempt", attempt, "retry_in", sleep, "err", err)
+		t := time.NewTimer(sleep)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("gave up after %d attempts: %w", attempt, last)
+		case <-t.C:
+		}
+		wait = min(2*wait, warmRetryMax)
+	}
+}
+
+// CloseWithin runs closeFn and returns when it does or when ctx (the
+// resource's close timeout) ends: (*sql.DB).Close waits for the queries in
+// flight, and the stop must not wait past its budget for one.
+func CloseWithin(ctx context.Context, closeFn func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		done <- closeFn()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,162 @@
+package svcrt
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisPool is one redis resource's settings.
+type RedisPool struct {
+	Name         string // resource name, for messages
+	Addr         string // host:port or redis:// URL, or
+	AddrEnv      string // the environment variable holding it
+	PasswordEnv  string // environment variable holding the password
+	DB           int
+	PoolSize     int
+	MinIdle      int           // go-redis keeps at least this many idle connections
+	Warm         int           // connections open and idle before ready
+	DialTimeout  time.Duration // budget of one connection's dial and ping
+	ReadTimeout  time.Duration // socket read timeout of a command
+	WriteTimeout time.Duration // socket write timeout of a command
+}
+
+// OpenRedis creates the client of p and warms p.Warm connections, retrying
+// while ctx (the resource's open timeout) allows.
+func OpenRedis(ctx context.Context, log *slog.Logger, p RedisPool) (*redis.Client, error) {
+	addr, err := p.Addr, error(nil)
+	if p.AddrEnv != "" {
+		if addr, err = env(p.AddrEnv); err != nil {
+			return nil, fmt.Errorf("addr: %w", err)
+		}
+	}
+	opt := &redis.Options{Addr: addr}
+	if strings.Contains(addr, "://") {
+		// redis://[user:password@]host:port[/db], or rediss:// for TLS.
+		if opt, err = redis.ParseURL(addr); err != nil {
+			return nil, fmt.Errorf("addr: %w", err)
+		}
+	}
+	if p.PasswordEnv != "" {
+		if opt.Password, err = env(p.PasswordEnv); err != nil {
+			return nil, fmt.Errorf("password: %w", err)
+		}
+	}
+	if p.DB != 0 {
+		opt.DB = p.DB
+	}
+	opt.PoolSize = p.PoolSize
+	opt.MinIdleConns = p.MinIdle
+	opt.DialTimeout = p.DialTimeout
+	opt.ReadTimeout = p.ReadTimeout
+	opt.WriteTimeout = p.WriteTimeout
+	c := redis.NewClient(opt)
+	log.Info("redis pool", "resource", p.Name, "addr", opt.Addr, "db", opt.DB, "warm", p.Warm)
+	if p.Warm == 0 {
+		// warm = 0: the client dials on first use; the start does not wait for redis.
+		return c, nil
+	}
+	err = warmRetry(ctx, log, p.Name, func(ctx context.Context) error {
+		return redisWarm(ctx, c, p)
+	})
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("warm %d connections to %s: %w", p.Warm, opt.Addr, err)
+	}
+	return c, nil
+}
+
+// redisWarm holds p.Warm connections of c at once, pings on each, then
+// releases them to the idle pool. Like database/sql, go-redis hands out an
+// idle connection before it dials, so sequential pings would warm one.
+func redisWarm(ctx context.Context, c *redis.Client, p RedisPool) error {
+	// One connection first: go-redis records what the first handshake
+	// negotiates (RESP3, maintenance notifications) in options that every
+	// *redis.Conn shares, and handshakes run at once before that race on them.
+	if err := redisPing(ctx, c, p.DialTimeout); err != nil {
+		return err
+	}
+	conns := make([]*redis.Conn, p.Warm)
+	errs := make([]error, p.Warm)
+	var wg sync.WaitGroup
+	for i := range p.Warm {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, p.DialTimeout)
+			defer cancel()
+			// A *redis.Conn takes a connection from the pool at its first
+			// command and keeps it until Close.
+			conns[i] = c.Conn()
+			errs[i] = conns[i].Ping(ctx).Err()
+		})
+	}
+	wg.Wait()
+	for _, cn := range conns {
+		cn.Close()
+	}
+	// The connections fail alike (redis is down): one error says it.
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// redisPing pings redis within timeout.
+func redisPing(ctx context.Context, c *redis.Client, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return c.Ping(ctx).Err()
+}
+
+// RedisStatus is the /readyz detail of a client: a ping within the dial
+// timeout, so the detail follows the server, and the pool's counts.
+func RedisStatus(c *redis.Client, p RedisPool) map[string]any {
+	err := redisPing(context.Background(), c, p.DialTimeout)
+	s := c.PoolStats()
+	status := map[string]any{
+		"idle":     s.IdleConns,
+		"stale":    s.StaleConns,
+		"timeouts": s.Timeouts,
+		"total":    s.TotalConns,
+		"warm":     p.Warm,
+	}
+	if err != nil {
+		status["error"] = err.Error()
+	}
+	return status
+}
+
+// RedisStats are go-redis's pool counters.
+func RedisStats(c *redis.Client) map[string]float64 {
+	s := c.PoolStats()
+	return map[string]float64{
+		"redis_connections":             float64(s.TotalConns),
+		"redis_hits_total":              float64(s.Hits),
+		"redis_idle_connections":        float64(s.IdleConns),
+		"redis_misses_total":            float64(s.Misses),
+		"redis_stale_connections_total": float64(s.StaleConns),
+		"redis_timeouts_total":          float64(s.Timeouts),
+	}
+}
+
+// RedisResource adds a redis resource: a client opened and warmed by OpenRedis.
+func RedisResource(app *App, n *Node, p RedisPool) *Resource[*redis.Client] {
+	r := &Resource[*redis.Client]{Node: n}
+	n.Kind = "redis"
+	n.Open = func(ctx context.Context) (err error) {
+		r.Value, err = OpenRedis(ctx, app.log, p)
+		return err
+	}
+	n.Close = func(ctx context.Context) error { return CloseWithin(ctx, r.Value.Close) }
+	n.Status = func() map[string]any { return RedisStatus(r.Value, p) }
+	n.Check = func(ctx context.Context) error { return r.Value.Ping(ctx).Err() }
+	n.Stats = func() map[string]float64 { return RedisStats(r.Value) }
+	app.Add(n)
+	return r
+}

@@ -1,0 +1,335 @@
+package svcrt
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/windows/svc"
+	"golang.org/x/sys/windows/svc/eventlog"
+)
+
+// runService is the SCM front door. svc.Run comes first: the SCM waits only
+// ServicesPipeTimeout (30 s by default) for the process to connect, so even
+// the logger and the node table are built inside Execute, after it connected.
+func (cfg *Config) runService(wire func(*App), args []string) ExitCode {
+	if len(args) > 0 {
+		fmt.Fprintf(os.Stderr, "%s: service takes no arguments, got %q\n", cfg.Name, args)
+		return ExitUsage
+	}
+	h := &handler{cfg: cfg, wire: wire}
+	// The name is ignored for a service in its own process; Execute learns the
+	// name the SCM started it under from its first argument.
+	if err := svc.Run(cfg.Name, h); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: service: %v (the Service Control Manager starts this verb; in a console use run)\n", cfg.Name, err)
+		return ExitStartFailed
+	}
+	// The SCM already has the exit code (STOPPED was reported when Execute
+	// returned); the process's own code only matters to a debugger.
+	return h.code
+}
+
+// handler is the svc.Handler: Execute runs the engine on its own goroutine
+// and keeps serving the control channel, because the SCM's dispatcher blocks
+// while Execute does not read it (and a control handler must answer in 30 s).
+type handler struct {
+	cfg  *Config
+	wire func(*App)
+	code ExitCode // the engine's exit code, for runService
+}
+
+// Execute runs the whole life of the service under the SCM. It returns the
+// exit code and x/sys reports STOPPED with it; nothing runs after that (the
+// SCM may end the process once it is STOPPED), so the log flush and the event
+// log close happen here, before returning, and there is no os.Exit here.
+func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, changes chan<- svc.Status) (bool, uint32) {
+	cfg := h.cfg
+	name := cfg.Name
+	if len(args) > 0 && args[0] != "" {
+		name = args[0] // the name the SCM knows (install -name)
+	}
+	st := newSCMStatus(cfg.Timeouts.Start)
+	// First report at once: START_PENDING with a hint as long as the start budget.
+	changes <- st.current()
+
+	log, flush := newLogger(cfg)
+	events := cfg.openEvents(name)
+	defer events.close()
+	log = events.tee(log)
+	app := New(cfg, log, flush)
+	h.wire(app)
+	st.acceptReload(app.OnReload != nil)
+	// The engine calls these on its goroutine; they only record the state and
+	// wake the loop below, the one goroutine that talks to the SCM.
+	app.progress = func(string) {
+		st.step()
+	}
+	app.ready = func() {
+		st.enter(svc.Running, 0)
+		events.info(eventReady, name+" is ready")
+	}
+	app.stopping = func(budget time.Duration) {
+		st.enter(svc.StopPending, budget)
+		events.info(eventStopping, name+" is stopping: "+app.stopReason())
+	}
+	events.info(eventStarting, name+" is starting, version "+cfg.Version)
+	done := make(chan ExitCode, 1)
+	go func() {
+		done <- app.run()
+	}()
+
+	for {
+		select {
+		case code := <-done:
+			h.code = code
+			events.stopped(code, app.stopReason())
+			if code == ExitOK {
+				return false, 0
+			}
+			// ERROR_SERVICE_SPECIFIC_ERROR with the exit code: `sc query` shows it
+			// and recovery actions fire (with recovery_on_non_crash).
+			return true, uint32(code)
+		case <-st.changed:
+			changes <- st.current()
+		case c := <-requests:
+			switch c.Cmd {
+			case svc.Interrogate:
+				// Answered with the last status sent, twice, as the x/sys example does
+				// (a regression test for a deadlock in the dispatcher).
+				changes <- c.CurrentStatus
+				changes <- c.CurrentStatus
+			case svc.Stop, svc.Shutdown, svc.PreShutdown:
+				kind, budget, reason := cfg.stopOf(c.Cmd)
+				if kind == StopShutdown {
+					// PreShutdown and Shutdown are both an OS shutdown, with different budgets.
+					app.mu.Lock()
+					app.shutdownBudget = budget
+					app.mu.Unlock()
+				}
+				if app.Stop(kind, reason) {
+					// A second stop request while the first one runs (the SCM only sends
+					// one while the service accepts it): exit now, as a second Ctrl-C does.
+					// The engine's goroutine dies with the process right after.
+					log.Error("stopped", "code", int(ExitForced), "reason", "second stop request: "+reason)
+					flush()
+					h.code = ExitForced
+					events.stopped(ExitForced, "second stop request: "+reason)
+					return true, uint32(ExitForced)
+				}
+			case svc.ParamChange:
+				// The reload hook runs on its own goroutine: the channel stays served.
+				go app.Reload()
+			default:
+				log.Warn("unexpected service control", "control", c.Cmd)
+			}
+		}
+	}
+}
+
+// stopOf maps an SCM control to a stop: Stop is a full stop with
+// drain_delay; PreShutdown gets windows.preshutdown, the time the SCM was told
+// to wait at install; a plain Shutdown gets timeouts.shutdown (Windows allows
+// a few seconds). Both skip drain_delay: nobody routes traffic to a machine
+// that is going down.
+func (cfg *Config) stopOf(cmd svc.Cmd) (StopKind, time.Duration, string) {
+	switch cmd {
+	case svc.PreShutdown:
+		return StopShutdown, cfg.Windows.Preshutdown, "SCM preshutdown"
+	case svc.Shutdown:
+		return StopShutdown, cfg.Timeouts.Shutdown, "SCM shutdown"
+	}
+	return StopRequested, cfg.Timeouts.Stop, "SCM stop"
+}
+
+// accepts are the controls the service takes. PreShutdown comes before
+// Shutdown and waits up to windows.preshutdown, where Shutdown allows seconds.
+// ParamChange runs the reload hook, when there is one.
+func accepts(reload bool) svc.Accepted {
+	a := svc.AcceptStop | svc.AcceptShutdown | svc.AcceptPreShutdown
+	if reload {
+		a |= svc.AcceptParamChange
+	}
+	return a
+}
+
+// scmStatus is the state the SCM is told. The engine's callbacks change it
+// and wake the Execute loop through changed; several changes in a row are
+// reported as one, never out of order, and the engine never waits on the SCM.
+type scmStatus struct {
+	mu    sync.Mutex
+	state svc.State
+	// checkPoint rises with every real step of the start or the stop (an
+	// opened resource, a drained server, a closed resource): the SCM treats a
+	// pending service whose CheckPoint stands still past WaitHint as hung.
+	checkPoint uint32
+	deadline   time.Time // end of the budget of the current pending state
+	changed    chan struct{}
+	accepts    svc.Accepted
+}
+
+func newSCMStatus(startBudget time.Duration) *scmStatus {
+	return &scmStatus{
+		state:      svc.StartPending,
+		checkPoint: 1,
+		deadline:   time.Now().Add(startBudget),
+		changed:    make(chan struct{}, 1),
+		accepts:    accepts(false),
+	}
+}
+
+// acceptReload adds ParamChange to the controls once the engine is wired and
+// it is known whether there is a reload hook.
+func (s *scmStatus) acceptReload(reload bool) {
+	s.mu.Lock()
+	s.accepts = accepts(reload)
+	s.mu.Unlock()
+}
+
+// enter moves to a new state; a pending one ends within budget.
+func (s *scmStatus) enter(state svc.State, budget time.Duration) {
+	s.mu.Lock()
+	s.state, s.checkPoint, s.deadline = state, 1, time.Now().Add(budget)
+	if state == svc.Running {
+		s.checkPoint = 0 // CheckPoint is 0 outside pending states
+	}
+	s.mu.Unlock()
+	s.wake()
+}
+
+// step records one step of progress in a pending state.
+func (s *scmStatus) step() {
+	s.mu.Lock()
+	if s.state != svc.Running {
+		s.checkPoint++
+	}
+	s.mu.Unlock()
+	s.wake()
+}
+
+func (s *scmStatus) wake() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+		// a wake-up is pending: it reports the latest state
+	}
+}
+
+// current is the status to report. Stop, Shutdown and PreShutdown are accepted
+// while starting (a stop aborts the warmup) and once running, not while
+// stopping. WaitHint is what is left of the budget of the pending state: the
+// engine ends every step by that deadline, so the next report never comes
+// later than the hint; one more second covers the report itself.
+func (s *scmStatus) current() svc.Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := svc.Status{State: s.state, CheckPoint: s.checkPoint}
+	switch s.state {
+	case svc.StartPending, svc.Running:
+		st.Accepts = s.accepts
+	}
+	if s.state != svc.Running {
+		hint := time.Until(s.deadline) + time.Second
+		st.WaitHint = uint32(max(hint, time.Second) / time.Millisecond)
+	}
+	return st
+}
+
+// Event IDs of the lifecycle events; a failure is eventFailed plus the exit
+// code, so an event filter can pick one kind of failure.
+const (
+	eventStarting = 1
+	eventReady    = 2
+	eventStopping = 3
+	eventStopped  = 4
+	eventError    = 10 // an error record of the log
+	eventFailed   = 100
+)
+
+// events writes to the Application event log under the service's name (the
+// source install registers). A nil *events writes nothing: event_log is off
+// or the log could not be opened, which must not stop the service.
+type events struct {
+	log *eventlog.Log
+}
+
+func (cfg *Config) openEvents(name string) *events {
+	if !cfg.Windows.EventLog {
+		return nil
+	}
+	l, err := eventlog.Open(name)
+	if err != nil {
+		return nil
+	}
+	return &events{log: l}
+}
+
+func (e *events) close() {
+	if e != nil {
+		e.log.Close()
+	}
+}
+
+func (e *events) info(id uint32, msg string) {
+	if e != nil {
+		e.log.Info(id, msg)
+	}
+}
+
+// stopped reports the end: Info for a clean stop, Error with the exit code
+// and the reason otherwise.
+func (e *events) stopped(code ExitCode, reason string) {
+	if e == nil {
+		return
+	}
+	if code == ExitOK {
+		e.log.Info(eventStopped, "stopped: "+reason)
+		return
+	}
+	e.log.Error(eventFailed+uint32(code), fmt.Sprintf("failed with exit code %d: %s", code, reason))
+}
+
+// tee sends the log's error records to the event log too: they carry the
+// reason of a failure (which resource, which error) where an operator looks.
+func (e *events) tee(log *slog.Logger) *slog.Logger {
+	if e == nil {
+		return log
+	}
+	return slog.New(&eventHandler{Handler: log.Handler(), events: e})
+}
+
+// eventHandler is a slog.Handler that copies error records to the event log.
+type eventHandler struct {
+	slog.Handler
+	events *events
+	attrs  []slog.Attr
+}
+
+func (h *eventHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError {
+		var b strings.Builder
+		b.WriteString(r.Message)
+		add := func(a slog.Attr) bool {
+			fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
+			return true
+		}
+		for _, a := range h.attrs {
+			add(a)
+		}
+		r.Attrs(add)
+		h.events.log.Error(eventError, b.String())
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h *eventHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &eventHandler{Handler: h.Handler.WithAttrs(attrs), events: h.events, attrs: append(slices.Clip(h.attrs), attrs...)}
+}
+
+func (h *eventHandler) WithGroup(name string) slog.Handler {
+	return &eventHandler{Handler: h.Handler.WithGroup(name), events: h.events, attrs: h.attrs}
+}

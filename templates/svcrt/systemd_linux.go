@@ -1,0 +1,230 @@
+package svcrt
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// notify sends one sd_notify(3) message to systemd over the datagram socket
+// named by $NOTIFY_SOCKET; outside systemd (no variable) it does nothing. A
+// name starting with @ is an abstract socket: Go's net package turns the @
+// into the leading NUL byte the kernel expects.
+func notify(state string) error {
+	name := os.Getenv("NOTIFY_SOCKET")
+	if name == "" {
+		return nil
+	}
+	c, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: name, Net: "unixgram"})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_, err = c.Write([]byte(state))
+	return err
+}
+
+// systemdDoor tells systemd what the engine does, through its callbacks:
+// READY=1 once every resource is warm (Type=notify: `systemctl start` returns
+// then, and units ordered After= this one start only then), STOPPING=1 when
+// the stop begins, and EXTEND_TIMEOUT_USEC with each real step of the warmup
+// and the stop, so a slow but moving start is not killed by TimeoutStartSec.
+// Under WatchdogSec it sends WATCHDOG=1 at half the interval while the service
+// is live: when a [watchdog] check keeps failing the pings stop and systemd
+// restarts the service.
+func systemdDoor(app *App) {
+	if os.Getenv("NOTIFY_SOCKET") == "" {
+		return
+	}
+	ready, stopping, progress := app.ready, app.stopping, app.progress
+	// extend is the budget of the current phase: a step may take all of it.
+	var extend atomic.Int64
+	extend.Store(int64(app.cfg.Timeouts.Start))
+	app.progress = func(step string) {
+		progress(step)
+		notify(fmt.Sprintf("EXTEND_TIMEOUT_USEC=%d\nSTATUS=%s", time.Duration(extend.Load()).Microseconds(), step))
+	}
+	app.ready = func() {
+		ready()
+		notify("READY=1\nSTATUS=ready")
+	}
+	app.stopping = func(budget time.Duration) {
+		extend.Store(int64(budget))
+		stopping(budget)
+		notify(fmt.Sprintf("STOPPING=1\nEXTEND_TIMEOUT_USEC=%d\nSTATUS=stopping", budget.Microseconds()))
+	}
+	if every := watchdogEvery(); every > 0 {
+		go func() {
+			// Pings end with the process; a stuck engine stops nothing here, but a
+			// process that stops scheduling goroutines stops pinging.
+			for range time.Tick(every) {
+				if !app.failing.Load() {
+					notify("WATCHDOG=1")
+				}
+			}
+		}()
+	}
+}
+
+// watchdogEvery is half of systemd's WatchdogSec ($WATCHDOG_USEC), or 0 when
+// systemd expects no pings from this process.
+func watchdogEvery() time.Duration {
+	if pid := os.Getenv("WATCHDOG_PID"); pid != "" && pid != strconv.Itoa(os.Getpid()) {
+		return 0
+	}
+	usec, err := strconv.ParseInt(os.Getenv("WATCHDOG_USEC"), 10, 64)
+	if err != nil || usec <= 0 {
+		return 0
+	}
+	return time.Duration(usec) * time.Microsecond / 2
+}
+
+// systemdVerb handles install and uninstall: registration with systemd.
+func systemdVerb(cfg *Config, verb string, args []string) (ExitCode, bool) {
+	switch verb {
+	case "install":
+		return installUnit(cfg, args), true
+	case "uninstall":
+		return uninstallUnit(cfg, args), true
+	}
+	return 0, false
+}
+
+func systemdUsage() string {
+	return "  install  write the systemd unit to /etc/systemd/system, reload systemd and enable it\n           (-dir DIR: only write the unit into DIR, for packages and images)\n  uninstall stop and disable the unit and remove it\n"
+}
+
+// unitDir is where units of the local administrator live.
+const unitDir = "/etc/systemd/system"
+
+// installUnit writes the unit with ExecStart set to this executable, reloads
+// systemd and enables the unit; a failure after the write removes it again.
+func installUnit(cfg *Config, args []string) ExitCode {
+	fs := flag.NewFlagSet(cfg.Name+" install", flag.ContinueOnError)
+	dir := fs.String("dir", "", "only write the unit into this directory (no systemctl)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return ExitUsage
+	}
+	fail := func(err error) ExitCode {
+		fmt.Fprintf(os.Stderr, "%s: install: %v\n", cfg.Name, err)
+		return ExitVerbFailed
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fail(err)
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	unit := unit(cfg, exe)
+	target := unitDir
+	if *dir != "" {
+		target = *dir
+	}
+	path := filepath.Join(target, cfg.Name+".service")
+	// Written to a temporary file and renamed: systemd never reads half a unit.
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(unit), 0o644); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fail(err)
+	}
+	if *dir != "" {
+		fmt.Println("wrote", path)
+		return ExitOK
+	}
+	for _, cmd := range [][]string{{"daemon-reload"}, {"enable", cfg.Name + ".service"}} {
+		if err := systemctl(cmd...); err != nil {
+			os.Remove(path)
+			systemctl("daemon-reload")
+			return fail(err)
+		}
+	}
+	fmt.Printf("installed %s (enabled); start it with: systemctl start %s\n", path, cfg.Name)
+	return ExitOK
+}
+
+// uninstallUnit stops and disables the unit, removes it and reloads systemd.
+func uninstallUnit(cfg *Config, args []string) ExitCode {
+	if len(args) > 0 {
+		fmt.Fprintf(os.Stderr, "%s: uninstall takes no arguments, got %q\n", cfg.Name, args)
+		return ExitUsage
+	}
+	path := filepath.Join(unitDir, cfg.Name+".service")
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: uninstall: %v\n", cfg.Name, err)
+		return ExitVerbFailed
+	}
+	// disable --now stops the service first: in order, through SIGTERM.
+	if err := systemctl("disable", "--now", cfg.Name+".service"); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: uninstall: %v\n", cfg.Name, err)
+		return ExitVerbFailed
+	}
+	if err := os.Remove(path); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: uninstall: %v\n", cfg.Name, err)
+		return ExitVerbFailed
+	}
+	if err := systemctl("daemon-reload"); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: uninstall: %v\n", cfg.Name, err)
+		return ExitVerbFailed
+	}
+	fmt.Println("removed", path)
+	return ExitOK
+}
+
+func systemctl(args ...string) error {
+	out, err := exec.Command("systemctl", args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("systemctl %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// unitQuote quotes a path for ExecStart: % starts a specifier, $ a variable,
+// and quotes keep a path with spaces one argument.
+func unitQuote(p string) string {
+	r := strings.NewReplacer("\\", "\\\\", "\"", "\\\"", "%", "%%", "$", "$$")
+	return "\"" + r.Replace(p) + "\""
+}
+
+// systemdMargin is added to the start and stop budgets for TimeoutStartSec and
+// TimeoutStopSec: the engine keeps its own budgets, and systemd's SIGKILL should
+// only ever hit a process that is stuck.
+const systemdMargin = 5 * time.Second
+
+// unit is the unit install writes, with ExecStart set to exe.
+func unit(cfg *Config, exe string) string {
+	desc := cfg.DisplayName
+	if desc == "" {
+		desc = cfg.Name
+	}
+	if cfg.Description != "" {
+		desc += ": " + cfg.Description
+	}
+	return strings.NewReplacer(
+		"@EXEC@", unitQuote(exe),
+		"@DESCRIPTION@", strings.ReplaceAll(desc, "%", "%%"),
+		"@TIMEOUT_START@", unitDuration(cfg.Timeouts.Start+systemdMargin),
+		"@TIMEOUT_STOP@", unitDuration(cfg.Timeouts.Stop+systemdMargin),
+		"@RESTART_SEC@", unitDuration(cfg.Systemd.RestartSec),
+		"@WATCHDOG@", unitDuration(cfg.Systemd.Watchdog),
+	).Replace(cfg.Systemd.Unit)
+}
+
+// unitDuration writes d in systemd's time syntax: whole seconds, else
+// milliseconds.
+func unitDuration(d time.Duration) string {
+	if d%time.Second == 0 {
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+}
