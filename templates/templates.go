@@ -1,7 +1,7 @@
-// Package templates embeds the non-Go artifacts svcgen writes: the starter
-// spec for `svcgen init`, the generated service's README, the systemd unit,
-// and the pinned module requirements of generated projects (deps/).
-// Go source is never templated: it is emitted through jennifer.
+// Package templates embeds what svcgen copies rather than computes: the
+// runtime's Go source (svcrt/, a real package compiled and tested here), the
+// starter spec for `svcgen init`, the generated service's README, the systemd
+// unit, and the pinned module requirements of generated projects (deps/).
 package templates
 
 import "embed"
@@ -10,3 +10,8 @@ import "embed"
 //
 //go:embed *.tmpl *.toml deps/*.mod deps/*.sum
 var FS embed.FS
+
+// runtimeFS holds the runtime package's source; RuntimeFiles picks from it.
+//
+//go:embed svcrt/*.go
+var runtimeFS embed.FS
