@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 
 	"github.com/svcgen/svcgen/spec"
 )
@@ -68,7 +69,7 @@ func (g *Context) NewFile(path string, buildConstraint string) *jen.File {
 		f.HeaderComment("")
 	}
 	f.HeaderComment(g.Header())
-	importNames(f)
+	g.importNames(f)
 	g.goFiles = append(g.goFiles, &goFile{path: path, owner: Generated, file: f})
 	return f
 }
@@ -77,7 +78,7 @@ func (g *Context) NewFile(path string, buildConstraint string) *jen.File {
 // bodies, then the user's to edit. It carries no generated header.
 func (g *Context) NewUserFile(path string) *jen.File {
 	f := jen.NewFile(g.Opt.PackageName)
-	importNames(f)
+	g.importNames(f)
 	g.goFiles = append(g.goFiles, &goFile{path: path, owner: User, file: f})
 	return f
 }
@@ -119,6 +120,21 @@ func (g *Context) Const(block, name string, value jen.Code, doc string) {
 	g.config = append(g.config, configBlock{title: block, consts: []configConst{{name, value, doc}}})
 }
 
+// hasConst reports whether a constant of that name was declared.
+func (g *Context) hasConst(name string) bool {
+	for _, b := range g.config {
+		for _, c := range b.consts {
+			if c.name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runtimePath is the import path of the project's runtime package.
+func (g *Context) runtimePath() string { return g.Opt.ImportPath + "/" + RuntimeDir }
+
 // Declared reports whether the target package already declares name in a
 // user file, so scaffolding must not declare it again.
 func (g *Context) Declared(name string) bool { return g.Opt.Declared[name] }
@@ -133,7 +149,13 @@ func (g *Context) render() ([]File, error) {
 		if err := gf.file.Render(&buf); err != nil {
 			return nil, fmt.Errorf("render %s: %w", gf.path, err)
 		}
-		out = append(out, File{Path: gf.path, Content: buf.Bytes(), Owner: gf.owner})
+		// jennifer writes one import block; goimports' grouping puts the
+		// standard library first, as a reviewer expects.
+		src, err := imports.Process(gf.path, buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+		if err != nil {
+			return nil, fmt.Errorf("format %s: %w", gf.path, err)
+		}
+		out = append(out, File{Path: gf.path, Content: src, Owner: gf.owner})
 	}
 	out = append(out, g.textFiles...)
 	return out, nil
@@ -141,33 +163,17 @@ func (g *Context) render() ([]File, error) {
 
 // importNames fixes the local names of the packages generated code uses, so
 // aliases never depend on emission order.
-func importNames(f *jen.File) {
+func (g *Context) importNames(f *jen.File) {
 	f.ImportNames(map[string]string{
-		"context":                               "context",
-		"database/sql":                          "sql",
-		"errors":                                "errors",
-		"fmt":                                   "fmt",
-		"log/slog":                              "slog",
-		"net":                                   "net",
-		"net/http":                              "http",
-		"os":                                    "os",
-		"os/signal":                             "signal",
-		"runtime/debug":                         "debug",
-		"strings":                               "strings",
-		"sync":                                  "sync",
-		"sync/atomic":                           "atomic",
-		"syscall":                               "syscall",
-		"time":                                  "time",
-		"golang.org/x/sys/windows":              "windows",
-		"golang.org/x/sys/windows/svc":          "svc",
-		"golang.org/x/sys/windows/svc/mgr":      "mgr",
-		"golang.org/x/sys/windows/svc/eventlog": "eventlog",
-		"github.com/redis/go-redis/v9":          "redis",
-		"gopkg.in/natefinch/lumberjack.v2":      "lumberjack",
-		"github.com/prometheus/client_golang/prometheus":            "prometheus",
-		"github.com/prometheus/client_golang/prometheus/collectors": "collectors",
-		"github.com/prometheus/client_golang/prometheus/promhttp":   "promhttp",
-		"net/http/pprof": "pprof",
+		"context":                      "context",
+		"database/sql":                 "sql",
+		"log/slog":                     "slog",
+		"net/http":                     "http",
+		"os":                           "os",
+		"time":                         "time",
+		"fmt":                          "fmt",
+		"github.com/redis/go-redis/v9": "redis",
+		g.runtimePath():                "svcrt",
 	})
 }
 

@@ -8,7 +8,8 @@ import (
 
 // customKind is a resource the user opens and closes with their own
 // functions: open returns a *Type handed to dependents, close (optional)
-// gets it back at stop step 4, from the reserve when critical.
+// gets it back at stop step 4, from the reserve when critical, and check
+// (optional) is its liveness check for [watchdog].
 type customKind struct{}
 
 func (customKind) declare(*Context, *spec.Resource) error { return nil }
@@ -25,16 +26,19 @@ func (customKind) valueType(_ *Context, r *spec.Resource) jen.Code {
 	return jen.Op("*").Id(customType(r))
 }
 
-func (customKind) node(g *Context, r *spec.Resource, v nodeVars) nodeCode {
-	args := append([]jen.Code{jen.Id("ctx")}, v.Deps...)
-	code := nodeCode{
-		Open: jen.Func().Params(ctxParam()).Params(jen.Err().Error()).Block(
-			jen.List(v.Value, jen.Err()).Op("=").Id(r.Open).Call(args...),
-			jen.Return(jen.Err()),
-		),
+func (customKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code {
+	// The open function's parameters follow depends_on; close and check
+	// take the value open returned, so they are passed as they are.
+	open := jen.Func().Params(ctxParam()).Params(jen.Op("*").Id(customType(r)), jen.Error()).Block(
+		jen.Return(jen.Id(r.Open).Call(append([]jen.Code{jen.Id("ctx")}, deps...)...)),
+	)
+	fn := func(name string) jen.Code {
+		if name == "" {
+			return jen.Nil()
+		}
+		return jen.Id(name)
 	}
-	if r.Close != "" {
-		code.Close = stepFunc(jen.Return(jen.Id(r.Close).Call(jen.Id("ctx"), v.Value)))
-	}
-	return code
+	return g.rt(rtCustomResource).Call(jen.Id("app"), node, open, fn(r.Close), fn(r.Check))
 }
+
+func (customKind) feature() string { return "" }

@@ -39,7 +39,15 @@ type Options struct {
 	// declares in user files; a user function named by the spec that is
 	// already declared is not scaffolded again.
 	Declared map[string]bool
+	// ImportPath is the import path of the package the files are written
+	// into; the runtime package is ImportPath + "/" + RuntimeDir. Project
+	// mode defaults it to the spec's module.
+	ImportPath string
 }
+
+// RuntimeDir is where the runtime package goes, relative to the output
+// directory: internal/, so that only the generated package imports it.
+const RuntimeDir = "internal/svcrt"
 
 // Owner says who owns a file after it is written.
 type Owner int
@@ -65,6 +73,9 @@ type File struct {
 func Generate(s *spec.Spec, opt Options) ([]File, error) {
 	if opt.PackageName == "" {
 		opt.PackageName = "main"
+	}
+	if opt.ImportPath == "" {
+		opt.ImportPath = s.Service.Module
 	}
 	g := newContext(s, opt)
 	for _, a := range artifacts {
@@ -113,25 +124,15 @@ var projectOnly = ProjectMode
 // artifacts is the list of everything svcgen can emit; each emitter decides
 // from the spec whether its artifact is needed.
 var artifacts = []artifact{
-	{name: "pools", emit: emitPools},        // before go.mod: it requires the driver modules
-	{name: "ops modules", emit: requireOps}, // before go.mod: prometheus, lumberjack
+	{name: "constants", emit: declareConstants},    // svcgen_config.go's service-wide values
+	{name: "svcgen_wire.go", emit: emitWire},        // the node table; declares each resource's constants
+	{name: "ops modules", emit: requireOps},         // before go.mod: prometheus, lumberjack
+	{name: "internal/svcrt", emit: emitRuntimePackage},
 	{name: "go.mod", mode: &projectOnly, emit: emitGoMod},
 	{name: "README.md", mode: &projectOnly, emit: emitReadme},
 	{name: "main.go", emit: emitMain},
-	{name: "svcgen_cli.go", emit: emitCLI},
-	{name: "svcgen_log.go", emit: emitLog},
-	{name: "svcgen_runtime.go", emit: emitRuntime},
-	{name: "svcgen_systemd_*.go", emit: emitSystemd},
-	{name: "svcgen_watchdog.go", emit: emitWatchdog},
-	{name: "svcgen_metrics.go", emit: emitMetrics},
+	{name: "svcgen_systemd.go", emit: emitSystemd},
 	{name: "deploy/kubernetes.yaml", emit: emitKubernetes},
-	{name: "svcgen_console.go", emit: emitSignals},
-	{name: "svcgen_lifecycle.go", emit: emitLifecycle},
-	{name: "svcgen_admin.go", emit: emitAdmin},
-	{name: "svcgen_http.go", emit: emitHTTP},
-	{name: "svcgen_resources.go", emit: emitResources},
-	{name: "svcgen_service_windows.go", emit: emitService},
-	{name: "svcgen_manage_windows.go", emit: emitManage},
 	{name: "svcgen_guards.go", emit: emitGuards},
 	{name: "user files", emit: emitScaffold},
 }

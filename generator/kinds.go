@@ -6,19 +6,11 @@ import (
 	"github.com/svcgen/svcgen/spec"
 )
 
-// kindEmitter emits what one resource kind contributes to the generated
-// service. The node table (svcgen_resources.go, emitted by resources.go)
-// builds one svcNode per resource in topological order; the kind supplies
-// the bodies of that node's functions. The engine (svcgen_lifecycle.go)
-// calls them: it runs every open with the node's open timeout, starts
-// serve once every node is ready, drains and closes in reverse DAG order
-// with the close timeout, and shows status on /readyz.
-//
-// A kind's helper code that is the same for every resource of the kind
-// (a typed client, a pool warmer) goes into its own generated file,
-// emitted by an entry of the artifacts list in generator.go that checks
-// whether the spec has a resource of the kind; declare and node are per
-// resource.
+// kindEmitter is what one resource kind contributes to the generated
+// service. Its behaviour is in the runtime package (templates/svcrt: one
+// <Kind>Resource constructor per kind); the kind's emitter only records the
+// resource's constants and writes the call that adds it to the engine, in
+// svcWire (wire.go).
 type kindEmitter interface {
 	// declare records what the resource needs before code is emitted:
 	// one constant per spec value through g.Const(blockOf(r),
@@ -30,9 +22,14 @@ type kindEmitter interface {
 	// (*sql.DB, *redis.Client, *State) or nil when the kind provides no
 	// value (http, worker: depends_on on them only orders).
 	valueType(g *Context, r *spec.Resource) jen.Code
-	// node returns the code of the resource's svcNode; see nodeCode for
-	// the names in scope.
-	node(g *Context, r *spec.Resource, v nodeVars) nodeCode
+	// wire is the expression that adds the resource to the engine: a call
+	// of the kind's runtime constructor with node, the *svcrt.Node literal
+	// the caller built, and deps, the values of the resource's depends_on
+	// that provide one (the arguments of its user functions).
+	wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code
+	// feature is the runtime feature the kind needs (templates.Feature*),
+	// or "" for the core.
+	feature() string
 }
 
 // kinds maps spec.Kind* to its emitter. A kind without an entry makes
@@ -48,46 +45,6 @@ var kinds = map[string]kindEmitter{
 	spec.KindHTTPClient: httpClientKind{},
 }
 
-// nodeVars are the expressions a kind uses in its node code.
-type nodeVars struct {
-	// Value is where open stores the resource's value and where close,
-	// status and dependents read it: r.<local name> of the svcResources
-	// struct. Nil when valueType is nil.
-	Value jen.Code
-	// Deps are the values of the depends_on resources that provide one,
-	// in depends_on order: the arguments of the user functions.
-	Deps []jen.Code
-	// Local is the resource's lowerCamel name: a prefix for locals that
-	// Pre declares ("api" + "Server"), unique among resources.
-	Local string
-}
-
-// nodeCode is the generated code of one node: each field is an expression
-// of a function value (a func literal, stepFunc(body...), or a method value
-// such as apiServer.drain), or nil when the node has no such step. In scope:
-// app (*svcApp; app.log is the logger) and r (*svcResources, the values of
-// every resource). Signatures:
-//
-//	Bind:   func() error                      at process start, before any open
-//	Open:   func(ctx context.Context) error   open and warm; ctx has the open deadline
-//	Serve:  func(ctx context.Context) error   from ready until stop; ctx is cancelled at stop step 4
-//	Drain:  func(ctx context.Context) error   stop step 3; ctx has the drain deadline
-//	Close:  func(ctx context.Context) error   ctx has the close deadline
-//	Status: func() map[string]any             detail shown under the resource on /readyz
-//
-// Pre holds statements run while the node table is built, before the
-// node literal (e.g. declaring a server object the steps share). Errors
-// say what failed ("ping: dial tcp ...: refused"); the engine adds the
-// resource name and the step.
-type nodeCode struct {
-	Pre    []jen.Code
-	Bind   jen.Code
-	Open   jen.Code
-	Serve  jen.Code
-	Drain  jen.Code
-	Close  jen.Code
-	Status jen.Code
-}
 
 // blockOf is the svcgen_config.go block title of a resource's constants.
 func blockOf(r *spec.Resource) string { return "[resource." + r.Name + "]" }
@@ -97,3 +54,18 @@ func blockOf(r *spec.Resource) string { return "[resource." + r.Name + "]" }
 func constName(r *spec.Resource, key string) string {
 	return "svc" + spec.GoName(r.Name) + spec.GoName(key)
 }
+
+// settings is the composite literal of a runtime settings struct
+// (svcrt.SQLPool, ...): Name is the resource's name, every other field the
+// constant of a spec key, for the keys declare gave a constant.
+func settings(g *Context, typ rtRef, r *spec.Resource, fields []settingsField) jen.Code {
+	l := newLit(typ).set("Name", jen.Lit(r.Name))
+	for _, f := range fields {
+		l.setIf(g.hasConst(constName(r, f.key)), f.field, jen.Id(constName(r, f.key)))
+	}
+	return l.code(g)
+}
+
+// settingsField is one field of a runtime settings struct and the spec key
+// whose constant fills it.
+type settingsField struct{ field, key string }

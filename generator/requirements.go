@@ -47,7 +47,11 @@ type TypeRef struct {
 	// Pkg is the package name the type is written with (sql, redis).
 	Pkg   string
 	Local bool
-	Name  string
+	// Runtime: a type of the project's runtime package (svcrt.HTTPClient),
+	// whose import path is <the target package>/RuntimeDir; Path is then
+	// only RuntimeDir.
+	Runtime bool
+	Name    string
 }
 
 // String renders the type as Go source in the target package: *sql.DB,
@@ -97,7 +101,7 @@ func (f UserFunc) Signature() string {
 // helpers the scaffolds and the node table use (depParams, valueType), so
 // they cannot drift from what the generated code passes.
 func UserFuncs(s *spec.Spec) ([]UserFunc, error) {
-	g := newContext(s, Options{Mode: PackageMode, PackageName: "p"})
+	g := newContext(s, Options{Mode: PackageMode, PackageName: "p", ImportPath: "p"})
 	byName := map[string]*spec.Resource{}
 	for _, r := range s.Resources {
 		byName[r.Name] = r
@@ -149,7 +153,7 @@ func UserFuncs(s *spec.Spec) ([]UserFunc, error) {
 	// Render the signatures as Go and read them back: jennifer resolves
 	// the import paths, go/parser hands them over as syntax.
 	f := jen.NewFile("p")
-	importNames(f)
+	g.importNames(f)
 	for _, d := range decls {
 		f.Add(d)
 	}
@@ -227,6 +231,9 @@ func typeRefs(fl *ast.FieldList, imports map[string]string) ([]TypeRef, error) {
 				return nil, fmt.Errorf("user function signatures: unexpected type %T", e.X)
 			}
 			t.Pkg, t.Path, t.Name = x.Name, imports[x.Name], e.Sel.Name
+			if strings.HasSuffix(t.Path, "/"+RuntimeDir) {
+				t.Path, t.Runtime = RuntimeDir, true
+			}
 		default:
 			return nil, fmt.Errorf("user function signatures: unexpected type %T", expr)
 		}
@@ -271,6 +278,9 @@ func RequiredModules(files []File) ([]Module, error) {
 			first, _, _ := strings.Cut(p, "/")
 			if !strings.Contains(first, ".") {
 				continue // standard library
+			}
+			if strings.HasSuffix(p, "/"+RuntimeDir) {
+				continue // the project's own runtime package
 			}
 			m, ok := moduleOf(p, pinned)
 			if !ok {

@@ -24,7 +24,7 @@ func TestUserFuncs(t *testing.T) {
 		got = append(got, f.Role+" "+f.Name+" "+f.Signature()+" @"+strings.Join(f.SpecPath, "."))
 	}
 	want := []string{
-		"handler NewAPI func(*sql.DB, *redis.Client, *svcHTTPClient) (http.Handler, error) @resource.api.handler",
+		"handler NewAPI func(*sql.DB, *redis.Client, *svcrt.HTTPClient) (http.Handler, error) @resource.api.handler",
 		"run RunOutbox func(context.Context, *sql.DB) error @resource.outbox.run",
 		"open LoadState func(context.Context, *sql.DB) (*State, error) @resource.state.open",
 		"close SaveState func(context.Context, *State) error @resource.state.close",
@@ -35,12 +35,12 @@ func TestUserFuncs(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	api := funcs[0]
-	for i, path := range []string{"database/sql", "github.com/redis/go-redis/v9", ""} {
+	for i, path := range []string{"database/sql", "github.com/redis/go-redis/v9", RuntimeDir} {
 		if api.Params[i].Path != path {
 			t.Errorf("NewAPI parameter %d: path %q, want %q", i, api.Params[i].Path, path)
 		}
 	}
-	if !api.Params[2].Local || api.Results[1].Local || api.Results[1].Path != "" {
+	if !api.Params[2].Runtime || api.Params[2].Local || api.Results[1].Local || api.Results[1].Path != "" {
 		t.Errorf("NewAPI: local/predeclared types misread: %+v", api)
 	}
 }

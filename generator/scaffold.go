@@ -87,6 +87,15 @@ func emitScaffold(g *Context) error {
 					jen.Return(jen.Nil()),
 				))
 			}
+			if need(r.Check) {
+				decls = append(decls, comments(
+					fmt.Sprintf("%s is the liveness check of the %s resource: [watchdog] calls it while", r.Check, r.Name),
+					"the service is ready; ctx carries the check interval. An error counts as a",
+					"failed check.",
+				).Line().Func().Id(r.Check).Params(ctxParam(), jen.Id("v").Op("*").Id(typ)).Error().Block(
+					jen.Return(jen.Nil()),
+				))
+			}
 		}
 		if len(decls) == 0 {
 			continue
@@ -152,7 +161,7 @@ func depParams(g *Context, r *spec.Resource, byName map[string]*spec.Resource) [
 // one of them would shadow it.
 var scaffoldReserved = map[string]bool{
 	"ctx": true, "context": true, "http": true, "fmt": true, "mux": true,
-	"w": true, "req": true, "v": true, "sql": true, "redis": true,
+	"w": true, "req": true, "v": true, "sql": true, "redis": true, "svcrt": true,
 }
 
 // userFileName is the user file of a resource: <name>.go, unless the name

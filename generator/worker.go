@@ -15,9 +15,11 @@ func (workerKind) declare(*Context, *spec.Resource) error { return nil }
 
 func (workerKind) valueType(*Context, *spec.Resource) jen.Code { return nil }
 
-func (workerKind) node(g *Context, r *spec.Resource, v nodeVars) nodeCode {
-	args := append([]jen.Code{jen.Id("ctx")}, v.Deps...)
-	return nodeCode{
-		Serve: stepFunc(jen.Return(jen.Id(r.Run).Call(args...))),
-	}
+func (workerKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code {
+	return g.rt(rtWorkerResource).Call(jen.Id("app"), node,
+		jen.Func().Params(ctxParam()).Error().Block(
+			jen.Return(jen.Id(r.Run).Call(append([]jen.Code{jen.Id("ctx")}, deps...)...)),
+		))
 }
+
+func (workerKind) feature() string { return "" }

@@ -216,15 +216,15 @@ func TestOwnership(t *testing.T) {
 	}
 
 	// A missing generated file and a user file that svcgen never wrote.
-	os.Remove(filepath.Join(out, "svcgen_http.go"))
+	os.Remove(filepath.Join(out, "internal", "svcrt", "http.go"))
 	notes := filepath.Join(out, "notes.go")
 	os.WriteFile(notes, []byte("package main\n"), 0o644)
-	if code, _, stderr := check(); code != exitFix || !strings.Contains(stderr, filepath.Join(out, "svcgen_http.go")+": missing") {
+	if code, _, stderr := check(); code != exitFix || !strings.Contains(stderr, filepath.Join(out, "internal", "svcrt", "http.go")+": missing") {
 		t.Errorf("check with a missing file: exit %d: %s", code, stderr)
 	}
 	mustGenerate()
 
-	// Dropping the cache resource orphans the redis file. A file the old
+	// Dropping the only redis resource orphans the runtime's redis file. A file the old
 	// manifest lists but whose header the user removed is theirs now.
 	data, _ := os.ReadFile(specPath)
 	s := string(data)
@@ -233,15 +233,15 @@ func TestOwnership(t *testing.T) {
 	s = s[:start] + s[end:]
 	s = strings.Replace(s, `depends_on = ["db", "cache", "payments"]`, `depends_on = ["db", "payments"]`, 1)
 	os.WriteFile(specPath, []byte(s), 0o644)
-	redis := filepath.Join(out, "svcgen_redis.go")
+	redis := filepath.Join(out, "internal", "svcrt", "redis.go")
 	if _, err := os.Stat(redis); err != nil {
-		t.Fatalf("the typical example no longer generates svcgen_redis.go: %v", err)
+		t.Fatalf("the typical example no longer generates internal/svcrt/redis.go: %v", err)
 	}
 	code, stdout, stderr := check()
 	if code != exitFix || !strings.Contains(stderr, redis+": orphaned") {
 		t.Errorf("check after dropping a resource: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "--- a/svcgen_redis.go\n+++ /dev/null\n") {
+	if !strings.Contains(stdout, "--- a/internal/svcrt/redis.go\n+++ /dev/null\n") {
 		t.Errorf("the diff does not show the removal:\n%s", stdout)
 	}
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")

@@ -5,6 +5,8 @@ package main
 import (
 	"database/sql"
 	"net/http"
+
+	"example.com/hostile/internal/svcrt"
 )
 
 // The functions service.toml names are yours; the generated code calls them with
@@ -18,4 +20,4 @@ func svcContract[F any](remedy string, fn F) F {
 	return fn
 }
 
-var _ func(*sql.DB, *svcHTTPClient) (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
+var _ func(*sql.DB, *svcrt.HTTPClient) (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)

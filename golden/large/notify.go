@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+
+	"example.com/fleet/internal/svcrt"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -11,6 +13,6 @@ type Notify struct{}
 
 // OpenNotify opens and warms the notify resource; the service is not ready before it
 // returns. ctx carries the open timeout; its parameters follow depends_on.
-func OpenNotify(ctx context.Context, drivers *Drivers, smsAPI *svcHTTPClient, sessionCache *redis.Client) (*Notify, error) {
+func OpenNotify(ctx context.Context, drivers *Drivers, smsAPI *svcrt.HTTPClient, sessionCache *redis.Client) (*Notify, error) {
 	return &Notify{}, nil
 }

@@ -2,8 +2,9 @@ package main
 
 import (
 	"fmt"
-	"github.com/redis/go-redis/v9"
 	"net/http"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // NewPublicAPI builds the handler of the public_api server. It runs once the resources it

@@ -5,8 +5,10 @@ package main
 import (
 	"context"
 	"database/sql"
-	"github.com/redis/go-redis/v9"
 	"net/http"
+
+	"example.com/fleet/internal/svcrt"
+	"github.com/redis/go-redis/v9"
 )
 
 // The functions service.toml names are yours; the generated code calls them with
@@ -46,11 +48,11 @@ var _ func(context.Context, *AuditLog) error = svcContract("[resource.audit_log]
 
 var _ func(context.Context, *Vehicles, *Routes, *Drivers) (*Dispatch, error) = svcContract("[resource.dispatch] open OpenDispatch: keep this signature, or change service.toml and run svcgen generate", OpenDispatch)
 
-var _ func(context.Context, *Tariffs, *Zones, *svcHTTPClient) (*Pricing, error) = svcContract("[resource.pricing] open OpenPricing: keep this signature, or change service.toml and run svcgen generate", OpenPricing)
+var _ func(context.Context, *Tariffs, *Zones, *svcrt.HTTPClient) (*Pricing, error) = svcContract("[resource.pricing] open OpenPricing: keep this signature, or change service.toml and run svcgen generate", OpenPricing)
 
-var _ func(context.Context, *Drivers, *svcHTTPClient, *redis.Client) (*Notify, error) = svcContract("[resource.notify] open OpenNotify: keep this signature, or change service.toml and run svcgen generate", OpenNotify)
+var _ func(context.Context, *Drivers, *svcrt.HTTPClient, *redis.Client) (*Notify, error) = svcContract("[resource.notify] open OpenNotify: keep this signature, or change service.toml and run svcgen generate", OpenNotify)
 
-var _ func(context.Context, *Dispatch, *svcHTTPClient) error = svcContract("[resource.tracker] run RunTracker: keep this signature, or change service.toml and run svcgen generate", RunTracker)
+var _ func(context.Context, *Dispatch, *svcrt.HTTPClient) error = svcContract("[resource.tracker] run RunTracker: keep this signature, or change service.toml and run svcgen generate", RunTracker)
 
 var _ func(context.Context, *Pricing, *AuditLog) error = svcContract("[resource.billing_sync] run RunBillingSync: keep this signature, or change service.toml and run svcgen generate", RunBillingSync)
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+
 	"github.com/redis/go-redis/v9"
 )
 

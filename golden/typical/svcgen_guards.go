@@ -5,8 +5,10 @@ package main
 import (
 	"context"
 	"database/sql"
-	"github.com/redis/go-redis/v9"
 	"net/http"
+
+	"example.com/orders/internal/svcrt"
+	"github.com/redis/go-redis/v9"
 )
 
 // The functions service.toml names are yours; the generated code calls them with
@@ -20,7 +22,7 @@ func svcContract[F any](remedy string, fn F) F {
 	return fn
 }
 
-var _ func(*sql.DB, *redis.Client, *svcHTTPClient) (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
+var _ func(*sql.DB, *redis.Client, *svcrt.HTTPClient) (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
 
 var _ func(context.Context, *sql.DB) error = svcContract("[resource.outbox] run RunOutbox: keep this signature, or change service.toml and run svcgen generate", RunOutbox)
 

@@ -320,7 +320,7 @@ func TestAfterReadyHookFails(t *testing.T) {
 	before(t, p.Lines(), `msg="hook failed"`, closed("store"))
 }
 
-// A long-lived handler (server-sent events) is told through svcDraining
+// A long-lived handler (server-sent events) is told through svcrt.Draining
 // and ends the stream itself; the drain does not wait for its deadline.
 func TestLongLivedHandlerToldToDrain(t *testing.T) {
 	p := start(t)

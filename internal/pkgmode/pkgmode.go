@@ -40,6 +40,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/spec"
 )
@@ -132,7 +134,7 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 // name the user files declare (with where, for collision messages).
 func loadOptions(loads []load, src *source) (generator.Options, map[string]token.Position) {
 	first := loads[0].pkg
-	opt := generator.Options{Mode: generator.PackageMode, PackageName: first.Name, Declared: map[string]bool{}}
+	opt := generator.Options{Mode: generator.PackageMode, PackageName: first.Name, ImportPath: first.PkgPath, Declared: map[string]bool{}}
 	declared := map[string]token.Position{}
 	for _, l := range loads {
 		for i, f := range l.pkg.Syntax {
@@ -179,7 +181,7 @@ func generate(s *spec.Spec, opt generator.Options) generated {
 }
 
 func sameOptions(a, b generator.Options) bool {
-	if a.Mode != b.Mode || a.PackageName != b.PackageName || a.HasMain != b.HasMain || len(a.Declared) != len(b.Declared) {
+	if a.Mode != b.Mode || a.PackageName != b.PackageName || a.ImportPath != b.ImportPath || a.HasMain != b.HasMain || len(a.Declared) != len(b.Declared) {
 		return false
 	}
 	for name := range a.Declared {
@@ -193,7 +195,7 @@ func sameOptions(a, b generator.Options) bool {
 // options reads the generator options from the syntax of the user files
 // either OS family builds: the first guess, confirmed by the load.
 func (src *source) options(dir string, p plan) generator.Options {
-	opt := generator.Options{Mode: generator.PackageMode, PackageName: src.pkgName, Declared: map[string]bool{}}
+	opt := generator.Options{Mode: generator.PackageMode, PackageName: src.pkgName, ImportPath: guessImportPath(dir), Declared: map[string]bool{}}
 	fset := token.NewFileSet()
 	for _, name := range src.user {
 		a, _ := p.host.MatchFile(dir, name)
@@ -305,13 +307,14 @@ func topLevel(fset *token.FileSet, f *ast.File) map[string]token.Position {
 	return out
 }
 
-// declaredIn lists the package-level names the generated Go files declare,
-// with the file that declares each.
+// declaredIn lists the package-level names the generated Go files of the
+// target package declare (not those of the runtime package, which is a
+// package of its own), with the file that declares each.
 func declaredIn(files []generator.File) (map[string]string, error) {
 	out := map[string]string{}
 	fset := token.NewFileSet()
 	for _, f := range files {
-		if f.Owner != generator.Generated || !strings.HasSuffix(f.Path, ".go") {
+		if f.Owner != generator.Generated || !strings.HasSuffix(f.Path, ".go") || strings.Contains(f.Path, "/") {
 			continue
 		}
 		af, err := parser.ParseFile(fset, f.Path, f.Content, parser.SkipObjectResolution)
@@ -426,4 +429,27 @@ func relPath(path string) string {
 		return path
 	}
 	return rel
+}
+
+// guessImportPath is the import path of the package in dir as its go.mod
+// says: the module path joined with the directory below the module root.
+// The load confirms it (a vendored or GOPATH package can differ).
+func guessImportPath(dir string) string {
+	mod := findUp(dir, "go.mod")
+	if mod == "" {
+		return ""
+	}
+	data, err := os.ReadFile(mod)
+	if err != nil {
+		return ""
+	}
+	path := modfile.ModulePath(data)
+	rel, err := filepath.Rel(filepath.Dir(mod), dir)
+	if err != nil || path == "" {
+		return ""
+	}
+	if rel == "." {
+		return path
+	}
+	return path + "/" + filepath.ToSlash(rel)
 }

@@ -283,7 +283,7 @@ func TestShopOrders(t *testing.T) {
 			t.Errorf("user file %s was changed", user)
 		}
 	}
-	for _, g := range []string{"svcgen_cli.go", "svcgen_lifecycle.go", "svcgen_service_windows.go"} {
+	for _, g := range []string{"svcgen_wire.go", "svcgen_config.go", "svcgen_guards.go"} {
 		data, err := os.ReadFile(filepath.Join(dir, g))
 		if err != nil {
 			t.Fatal(err)
@@ -350,7 +350,7 @@ func TestShopOrders(t *testing.T) {
 	}
 	rename("api.go", "NewAPI", "NewRouter")
 	rename("service.toml", `"NewAPI"`, `"NewRouter"`)
-	if err := os.Remove(filepath.Join(dir, "svcgen_cli.go")); err != nil {
+	if err := os.Remove(filepath.Join(dir, "svcgen_config.go")); err != nil {
 		t.Fatal(err)
 	}
 	if out, code := goCmd(t, dir, nil, "build", "-o", os.DevNull, "."); code == 0 {
@@ -360,7 +360,7 @@ func TestShopOrders(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("go generate over stale files: exit %d\n%s", code, out)
 	}
-	if after := snapshot(t, dir); after["svcgen_cli.go"] != before["svcgen_cli.go"] {
+	if after := snapshot(t, dir); after["svcgen_config.go"] != before["svcgen_config.go"] {
 		t.Fatal("the missing generated file was not restored")
 	}
 	mustGo(t, dir, nil, "build", "-o", os.DevNull, ".")

@@ -88,7 +88,7 @@ func TestGenerateResult(t *testing.T) {
 			t.Errorf("%s: a user file; every function exists, nothing is scaffolded", f.Path)
 		}
 	}
-	if paths["main.go"] || !paths["svcgen_lifecycle.go"] || !paths["svcgen_cli.go"] {
+	if paths["main.go"] || !paths["svcgen_wire.go"] || !paths["internal/svcrt/lifecycle.go"] {
 		t.Errorf("files: %v", paths)
 	}
 }

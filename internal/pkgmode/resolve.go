@@ -99,12 +99,12 @@ func matchAll(l load, tuple *types.Tuple, exprs []ast.Expr, want []generator.Typ
 }
 
 // match compares a parameter or result type with the type the generated
-// code uses. A type the generated code declares itself (svcHTTPClient) is
-// not in the load, so the user's reference to it is an invalid type: it is
-// then compared as written.
+// code uses. A type of the runtime package (svcrt.HTTPClient) is not in the
+// load before the first run wrote the package, so the user's reference to
+// it is an invalid type: it is then compared as written.
 func match(l load, t types.Type, expr ast.Expr, want generator.TypeRef) bool {
 	if t == types.Typ[types.Invalid] || isInvalidPtr(t) {
-		return want.Local && strings.HasPrefix(want.Name, "svc") && expr != nil && types.ExprString(expr) == want.String()
+		return want.Runtime && expr != nil && types.ExprString(expr) == want.String()
 	}
 	if want.Pointer {
 		p, ok := types.Unalias(t).(*types.Pointer)
@@ -123,6 +123,9 @@ func match(l load, t types.Type, expr ast.Expr, want generator.TypeRef) bool {
 	}
 	if want.Local {
 		return named.Obj().Pkg() == l.pkg.Types
+	}
+	if want.Runtime {
+		return named.Obj().Pkg().Path() == l.pkg.PkgPath+"/"+want.Path
 	}
 	return named.Obj().Pkg().Path() == want.Path
 }

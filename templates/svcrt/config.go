@@ -73,7 +73,7 @@ type WindowsConfig struct {
 	Start              string // auto | delayed-auto | manual | disabled
 	Account            string
 	PasswordEnv        string
-	Dependencies       []string
+	Dependencies       string        // service names joined by / (no service name has one)
 	Preshutdown        time.Duration // the whole stop on PreShutdown; 0: no PreShutdown
 	Recovery           []RecoveryAction
 	RecoveryReset      time.Duration
@@ -94,6 +94,7 @@ type SystemdConfig struct {
 	Unit       string
 	RestartSec time.Duration
 	Watchdog   time.Duration // WatchdogSec=; 0: none
+	User       string        // User=; empty: root
 }
 
 // RuntimeConfig is [runtime]; a zero value leaves Go's default.

@@ -619,8 +619,8 @@ func (a *App) logFailure(msg, resource string, err error) {
 
 // Hook is a user function run at a lifecycle point ([hooks] of the spec).
 type Hook struct {
-	name string
-	fn   func(context.Context) error
+	Name string
+	Fn   func(context.Context) error
 }
 
 // Reload runs the reload hook while the service is ready, within the start
@@ -652,13 +652,13 @@ func (a *App) Reload() {
 // runHooks runs hooks in spec order and stops at the first failure.
 func (a *App) runHooks(ctx context.Context, point string, hooks []Hook) error {
 	for _, h := range hooks {
-		a.log.Info("hook", "point", point, "hook", h.name)
-		if err := a.call(ctx, h.fn); err != nil {
-			err = fmt.Errorf("%s hook %s: %w", point, h.name, err)
+		a.log.Info("hook", "point", point, "hook", h.Name)
+		if err := a.call(ctx, h.Fn); err != nil {
+			err = fmt.Errorf("%s hook %s: %w", point, h.Name, err)
 			a.logFailure("hook failed", "", err)
 			return err
 		}
-		a.progress(point + " hook " + h.name)
+		a.progress(point + " hook " + h.Name)
 	}
 	return nil
 }

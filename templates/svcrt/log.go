@@ -42,9 +42,20 @@ func newLogger(cfg *Config) (*slog.Logger, func() error) {
 func logHandler(c LogConfig, w io.Writer) slog.Handler {
 	opts := &slog.HandlerOptions{Level: c.Level}
 	if c.Format == "json" {
+		opts.ReplaceAttr = durationAsString
 		return slog.NewJSONHandler(w, opts)
 	}
 	return slog.NewTextHandler(w, opts)
+}
+
+// durationAsString writes a duration as text ("8ms", as the text format
+// does) instead of the JSON handler's nanoseconds, which a reader has to
+// divide and a log query has to know about.
+func durationAsString(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // logWriter writes every record to the file first, then to stderr. Not

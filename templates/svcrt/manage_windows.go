@@ -163,7 +163,7 @@ func (in *installer) run(m *mgr.Mgr) error {
 	mc := mgr.Config{
 		StartType:        cfg.startType(),
 		ErrorControl:     mgr.ErrorNormal,
-		Dependencies:     cfg.Windows.Dependencies,
+		Dependencies:     cfg.dependencies(),
 		ServiceStartName: cfg.installAccount(in.name),
 		Password:         in.password,
 		DisplayName:      display,
@@ -314,6 +314,14 @@ func (cfg *Config) startType() uint32 {
 		return mgr.StartDisabled
 	}
 	return mgr.StartAutomatic
+}
+
+// dependencies are the services the SCM starts before this one.
+func (cfg *Config) dependencies() []string {
+	if cfg.Windows.Dependencies == "" {
+		return nil
+	}
+	return strings.Split(cfg.Windows.Dependencies, "/")
 }
 
 // installAccount is the account the service runs as. A virtual account is

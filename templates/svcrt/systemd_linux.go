@@ -217,6 +217,7 @@ func unit(cfg *Config, exe string) string {
 		"@TIMEOUT_STOP@", unitDuration(cfg.Timeouts.Stop+systemdMargin),
 		"@RESTART_SEC@", unitDuration(cfg.Systemd.RestartSec),
 		"@WATCHDOG@", unitDuration(cfg.Systemd.Watchdog),
+		"@USER@", cfg.Systemd.User,
 	).Replace(cfg.Systemd.Unit)
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"example.com/e2e/internal/svcrt"
 )
 
 // NewAPI answers "ok" after the ?sleep= duration; /panic panics; /stream
@@ -28,7 +30,7 @@ func NewAPI(cache *Cache, idx *Idx) (http.Handler, error) {
 		fmt.Fprint(w, "data: hello\n\n")
 		w.(http.Flusher).Flush()
 		select {
-		case <-svcDraining(r.Context()):
+		case <-svcrt.Draining(r.Context()):
 			fmt.Fprint(w, "data: bye\n\n")
 		case <-r.Context().Done():
 		}

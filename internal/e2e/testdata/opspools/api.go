@@ -6,9 +6,11 @@ import (
 	"net/http"
 
 	"github.com/redis/go-redis/v9"
+
+	"example.com/opspools/internal/svcrt"
 )
 
-func NewAPI(db *sql.DB, cache *redis.Client, upstream *svcHTTPClient) (http.Handler, error) {
+func NewAPI(db *sql.DB, cache *redis.Client, upstream *svcrt.HTTPClient) (http.Handler, error) {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	}), nil

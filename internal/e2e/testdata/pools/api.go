@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
+
+	"example.com/pools/internal/svcrt"
 )
 
 // NewAPI exposes what the pool tests measure:
@@ -19,7 +21,7 @@ import (
 //	                     50ms; the pool's open connections before and after
 //	/upstream            a GET of the upstream's /data through the client
 //	/cache               a SET and GET through the redis client
-func NewAPI(pg *sql.DB, my *sql.DB, mssql *sql.DB, cache *redis.Client, upstream *svcHTTPClient) (http.Handler, error) {
+func NewAPI(pg *sql.DB, my *sql.DB, mssql *sql.DB, cache *redis.Client, upstream *svcrt.HTTPClient) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/burst", func(w http.ResponseWriter, r *http.Request) {
 		db, query := pg, "SELECT pg_sleep(0.05)"
@@ -50,7 +52,7 @@ func NewAPI(pg *sql.DB, my *sql.DB, mssql *sql.DB, cache *redis.Client, upstream
 	})
 	mux.HandleFunc("/upstream", func(w http.ResponseWriter, r *http.Request) {
 		resp, err := upstream.Get(r.Context(), "/data")
-		if errors.Is(err, svcErrBreakerOpen) {
+		if errors.Is(err, svcrt.ErrBreakerOpen) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			io.WriteString(w, "breaker open")
 			return

@@ -7,5 +7,5 @@ func NewAPI() (http.Handler, error) { return http.NewServeMux(), nil }
 
 func helper() int { return "not an int" }
 
-// svcApp collides with a name the generated code declares.
-type svcApp struct{}
+// svcWire collides with a name the generated code declares.
+type svcWire struct{}
