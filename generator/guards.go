@@ -18,7 +18,7 @@ const guardsFile = "svcgen_guards.go"
 // and for a changed signature the compiler's message itself quotes the
 // remedy, which names `svcgen generate`:
 //
-//	./svcgen_guards.go:14:40: cannot use svcContract("[resource.api] handler NewAPI: keep
+//	./svcgen_guards.go:14:40: cannot use svcrt.Contract("[resource.api] handler NewAPI: keep
 //	this signature, or change service.toml and run svcgen generate", NewAPI) (value of type
 //	func() (http.Handler, error)) as func(*sql.DB) (http.Handler, error) value in variable declaration
 //
@@ -41,7 +41,7 @@ func emitGuards(g *Context) error {
 		}
 		seen[fn] = true
 		remedy := fmt.Sprintf("%s %s: keep this signature, or change %s and run svcgen generate", where, fn, s.File)
-		lines = append(lines, jen.Id("_").Add(typ).Op("=").Id("svcContract").Call(jen.Lit(remedy), jen.Id(fn)))
+		lines = append(lines, jen.Id("_").Add(typ).Op("=").Add(g.rt(rtContract)).Call(jen.Lit(remedy), jen.Id(fn)))
 	}
 	for _, r := range s.Resources {
 		deps := guardDepTypes(g, r, byName)
@@ -75,12 +75,6 @@ func emitGuards(g *Context) error {
 	f.Comment("the types below. If one of them changes or goes missing, `go build` fails")
 	f.Comment("here first, and the compiler quotes the line's hint: put the function back")
 	f.Comment("as it was, or change the spec and run svcgen generate.")
-	f.Line()
-	f.Comment("svcContract returns fn. remedy is never used: it is there for the compiler")
-	f.Comment("to quote when fn no longer has the type its line expects.")
-	f.Func().Id("svcContract").Types(jen.Id("F").Any()).Params(jen.Id("remedy").String(), jen.Id("fn").Id("F")).Id("F").Block(
-		jen.Return(jen.Id("fn")),
-	)
 	// One declaration per guard, not a var block: gofmt aligns a block's
 	// "=" to its longest type, so a new resource with a longer signature
 	// would move every line.

@@ -56,7 +56,7 @@ func handlerDoc(r *spec.Resource) []string {
 	return []string{
 		fmt.Sprintf("%s builds the handler of the %s server. It runs once the resources it", r.Handler, r.Name),
 		"depends on are ready; its parameters follow depends_on. A long-lived handler",
-		"(server-sent events, a WebSocket loop) selects on svcDraining(r.Context()) and",
+		"(server-sent events, a WebSocket loop) selects on svcrt.Draining(r.Context()) and",
 		"returns when it closes: at the drain deadline its connection is cut.",
 	}
 }

@@ -42,6 +42,7 @@ const (
 	rtHTTPClientResource rtRef = "HTTPClientResource"
 	rtHTTPClientPool     rtRef = "HTTPClientPool"
 	rtHTTPClient         rtRef = "HTTPClient"
+	rtContract           rtRef = "Contract"
 )
 
 // rtFields are the fields the wiring sets of each runtime struct, and of

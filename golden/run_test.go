@@ -142,3 +142,37 @@ func runExample(t *testing.T, dir string, vars []string) {
 		t.Fatalf("stop on SIGTERM: %v, want exit 0\n%s", err, out.String())
 	}
 }
+
+// TestGuardsQuoteTheRemedy: when a function the spec names no longer has
+// the signature the wiring calls, `go build` fails on svcgen_guards.go and
+// the compiler's message quotes the fix.
+func TestGuardsQuoteTheRemedy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an example: skipped with -short")
+	}
+	work := filepath.Join(t.TempDir(), "minimal")
+	if err := os.CopyFS(work, os.DirFS("minimal")); err != nil {
+		t.Fatal(err)
+	}
+	api := filepath.Join(work, "api.go")
+	src, err := os.ReadFile(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "func NewAPI() (http.Handler, error) {", "func NewAPI(prefix string) (http.Handler, error) {", 1))
+	if err := os.WriteFile(api, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-o", os.DevNull, ".")
+	build.Dir = work
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off")
+	out, err := build.CombinedOutput()
+	if err == nil {
+		t.Fatal("the build of a changed handler signature succeeded")
+	}
+	for _, want := range []string{"svcgen_guards.go:", "[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the build output lacks %q:\n%s", want, out)
+		}
+	}
+}

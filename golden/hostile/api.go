@@ -10,7 +10,7 @@ import (
 
 // NewAPI builds the handler of the api server. It runs once the resources it
 // depends on are ready; its parameters follow depends_on. A long-lived handler
-// (server-sent events, a WebSocket loop) selects on svcDraining(r.Context()) and
+// (server-sent events, a WebSocket loop) selects on svcrt.Draining(r.Context()) and
 // returns when it closes: at the drain deadline its connection is cut.
 func NewAPI(db *sql.DB, upstream *svcrt.HTTPClient) (http.Handler, error) {
 	mux := http.NewServeMux()

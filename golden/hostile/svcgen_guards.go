@@ -14,10 +14,4 @@ import (
 // here first, and the compiler quotes the line's hint: put the function back
 // as it was, or change the spec and run svcgen generate.
 
-// svcContract returns fn. remedy is never used: it is there for the compiler
-// to quote when fn no longer has the type its line expects.
-func svcContract[F any](remedy string, fn F) F {
-	return fn
-}
-
-var _ func(*sql.DB, *svcrt.HTTPClient) (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
+var _ func(*sql.DB, *svcrt.HTTPClient) (http.Handler, error) = svcrt.Contract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)

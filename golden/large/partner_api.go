@@ -7,7 +7,7 @@ import (
 
 // NewPartnerAPI builds the handler of the partner_api server. It runs once the resources it
 // depends on are ready; its parameters follow depends_on. A long-lived handler
-// (server-sent events, a WebSocket loop) selects on svcDraining(r.Context()) and
+// (server-sent events, a WebSocket loop) selects on svcrt.Draining(r.Context()) and
 // returns when it closes: at the drain deadline its connection is cut.
 func NewPartnerAPI(pricing *Pricing, notify *Notify) (http.Handler, error) {
 	mux := http.NewServeMux()

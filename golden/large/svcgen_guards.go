@@ -16,54 +16,48 @@ import (
 // here first, and the compiler quotes the line's hint: put the function back
 // as it was, or change the spec and run svcgen generate.
 
-// svcContract returns fn. remedy is never used: it is there for the compiler
-// to quote when fn no longer has the type its line expects.
-func svcContract[F any](remedy string, fn F) F {
-	return fn
-}
+var _ func(context.Context, *sql.DB) (*Vehicles, error) = svcrt.Contract("[resource.vehicles] open OpenVehicles: keep this signature, or change service.toml and run svcgen generate", OpenVehicles)
 
-var _ func(context.Context, *sql.DB) (*Vehicles, error) = svcContract("[resource.vehicles] open OpenVehicles: keep this signature, or change service.toml and run svcgen generate", OpenVehicles)
+var _ func(context.Context, *Vehicles) error = svcrt.Contract("[resource.vehicles] close CloseVehicles: keep this signature, or change service.toml and run svcgen generate", CloseVehicles)
 
-var _ func(context.Context, *Vehicles) error = svcContract("[resource.vehicles] close CloseVehicles: keep this signature, or change service.toml and run svcgen generate", CloseVehicles)
+var _ func(context.Context, *sql.DB, *redis.Client) (*Routes, error) = svcrt.Contract("[resource.routes] open OpenRoutes: keep this signature, or change service.toml and run svcgen generate", OpenRoutes)
 
-var _ func(context.Context, *sql.DB, *redis.Client) (*Routes, error) = svcContract("[resource.routes] open OpenRoutes: keep this signature, or change service.toml and run svcgen generate", OpenRoutes)
+var _ func(context.Context, *Routes) error = svcrt.Contract("[resource.routes] close CloseRoutes: keep this signature, or change service.toml and run svcgen generate", CloseRoutes)
 
-var _ func(context.Context, *Routes) error = svcContract("[resource.routes] close CloseRoutes: keep this signature, or change service.toml and run svcgen generate", CloseRoutes)
+var _ func(context.Context, *sql.DB) (*Drivers, error) = svcrt.Contract("[resource.drivers] open OpenDrivers: keep this signature, or change service.toml and run svcgen generate", OpenDrivers)
 
-var _ func(context.Context, *sql.DB) (*Drivers, error) = svcContract("[resource.drivers] open OpenDrivers: keep this signature, or change service.toml and run svcgen generate", OpenDrivers)
+var _ func(context.Context, *Drivers) error = svcrt.Contract("[resource.drivers] close CloseDrivers: keep this signature, or change service.toml and run svcgen generate", CloseDrivers)
 
-var _ func(context.Context, *Drivers) error = svcContract("[resource.drivers] close CloseDrivers: keep this signature, or change service.toml and run svcgen generate", CloseDrivers)
+var _ func(context.Context, *sql.DB) (*Tariffs, error) = svcrt.Contract("[resource.tariffs] open OpenTariffs: keep this signature, or change service.toml and run svcgen generate", OpenTariffs)
 
-var _ func(context.Context, *sql.DB) (*Tariffs, error) = svcContract("[resource.tariffs] open OpenTariffs: keep this signature, or change service.toml and run svcgen generate", OpenTariffs)
+var _ func(context.Context, *Tariffs) error = svcrt.Contract("[resource.tariffs] close CloseTariffs: keep this signature, or change service.toml and run svcgen generate", CloseTariffs)
 
-var _ func(context.Context, *Tariffs) error = svcContract("[resource.tariffs] close CloseTariffs: keep this signature, or change service.toml and run svcgen generate", CloseTariffs)
+var _ func(context.Context, *redis.Client) (*Zones, error) = svcrt.Contract("[resource.zones] open OpenZones: keep this signature, or change service.toml and run svcgen generate", OpenZones)
 
-var _ func(context.Context, *redis.Client) (*Zones, error) = svcContract("[resource.zones] open OpenZones: keep this signature, or change service.toml and run svcgen generate", OpenZones)
+var _ func(context.Context, *Zones) error = svcrt.Contract("[resource.zones] close CloseZones: keep this signature, or change service.toml and run svcgen generate", CloseZones)
 
-var _ func(context.Context, *Zones) error = svcContract("[resource.zones] close CloseZones: keep this signature, or change service.toml and run svcgen generate", CloseZones)
+var _ func(context.Context, *sql.DB) (*AuditLog, error) = svcrt.Contract("[resource.audit_log] open OpenAuditLog: keep this signature, or change service.toml and run svcgen generate", OpenAuditLog)
 
-var _ func(context.Context, *sql.DB) (*AuditLog, error) = svcContract("[resource.audit_log] open OpenAuditLog: keep this signature, or change service.toml and run svcgen generate", OpenAuditLog)
+var _ func(context.Context, *AuditLog) error = svcrt.Contract("[resource.audit_log] close CloseAuditLog: keep this signature, or change service.toml and run svcgen generate", CloseAuditLog)
 
-var _ func(context.Context, *AuditLog) error = svcContract("[resource.audit_log] close CloseAuditLog: keep this signature, or change service.toml and run svcgen generate", CloseAuditLog)
+var _ func(context.Context, *Vehicles, *Routes, *Drivers) (*Dispatch, error) = svcrt.Contract("[resource.dispatch] open OpenDispatch: keep this signature, or change service.toml and run svcgen generate", OpenDispatch)
 
-var _ func(context.Context, *Vehicles, *Routes, *Drivers) (*Dispatch, error) = svcContract("[resource.dispatch] open OpenDispatch: keep this signature, or change service.toml and run svcgen generate", OpenDispatch)
+var _ func(context.Context, *Tariffs, *Zones, *svcrt.HTTPClient) (*Pricing, error) = svcrt.Contract("[resource.pricing] open OpenPricing: keep this signature, or change service.toml and run svcgen generate", OpenPricing)
 
-var _ func(context.Context, *Tariffs, *Zones, *svcrt.HTTPClient) (*Pricing, error) = svcContract("[resource.pricing] open OpenPricing: keep this signature, or change service.toml and run svcgen generate", OpenPricing)
+var _ func(context.Context, *Drivers, *svcrt.HTTPClient, *redis.Client) (*Notify, error) = svcrt.Contract("[resource.notify] open OpenNotify: keep this signature, or change service.toml and run svcgen generate", OpenNotify)
 
-var _ func(context.Context, *Drivers, *svcrt.HTTPClient, *redis.Client) (*Notify, error) = svcContract("[resource.notify] open OpenNotify: keep this signature, or change service.toml and run svcgen generate", OpenNotify)
+var _ func(context.Context, *Dispatch, *svcrt.HTTPClient) error = svcrt.Contract("[resource.tracker] run RunTracker: keep this signature, or change service.toml and run svcgen generate", RunTracker)
 
-var _ func(context.Context, *Dispatch, *svcrt.HTTPClient) error = svcContract("[resource.tracker] run RunTracker: keep this signature, or change service.toml and run svcgen generate", RunTracker)
+var _ func(context.Context, *Pricing, *AuditLog) error = svcrt.Contract("[resource.billing_sync] run RunBillingSync: keep this signature, or change service.toml and run svcgen generate", RunBillingSync)
 
-var _ func(context.Context, *Pricing, *AuditLog) error = svcContract("[resource.billing_sync] run RunBillingSync: keep this signature, or change service.toml and run svcgen generate", RunBillingSync)
+var _ func(context.Context, *Notify) error = svcrt.Contract("[resource.reminders] run RunReminders: keep this signature, or change service.toml and run svcgen generate", RunReminders)
 
-var _ func(context.Context, *Notify) error = svcContract("[resource.reminders] run RunReminders: keep this signature, or change service.toml and run svcgen generate", RunReminders)
+var _ func(*Dispatch, *Pricing, *redis.Client) (http.Handler, error) = svcrt.Contract("[resource.public_api] handler NewPublicAPI: keep this signature, or change service.toml and run svcgen generate", NewPublicAPI)
 
-var _ func(*Dispatch, *Pricing, *redis.Client) (http.Handler, error) = svcContract("[resource.public_api] handler NewPublicAPI: keep this signature, or change service.toml and run svcgen generate", NewPublicAPI)
+var _ func(*Pricing, *Notify) (http.Handler, error) = svcrt.Contract("[resource.partner_api] handler NewPartnerAPI: keep this signature, or change service.toml and run svcgen generate", NewPartnerAPI)
 
-var _ func(*Pricing, *Notify) (http.Handler, error) = svcContract("[resource.partner_api] handler NewPartnerAPI: keep this signature, or change service.toml and run svcgen generate", NewPartnerAPI)
+var _ func(*AuditLog) (http.Handler, error) = svcrt.Contract("[resource.ops_api] handler NewOpsAPI: keep this signature, or change service.toml and run svcgen generate", NewOpsAPI)
 
-var _ func(*AuditLog) (http.Handler, error) = svcContract("[resource.ops_api] handler NewOpsAPI: keep this signature, or change service.toml and run svcgen generate", NewOpsAPI)
+var _ func(context.Context) error = svcrt.Contract("[hooks] after_ready Announce: keep this signature, or change service.toml and run svcgen generate", Announce)
 
-var _ func(context.Context) error = svcContract("[hooks] after_ready Announce: keep this signature, or change service.toml and run svcgen generate", Announce)
-
-var _ func(context.Context) error = svcContract("[hooks] before_drain Withdraw: keep this signature, or change service.toml and run svcgen generate", Withdraw)
+var _ func(context.Context) error = svcrt.Contract("[hooks] before_drain Withdraw: keep this signature, or change service.toml and run svcgen generate", Withdraw)

@@ -2,17 +2,15 @@
 
 package main
 
-import "net/http"
+import (
+	"net/http"
+
+	"example.com/hello/internal/svcrt"
+)
 
 // The functions service.toml names are yours; the generated code calls them with
 // the types below. If one of them changes or goes missing, `go build` fails
 // here first, and the compiler quotes the line's hint: put the function back
 // as it was, or change the spec and run svcgen generate.
 
-// svcContract returns fn. remedy is never used: it is there for the compiler
-// to quote when fn no longer has the type its line expects.
-func svcContract[F any](remedy string, fn F) F {
-	return fn
-}
-
-var _ func() (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
+var _ func() (http.Handler, error) = svcrt.Contract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)

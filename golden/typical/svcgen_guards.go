@@ -16,20 +16,14 @@ import (
 // here first, and the compiler quotes the line's hint: put the function back
 // as it was, or change the spec and run svcgen generate.
 
-// svcContract returns fn. remedy is never used: it is there for the compiler
-// to quote when fn no longer has the type its line expects.
-func svcContract[F any](remedy string, fn F) F {
-	return fn
-}
+var _ func(*sql.DB, *redis.Client, *svcrt.HTTPClient) (http.Handler, error) = svcrt.Contract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
 
-var _ func(*sql.DB, *redis.Client, *svcrt.HTTPClient) (http.Handler, error) = svcContract("[resource.api] handler NewAPI: keep this signature, or change service.toml and run svcgen generate", NewAPI)
+var _ func(context.Context, *sql.DB) error = svcrt.Contract("[resource.outbox] run RunOutbox: keep this signature, or change service.toml and run svcgen generate", RunOutbox)
 
-var _ func(context.Context, *sql.DB) error = svcContract("[resource.outbox] run RunOutbox: keep this signature, or change service.toml and run svcgen generate", RunOutbox)
+var _ func(context.Context, *sql.DB) (*State, error) = svcrt.Contract("[resource.state] open LoadState: keep this signature, or change service.toml and run svcgen generate", LoadState)
 
-var _ func(context.Context, *sql.DB) (*State, error) = svcContract("[resource.state] open LoadState: keep this signature, or change service.toml and run svcgen generate", LoadState)
+var _ func(context.Context, *State) error = svcrt.Contract("[resource.state] close SaveState: keep this signature, or change service.toml and run svcgen generate", SaveState)
 
-var _ func(context.Context, *State) error = svcContract("[resource.state] close SaveState: keep this signature, or change service.toml and run svcgen generate", SaveState)
+var _ func(context.Context) error = svcrt.Contract("[hooks] after_ready Register: keep this signature, or change service.toml and run svcgen generate", Register)
 
-var _ func(context.Context) error = svcContract("[hooks] after_ready Register: keep this signature, or change service.toml and run svcgen generate", Register)
-
-var _ func(context.Context) error = svcContract("[hooks] before_drain Deregister: keep this signature, or change service.toml and run svcgen generate", Deregister)
+var _ func(context.Context) error = svcrt.Contract("[hooks] before_drain Deregister: keep this signature, or change service.toml and run svcgen generate", Deregister)
