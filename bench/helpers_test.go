@@ -1,9 +1,15 @@
 package bench
 
 import (
+	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/svcgen/svcgen/internal/e2e"
 )
 
 // skipUnlessBench skips a benchmark test unless SVCGEN_BENCH is set: they
@@ -25,4 +31,41 @@ func median[T number](v []T) T {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// buildTestdata builds the program of testdata/<name> into dir and returns
+// the binary's path.
+func buildTestdata(t *testing.T, dir, name string) string {
+	t.Helper()
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", out, ".")
+	cmd.Dir = filepath.Join("testdata", name)
+	if o, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", name, err, o)
+	}
+	return out
+}
+
+// waitOK polls url until it answers 200, failing the test with the log of p
+// after 10 s.
+func waitOK(t *testing.T, p *e2e.Process, url string) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Second}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var last any
+		resp, err := client.Get(url)
+		if err != nil {
+			last = err
+		} else {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+			last = resp.Status
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never answered 200 (last: %v); log:\n%s", url, last, p.Log())
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -151,20 +151,8 @@ func NewAPI() (http.Handler, error) {
 	if err := p.Build(ctx, "", b.generated, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"hello", "graceful"} {
-		out := filepath.Join(dir, name)
-		abs, _ := filepath.Abs(filepath.Join("testdata", name))
-		cmd := exec.Command("go", "build", "-o", out, ".")
-		cmd.Dir = abs
-		if o, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", name, err, o)
-		}
-		if name == "hello" {
-			b.hello = out
-		} else {
-			b.graceful = out
-		}
-	}
+	b.hello = buildTestdata(t, dir, "hello")
+	b.graceful = buildTestdata(t, dir, "graceful")
 	return b
 }
 
@@ -221,18 +209,7 @@ func lostOnStop(t *testing.T, bin, addr string, args ...string) *e2e.LoadResult 
 		t.Fatal(err)
 	}
 	defer p.Kill()
-	client := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		resp, err := client.Get("http://" + addr + "/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not serving: %v; log:\n%s", bin, err, p.Log())
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitOK(t, p, "http://"+addr+"/")
 	res := e2e.Load(context.Background(), e2e.LoadConfig{
 		URL:     "http://" + addr + "/?sleep=2ms",
 		Clients: 64,

@@ -31,10 +31,7 @@ import (
 // database test).
 func TestPoolWarmup(t *testing.T) {
 	skipUnlessBench(t)
-	dsn := os.Getenv("SVCGEN_BENCH_PG_DSN")
-	if dsn == "" {
-		dsn = "postgres://postgres@127.0.0.1:5432/test?application_name=svcgen-bench"
-	}
+	dsn := pgDSN("application_name=svcgen-bench")
 	dir := t.TempDir()
 	src := `[service]
 name = "poolbench"
@@ -97,6 +94,15 @@ warm = 10
 	fmt.Fprintf(&b, "  generated warmup / the same 10 connections opened one after another: %.2fx\n", gen.ns/serial.ns)
 	fmt.Fprintf(&b, "  connections left warm: generated %.0f vs sequential loop %.0f\n", gen.warm, seq.warm)
 	t.Log("\n" + b.String())
+}
+
+// pgDSN is the PostgreSQL of the pool benchmarks: SVCGEN_BENCH_PG_DSN, or
+// the local server (trust auth, user postgres, database test) with query.
+func pgDSN(query string) string {
+	if dsn := os.Getenv("SVCGEN_BENCH_PG_DSN"); dsn != "" {
+		return dsn
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?" + query
 }
 
 // benchRow holds the medians of one benchmark over its runs.

@@ -27,6 +27,9 @@ type LoadConfig struct {
 	Until func(answered int64) bool
 	// Stopped ends the load when closed (the server process exited).
 	Stopped <-chan struct{}
+	// Latencies records how long each 2xx answer took, from the request
+	// sent to the body read, in LoadResult.Latencies.
+	Latencies bool
 }
 
 // LoadResult counts what happened to the requests.
@@ -44,6 +47,9 @@ type LoadResult struct {
 	// them and dropped them.
 	Lost     int64
 	LostErrs []error
+	// Latencies are the times of the 2xx answers when LoadConfig.Latencies
+	// is set, in the order they came.
+	Latencies []time.Duration
 }
 
 // Load runs the load until Until, Stopped, or every client was refused.
@@ -86,6 +92,7 @@ func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
 				// Not ctx: a request in flight when the load ends must finish,
 				// or its cancellation would count as lost.
 				req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), method, cfg.URL, body)
+				begin := time.Now()
 				resp, err := client.Do(req)
 				if err != nil {
 					mu.Lock()
@@ -105,6 +112,7 @@ func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
 				}
 				_, rerr := io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				took := time.Since(begin)
 				mu.Lock()
 				switch {
 				case rerr != nil:
@@ -116,6 +124,9 @@ func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
 					res.OK++
 					if resp.Close {
 						res.Closing++
+					}
+					if cfg.Latencies {
+						res.Latencies = append(res.Latencies, took)
 					}
 				default:
 					res.Failed++

@@ -6,8 +6,8 @@
 //	go run ./bench/cmd/report
 //
 // Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
-// suite names: lifecycle, pools, gogenerate, scm, scmlost, winload, generator,
-// alternatives), -head (measure a clean export of the HEAD commit instead
+// suite names: lifecycle, http, pools, poolconnect, gogenerate, scm, scmlost,
+// winload, generator, alternatives), -head (measure a clean export of the HEAD commit instead
 // of the working tree, so edits in progress neither break nor colour the
 // figures; the report is still written into the working tree). Each suite is a `go test` run of the benchmarks under
 // bench/ (with SVCGEN_BENCH=1), of generator's Go benchmarks, or of the
@@ -211,8 +211,12 @@ func suites() []*suite {
 	return []*suite{
 		{name: "lifecycle", title: "Lifecycle (bench/lifecycle_test.go)", run: benchTest("^TestLifecycle"), parse: parseLifecycle,
 			method: "alternating round by round: drain 21 rounds, start/stop 7, time to ready 21, lost on stop 7 stops of each server"},
+		{name: "http", title: "HTTP throughput and latency, runtime vs bare net/http, 64 clients (bench/http_test.go)", run: benchTest("^TestHTTPThroughput$"), parse: parseHTTP,
+			method: "alternating round by round, the first side swapping each round: 5 rounds of 3 s per side and case after 0.5 s unrecorded; 64 closed-loop clients on 127.0.0.1, each server its own process of bench/testdata/httpserve"},
 		{name: "pools", title: "PostgreSQL warmup (bench/pools_test.go)", run: benchTest("^TestPoolWarmup$"), parse: parsePools,
 			method: "`go test -bench -count 5`, 20 fresh pools per run; the 5 runs of one side come back to back (not alternating)"},
+		{name: "poolconnect", title: "PostgreSQL warmup of N vs N connects at once (bench/poolconnect_test.go)", run: benchTest("^TestPoolWarmupConnect$"), parse: parsePoolConnect,
+			method: "alternating round by round, the first side swapping each round: 15 rounds for each N, in process, a fresh pool each time"},
 		{name: "gogenerate", title: "go generate vs go list (bench/gogenerate_test.go)", run: benchTest("^TestGoGenerate$"), parse: parseGoGenerate,
 			method: "alternating round by round, 9 rounds, warm build cache; each round: go generate with nothing changed, after a user file edit, after a go.mod and sibling package edit, with SVCGEN_CACHE=off, svcgen alone, and the two go list commands"},
 		{name: "scm", title: "SCM start/stop under Wine (bench/scm_test.go)", run: benchTest("^TestSCMStartStop$"), parse: parseSCM,
@@ -462,6 +466,58 @@ func parsePools(out string) ([]row, error) {
 			met:    yesNo(gw >= 10),
 		},
 	}, nil
+}
+
+func parseHTTP(out string) ([]row, error) {
+	b := benchLines(out)
+	var rows []row
+	for _, c := range []struct{ name, what string }{
+		{"http_keepalive", "keep-alive, 13-byte handler"},
+		{"http_close", "a new connection per request, 13-byte handler"},
+		{"http_keepalive_1ms", "keep-alive, 1 ms handler"},
+		{"http_close_1ms", "a new connection per request, 1 ms handler"},
+	} {
+		l := b[c.name]
+		if l == nil {
+			continue
+		}
+		figures := func(side string) string {
+			return fmt.Sprintf("%s req/s, p50 %s, p99 %s", l[side+"_rps"], fmtMS(num(l[side+"_p50"])/1e6), fmtMS(num(l[side+"_p99"])/1e6))
+		}
+		ratio := func(key string) float64 { return num(l["svc_"+key]) / num(l["bare_"+key]) }
+		rows = append(rows, row{
+			what:   fmt.Sprintf("HTTP on loopback, %s clients, %s (median of %s rounds)", l["clients"], c.what, l["n"]),
+			ours:   figures("svc"),
+			theirs: "bare `http.Server` " + figures("bare"),
+			ratio:  fmt.Sprintf("svcgen/bare: req/s %.2f, p50 %.2f, p99 %.2f", ratio("rps"), ratio("p50"), ratio("p99")),
+		})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no BENCH http_ lines")
+	}
+	return rows, nil
+}
+
+func parsePoolConnect(out string) ([]row, error) {
+	b := benchLines(out)
+	var rows []row
+	for _, n := range []string{"10", "50"} {
+		l := b["pool_connect_"+n]
+		if l == nil {
+			continue
+		}
+		svc, bare := num(l["svc"])/1e6, num(l["bare"])/1e6
+		rows = append(rows, row{
+			what:   fmt.Sprintf("PostgreSQL warmup of %s connections, `sql.Open` to %s idle (median of %s rounds)", n, n, l["n"]),
+			ours:   fmt.Sprintf("`svcrt.OpenSQL` %s (%s idle)", fmtMS(svc), l["svc_warm"]),
+			theirs: fmt.Sprintf("%s goroutines each `db.Conn` + ping %s (%s idle)", n, fmtMS(bare), l["bare_warm"]),
+			ratio:  fmt.Sprintf("svcgen/bare %.2f", svc/bare),
+		})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no BENCH pool_connect_ lines")
+	}
+	return rows, nil
 }
 
 func parseGoGenerate(out string) ([]row, error) {
@@ -804,7 +860,7 @@ func render(m machine, start, end time.Time, results []*result) string {
 	}
 	b.WriteString("## How to run\n\n")
 	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,scmlost,winload  # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
-	b.WriteString("Suites: lifecycle, pools (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
+	b.WriteString("Suites: lifecycle, http, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
 	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
 	return b.String()
 }
