@@ -133,7 +133,8 @@ func parseBench(out string) map[string]benchRow {
 }
 
 // poolBenchFile is the benchmark dropped into the generated project: it
-// calls the generated svcOpenSQL and compares it with the plain ways.
+// calls the runtime's OpenSQL with the generated constants and compares it
+// with the plain ways.
 const poolBenchFile = `package main
 
 import (
@@ -142,13 +143,18 @@ import (
 	"log/slog"
 	"os"
 	"testing"
+
+	"example.com/poolbench/internal/svcrt"
 )
 
 func BenchmarkGeneratedWarm10(b *testing.B) {
 	log := slog.New(slog.DiscardHandler)
 	var warm int
 	for range b.N {
-		db, err := svcOpenSQL(context.Background(), log, svcDBPool())
+		db, err := svcrt.OpenSQL(context.Background(), log, svcrt.SQLPool{
+			Name: "db", Driver: svcDBDriver, DSNEnv: svcDBDsnEnv, MaxOpen: svcDBMaxOpen, MaxIdle: svcDBMaxIdle,
+			ConnMaxLifetime: svcDBConnMaxLifetime, PingTimeout: svcDBPingTimeout, Warm: svcDBWarm,
+		})
 		if err != nil {
 			b.Fatal(err)
 		}

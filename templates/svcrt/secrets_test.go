@@ -139,3 +139,25 @@ func TestEnv(t *testing.T) {
 		}
 	}
 }
+
+// The DSN forms the three drivers take, as the end-to-end suite checked them
+// inside a generated project before the runtime was a package of its own.
+func TestRedactDriverForms(t *testing.T) {
+	for _, c := range []struct{ dsn, want string }{
+		{"postgres://u:p%40ss@h:5432/db?sslmode=disable", "postgres://u:xxxxx@h:5432/db?sslmode=disable"},
+		{"postgres://u:pw@h/db?application_name=a@b", "postgres://u:xxxxx@h/db?application_name=a@b"},
+		{"postgres://h/db?password=zz&sslmode=disable", "postgres://h/db?password=xxxxx&sslmode=disable"},
+		{"host=h user=u password='a b' dbname=x", "host=h user=u password=xxxxx dbname=x"},
+		{"host=h password=secret dbname=x", "host=h password=xxxxx dbname=x"},
+		{"u:pw@d/x@tcp(127.0.0.1:3306)/test?parseTime=true", "u:xxxxx@tcp(127.0.0.1:3306)/test?parseTime=true"},
+		{"root@tcp(127.0.0.1:3306)/test", "root@tcp(127.0.0.1:3306)/test"},
+		{"sqlserver://sa:Pa55@host?database=x", "sqlserver://sa:xxxxx@host?database=x"},
+		{"server=h;user id=sa;password={se;cret};database=x", "server=h;user id=sa;password=xxxxx;database=x"},
+		{"server=h;user id=sa;pwd=abc;database=x", "server=h;user id=sa;pwd=xxxxx;database=x"},
+		{"postgres://h/db", "postgres://h/db"},
+	} {
+		if got := redact(c.dsn, dsnSecrets(c.dsn)); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.dsn, got, c.want)
+		}
+	}
+}

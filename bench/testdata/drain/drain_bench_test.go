@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"example.com/drainbench/internal/svcrt"
 )
 
 // TestBenchDrain measures, in one process and on one clock, the time from
@@ -34,20 +36,20 @@ func drainRound(t *testing.T, generated bool) time.Duration {
 		drain func() // returns when the drain is done
 	)
 	if generated {
-		s := svcNewHTTPServer(slog.New(slog.NewTextHandler(io.Discard, nil)), "api", "127.0.0.1:0", &http.Server{ReadHeaderTimeout: 5 * time.Second})
-		if err := s.bind(); err != nil {
+		s := svcrt.NewHTTPServer(slog.New(slog.NewTextHandler(io.Discard, nil)), "api", "127.0.0.1:0", &http.Server{ReadHeaderTimeout: 5 * time.Second})
+		if err := s.Bind(); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.open(benchHandler()); err != nil {
+		if err := s.Open(benchHandler()); err != nil {
 			t.Fatal(err)
 		}
-		go s.serve(context.Background())
-		addr = s.ln.Addr().String()
+		go s.Serve(context.Background())
+		addr = s.Addr().String()
 		drain = func() {
-			if err := s.drain(context.Background()); err != nil {
+			if err := s.Drain(context.Background()); err != nil {
 				t.Error(err)
 			}
-			s.close(context.Background())
+			s.Close(context.Background())
 		}
 	} else {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

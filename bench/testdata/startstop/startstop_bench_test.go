@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"example.com/startbench/internal/svcrt"
 )
 
 // TestBenchStartStop measures the start (to ready) and the stop (request to
@@ -23,20 +25,20 @@ func TestBenchStartStop(t *testing.T) {
 }
 
 func engineRound(t *testing.T) (start, stop time.Duration) {
-	app := svcNewApp(slog.New(slog.NewTextHandler(io.Discard, nil)), func() error { return nil })
-	ready := make(chan time.Time, 1)
-	app.ready = func() { ready <- time.Now() }
+	app := svcrt.New(svcConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)), func() error { return nil })
+	svcWire(app)
 	t0 := time.Now()
-	done := make(chan int, 1)
-	go func() { done <- app.run() }()
+	done := make(chan svcrt.ExitCode, 1)
+	go func() { done <- app.Run() }()
 	var tReady time.Time
 	select {
-	case tReady = <-ready:
+	case <-app.Ready():
+		tReady = time.Now()
 	case code := <-done:
 		t.Fatalf("exited with %d before ready", code)
 	}
 	t1 := time.Now()
-	app.Stop(svcStopRequested, "benchmark")
+	app.Stop(svcrt.StopRequested, "benchmark")
 	if code := <-done; code != 0 {
 		t.Fatalf("exit code %d", code)
 	}

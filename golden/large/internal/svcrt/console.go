@@ -29,7 +29,7 @@ func runConsole(cfg *Config, wire func(*App)) ExitCode {
 	defer signal.Stop(reload)
 	done := make(chan ExitCode, 1)
 	go func() {
-		done <- app.run()
+		done <- app.Run()
 	}()
 	for {
 		select {

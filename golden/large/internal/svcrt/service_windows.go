@@ -82,7 +82,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 	events.info(eventStarting, name+" is starting, version "+cfg.Version)
 	done := make(chan ExitCode, 1)
 	go func() {
-		done <- app.run()
+		done <- app.Run()
 	}()
 
 	for {

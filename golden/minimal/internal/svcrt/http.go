@@ -88,16 +88,16 @@ func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler,
 	})
 	s.certFile, s.keyFile = c.CertFile, c.KeyFile
 	n.Kind = "http"
-	n.Bind = s.bind
+	n.Bind = s.Bind
 	n.Open = func(context.Context) error {
 		h, err := handler()
 		if err != nil {
 			return err
 		}
-		return s.open(h)
+		return s.Open(h)
 	}
-	n.Serve, n.Drain, n.Close = s.serve, s.drain, s.close
-	n.Status, n.Stats = s.status, s.stats
+	n.Serve, n.Drain, n.Close = s.Serve, s.Drain, s.Close
+	n.Status, n.Stats = s.Status, s.Stats
 	app.Add(n)
 	return &Resource[*HTTPServer]{Node: n, Value: s}
 }
@@ -141,9 +141,9 @@ func Draining(ctx context.Context) <-chan struct{} {
 	return ch
 }
 
-// bind holds the port from the start of the process: connections made during
+// Bind holds the port from the start of the process: connections made during
 // warmup wait in the kernel's accept queue and are served once ready.
-func (s *HTTPServer) bind() error {
+func (s *HTTPServer) Bind() error {
 	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", s.addr, err)
@@ -153,9 +153,12 @@ func (s *HTTPServer) bind() error {
 	return nil
 }
 
-// open installs the handler the user's constructor built and loads the TLS
+// Addr is the address the server listens on, once bound.
+func (s *HTTPServer) Addr() net.Addr { return s.ln.Addr() }
+
+// Open installs the handler the user's constructor built and loads the TLS
 // key pair, so a bad certificate fails the start, not the first request.
-func (s *HTTPServer) open(h http.Handler) error {
+func (s *HTTPServer) Open(h http.Handler) error {
 	if h == nil {
 		return errors.New("the handler constructor returned a nil handler")
 	}
@@ -174,8 +177,8 @@ func (s *HTTPServer) open(h http.Handler) error {
 	return nil
 }
 
-// serve accepts from the listener bound at the start until the drain closes it.
-func (s *HTTPServer) serve(context.Context) error {
+// Serve accepts from the listener bound at the start until the drain closes it.
+func (s *HTTPServer) Serve(context.Context) error {
 	var ln net.Listener = s.ln
 	if s.srv.TLSConfig != nil {
 		ln = tls.NewListener(ln, s.srv.TLSConfig)
@@ -187,8 +190,8 @@ func (s *HTTPServer) serve(context.Context) error {
 	return err
 }
 
-// status is the server's detail on /readyz.
-func (s *HTTPServer) status() map[string]any {
+// Status is the server's detail on /readyz.
+func (s *HTTPServer) Status() map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return map[string]any{
@@ -198,8 +201,8 @@ func (s *HTTPServer) status() map[string]any {
 	}
 }
 
-// close releases whatever is left after the drain (stop step 4).
-func (s *HTTPServer) close(context.Context) error {
+// Close releases whatever is left after the drain (stop step 4).
+func (s *HTTPServer) Close(context.Context) error {
 	if s.ln != nil {
 		s.ln.Listener.Close()
 	}
@@ -208,10 +211,10 @@ func (s *HTTPServer) close(context.Context) error {
 	return nil
 }
 
-// drain is stop step 3: stop accepting, answer what is in flight with
+// Drain is stop step 3: stop accepting, answer what is in flight with
 // Connection: close, and return the moment nothing is left; at the deadline,
 // close what remains (Server.Shutdown would leave it open).
-func (s *HTTPServer) drain(ctx context.Context) error {
+func (s *HTTPServer) Drain(ctx context.Context) error {
 	s.mu.Lock()
 	s.drainStart = time.Now()
 	s.draining.Store(true)
@@ -504,8 +507,8 @@ func (l *listener) stop(ctx context.Context) {
 	}
 }
 
-// stats are an HTTP server's in-flight requests and open connections.
-func (s *HTTPServer) stats() map[string]float64 {
+// Stats are an HTTP server's in-flight requests and open connections.
+func (s *HTTPServer) Stats() map[string]float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return map[string]float64{

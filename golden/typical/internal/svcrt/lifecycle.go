@@ -96,6 +96,7 @@ type App struct {
 	shutdownBudget time.Duration
 	reason         string
 	stopCh         chan struct{} // closed when the stop begins
+	readyCh        chan struct{} // closed when the service is ready
 	code           ExitCode      // exit code of the first fault
 	overran        atomic.Bool   // a step missed its budget
 }
@@ -112,6 +113,7 @@ func New(cfg *Config, log *slog.Logger, flush func() error) *App {
 		stopping:       func(time.Duration) {},
 		observe:        func(string, string, time.Duration) {},
 		stopCh:         make(chan struct{}),
+		readyCh:        make(chan struct{}),
 		shutdownBudget: cfg.Timeouts.Shutdown,
 	}
 	a.admin = &admin{app: a}
@@ -130,6 +132,10 @@ func (a *App) Add(nodes ...*Node) {
 		}
 	}
 }
+
+// Ready is closed once the service is ready: every node open and warm,
+// the servers serving. It is never closed when the start fails.
+func (a *App) Ready() <-chan struct{} { return a.readyCh }
 
 // Stop asks the service to stop; any goroutine may call it. It reports
 // forced when a stop was already requested: the front door then exits at
@@ -184,9 +190,10 @@ func (a *App) exitCode() ExitCode {
 	return ExitOK
 }
 
-// run is the whole life of the service: bind, start, serve until a stop
-// begins, stop. It returns the exit code.
-func (a *App) run() ExitCode {
+// Run is the whole life of the service: bind, start, serve until a stop
+// begins (Stop), stop. It returns the exit code. Main's front doors call it;
+// a test or a program that hosts the engine itself may too, once.
+func (a *App) Run() ExitCode {
 	begin := time.Now()
 	a.log.Info("starting", "service", a.cfg.Name, "version", a.cfg.Version)
 	// The admin listener comes first and goes last, so probes see 503
@@ -230,6 +237,7 @@ func (a *App) run() ExitCode {
 	a.observe("start", "", took)
 	a.phase.Store(PhaseReady)
 	a.log.Info("service ready", "took", took.Round(time.Millisecond))
+	close(a.readyCh)
 	a.ready()
 	a.watch() // liveness checks while ready (watchdog.go)
 	if err := a.runHooks(startCtx, "after_ready", a.AfterReady); err != nil {
