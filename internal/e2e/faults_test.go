@@ -20,69 +20,6 @@ import (
 // see act.go) into faults a service meets in production. Each checks the
 // documented exit code and log line, and that nothing accepted was lost.
 
-// faultBuild is the lifecycle service built once more with a short open
-// timeout on idx, so a hung or slow open fails fast.
-var faultBuild SharedBuild
-
-func startFault(t *testing.T, env ...string) *Process {
-	t.Helper()
-	bin := faultBuild.Binary(t, "e2e", true, func(dir string) (*Project, error) {
-		src := "testdata/lifecycle"
-		specText, err := os.ReadFile(filepath.Join(src, "service.toml"))
-		if err != nil {
-			return nil, err
-		}
-		user := map[string]string{}
-		files, _ := filepath.Glob(filepath.Join(src, "*.go"))
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, err
-			}
-			user[filepath.Base(f)] = string(data)
-		}
-		text := strings.Replace(string(specText), "[resource.idx]\n", "[resource.idx]\nopen_timeout = \"1s\"\n", 1)
-		return Generate(dir, text, user)
-	})
-	p, err := Start(bin, t.TempDir(), env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Kill)
-	return p
-}
-
-// A step that ignores its context and never returns still ends at its
-// timeout: the start fails with exit 3, names the resource and the
-// budget, and what opened closes in reverse order.
-func TestFaultHungOpenHitsItsTimeout(t *testing.T) {
-	p := startFault(t, "E2E_IDX_OPEN=hang")
-	waitLine(t, p, `msg="start failed".*idx.*open timed out after 1s`)
-	waitExit(t, p, 3)
-	before(t, p.Lines(), `msg="start failed"`, closed("store"))
-}
-
-// A slow open that honours its context gives up at the same timeout.
-func TestFaultSlowOpenHitsItsTimeout(t *testing.T) {
-	p := startFault(t, "E2E_IDX_OPEN=sleep:1m")
-	waitLine(t, p, `msg="start failed".*idx.*open timed out after 1s`)
-	waitExit(t, p, 3)
-}
-
-// A close that fails is logged with its resource; the other resources
-// still close in order and the stop ends on time.
-func TestFaultFailingCloseIsLoggedAndStopGoesOn(t *testing.T) {
-	p := start(t, "E2E_CACHE_CLOSE=fail")
-	waitLine(t, p, `msg="service ready"`)
-	p.Signal(syscall.SIGTERM)
-	waitExit(t, p, 0)
-	lines := p.Lines()
-	if index(lines, `level=ERROR msg=close resource=cache`) < 0 {
-		t.Errorf("the failed close is not in the log:\n%s", p.Log())
-	}
-	before(t, lines, `msg=close resource=cache`, closed("store"))
-}
-
 // A panic in a before_drain hook stops the service in order with exit 6
 // and the panic's stack in the log.
 func TestFaultPanicInHook(t *testing.T) {
@@ -94,16 +31,6 @@ func TestFaultPanicInHook(t *testing.T) {
 		t.Errorf("no panic with its stack in the log:\n%s", p.Log())
 	}
 	before(t, p.Lines(), closing("api"), closed("store"))
-}
-
-// A panic in a resource's close is a panic (exit 6), not a hang; the
-// resources it depends on still close.
-func TestFaultPanicInClose(t *testing.T) {
-	p := start(t, "E2E_IDX_CLOSE=panic")
-	waitLine(t, p, `msg="service ready"`)
-	p.Signal(syscall.SIGTERM)
-	waitExit(t, p, 6)
-	before(t, p.Lines(), `msg=close resource=idx`, closed("store"))
 }
 
 // Three stop signals in a row: the first starts the stop, the second

@@ -211,60 +211,6 @@ func TestDrainNewConnectionsLosesNothing(t *testing.T) {
 	}
 }
 
-// 3. The stop closes in reverse DAG order, independent resources overlapping:
-// api and jobs before cache and idx, cache and idx at the same time, store
-// last.
-func TestStopOrder(t *testing.T) {
-	p := start(t, "E2E_CACHE_CLOSE=sleep:200ms", "E2E_IDX_CLOSE=sleep:200ms")
-	waitLine(t, p, `msg="service ready"`)
-	p.Signal(syscall.SIGTERM)
-	waitExit(t, p, 0)
-	l := p.Lines()
-	before(t, l, closed("api"), closing("cache"))
-	before(t, l, closed("api"), closing("idx"))
-	before(t, l, closed("jobs"), closing("cache"))
-	// Overlap: each of cache and idx began closing before the other ended.
-	before(t, l, closing("cache"), closed("idx"))
-	before(t, l, closing("idx"), closed("cache"))
-	before(t, l, closed("cache"), closing("store"))
-	before(t, l, closed("idx"), closing("store"))
-	before(t, l, closed("hang"), closing("store"))
-	before(t, l, `msg=hook point=before_drain hook=Withdraw`, `msg=draining resource=api`)
-}
-
-// 4. A failing warmup closes what was opened in reverse order and exits
-// with the start-failure code, naming the resource.
-func TestFailedWarmupRollsBack(t *testing.T) {
-	p := start(t, "E2E_IDX_OPEN=sleep:100ms,fail")
-	waitExit(t, p, 3)
-	l := p.Lines()
-	failed := waitLine(t, p, `msg="start failed"`)
-	if !strings.Contains(failed, `open resource \"idx\"`) {
-		t.Errorf("start failure does not name idx: %s", failed)
-	}
-	if index(l, `msg=opening resource=api`) >= 0 {
-		t.Error("api opened although idx, which it depends on, failed")
-	}
-	before(t, l, `msg=ready resource=cache`, `msg="start failed"`)
-	before(t, l, closed("cache"), closing("store"))
-	before(t, l, closed("hang"), closing("store"))
-	if index(l, closed("store")) < 0 {
-		t.Error("store was not closed")
-	}
-}
-
-// 5. A hung close hits the stop timeout; the critical close still runs from
-// the reserve and the exit code says the stop timed out.
-func TestHungCloseCriticalStillRuns(t *testing.T) {
-	p := start(t, "E2E_HANG_CLOSE=hang")
-	waitLine(t, p, `msg="service ready"`)
-	p.Signal(syscall.SIGTERM)
-	waitExit(t, p, 4)
-	l := p.Lines()
-	before(t, l, `msg=close resource=hang err="stop timed out`, closing("store"))
-	before(t, l, closing("store"), closed("store"))
-}
-
 // 6. A second SIGINT during the stop exits at once with the forced code.
 func TestSecondSignalForces(t *testing.T) {
 	p := start(t, "E2E_STORE_CLOSE=sleep:30s")
@@ -292,32 +238,6 @@ func TestWorkerPanicStopsInOrder(t *testing.T) {
 	before(t, l, `msg=stopping`, `msg=drained resource=api`)
 	before(t, l, closed("api"), closing("cache"))
 	before(t, l, closed("cache"), closing("store"))
-}
-
-// A worker that returns an error stops the service with exit code 7.
-func TestWorkerErrorStops(t *testing.T) {
-	p := start(t, "E2E_JOBS_RUN=sleep:100ms,fail")
-	waitExit(t, p, 7)
-	before(t, p.Lines(), `msg=failed resource=jobs`, closed("store"))
-}
-
-// A stop requested during warmup aborts it, closes what opened and exits 0.
-func TestStopDuringStart(t *testing.T) {
-	p := start(t, "E2E_IDX_OPEN=sleep:30s")
-	waitLine(t, p, `msg=opening resource=idx`)
-	waitLine(t, p, `msg=ready resource=cache`)
-	p.Signal(syscall.SIGTERM)
-	waitExit(t, p, 0)
-	l := p.Lines()
-	before(t, l, `msg="start aborted"`, closed("cache"))
-	before(t, l, closed("cache"), closed("store"))
-}
-
-// A failing after_ready hook is a failed start.
-func TestAfterReadyHookFails(t *testing.T) {
-	p := start(t, "E2E_HOOKS_AFTER_READY=fail")
-	waitExit(t, p, 3)
-	before(t, p.Lines(), `msg="hook failed"`, closed("store"))
 }
 
 // A long-lived handler (server-sent events) is told through svcrt.Draining

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -235,8 +236,14 @@ func TestRollback(t *testing.T) {
 				t.Error("the log was not flushed")
 			}
 			expectStates(t, map[*Node]State{a: StateClosed, b: StateClosed, c: StateFailed, e: StatePending})
-			if _, ok := h.logs.find("start failed"); !ok {
+			rec, ok := h.logs.find("start failed")
+			if !ok {
 				t.Error(`no "start failed" in the log`)
+			} else if !strings.Contains(rec.attrs["err"], `open resource "c"`) {
+				t.Errorf("the start failure does not name c: %q", rec.attrs["err"])
+			}
+			if tc.openTimeout > 0 && !strings.Contains(rec.attrs["err"], "open timed out after 30ms") {
+				t.Errorf("the start failure does not name the open timeout: %q", rec.attrs["err"])
 			}
 			if p := h.app.phase.Load(); p != PhaseStopping {
 				t.Errorf("phase %s after a failed start", p)
