@@ -277,16 +277,36 @@ func (a *App) start(ctx context.Context) error {
 			results <- a.openNode(ctx, n)
 		}()
 	}
-	var first error
+	// The first failure of an open names its resource; a node still waiting
+	// for its dependencies when the start ends only repeats the cause, so it
+	// is the answer only when no open failed (a stop before any open).
+	var first, waiting error
 	for range a.nodes {
 		err := <-results
-		if err != nil && first == nil {
+		var w *waitError
+		switch {
+		case err == nil:
+		case errors.As(err, &w):
+			if waiting == nil {
+				waiting = w.cause
+			}
+		case first == nil:
 			first = err
 			cancel(err)
 		}
 	}
+	if first == nil {
+		return waiting
+	}
 	return first
 }
+
+// waitError is the end of a node that never opened because the start ended
+// while it waited for its dependencies.
+type waitError struct{ cause error }
+
+func (e *waitError) Error() string { return e.cause.Error() }
+func (e *waitError) Unwrap() error { return e.cause }
 
 // openNode waits for the node's dependencies, then opens it with its own
 // timeout. A node whose dependency failed never opens and reports why.
@@ -295,7 +315,7 @@ func (a *App) openNode(ctx context.Context, n *Node) error {
 		select {
 		case <-d.opened:
 		case <-ctx.Done():
-			return context.Cause(ctx)
+			return &waitError{cause: context.Cause(ctx)}
 		}
 	}
 	n.state.Store(StateOpening)
