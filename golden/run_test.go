@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -106,8 +107,8 @@ func runExample(t *testing.T, dir string, vars []string) {
 	cmd := exec.CommandContext(ctx, bin, "run")
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), vars...)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +135,26 @@ func runExample(t *testing.T, dir string, vars []string) {
 			t.Fatalf("not ready within 30s\n%s", out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	// SIGHUP without a [hooks] reload: its default action would kill the
+	// process; the service says no reload is configured and keeps serving.
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(out.String(), "no [hooks] reload") {
+		select {
+		case err := <-done:
+			t.Fatalf("SIGHUP ended the service: %v\n%s", err, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no word of the ignored SIGHUP\n%s", out.String())
+		}
+	}
+	if resp, err := http.Get("http://" + admin + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("not ready after SIGHUP: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -175,4 +196,22 @@ func TestGuardsQuoteTheRemedy(t *testing.T) {
 			t.Errorf("the build output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// syncBuffer is the output of a running process, read while it is written.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

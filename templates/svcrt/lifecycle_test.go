@@ -819,3 +819,21 @@ func TestCall(t *testing.T) {
 		t.Errorf("timeoutError without budget: %q", got)
 	}
 }
+
+// TestReloadWithoutHook: a reload request (SIGHUP, the SCM's ParamChange)
+// when the spec has no [hooks] reload is logged and ignored; the service
+// keeps running.
+func TestReloadWithoutHook(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.app.Add(node("a"))
+	h.run()
+	h.waitReady()
+	h.app.Reload()
+	if _, ok := h.logs.find("reload requested, but the spec has no [hooks] reload: ignored"); !ok {
+		t.Error("the ignored reload is not in the log")
+	}
+	if p := h.app.phase.Load(); p != PhaseReady {
+		t.Errorf("phase %s after an ignored reload", p)
+	}
+	expectCode(t, h.stop(StopRequested), ExitOK)
+}
