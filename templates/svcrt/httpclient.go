@@ -308,21 +308,18 @@ func CheckHTTP(ctx context.Context, c *HTTPClient, path string) error {
 // HTTPClientResource adds an http_client resource: a client opened and warmed
 // by OpenHTTPClient; its liveness check requests the warm path.
 func HTTPClientResource(app *App, n *Node, p HTTPClientPool) *Resource[*HTTPClient] {
-	r := &Resource[*HTTPClient]{Node: n}
-	n.Kind = "http_client"
-	n.Open = func(ctx context.Context) (err error) {
-		r.Value, err = OpenHTTPClient(ctx, app.log, p)
-		return err
+	k := pooled[*HTTPClient]{
+		kind: "http_client",
+		open: func(ctx context.Context) (*HTTPClient, error) { return OpenHTTPClient(ctx, app.log, p) },
+		close: func(_ context.Context, c *HTTPClient) error {
+			c.CloseIdleConnections()
+			return nil
+		},
+		status: (*HTTPClient).status,
+		stats:  HTTPClientStats,
 	}
-	n.Close = func(context.Context) error {
-		r.Value.CloseIdleConnections()
-		return nil
-	}
-	n.Status = func() map[string]any { return r.Value.status() }
 	if p.WarmPath != "" {
-		n.Check = func(ctx context.Context) error { return CheckHTTP(ctx, r.Value, p.WarmPath) }
+		k.check = func(ctx context.Context, c *HTTPClient) error { return CheckHTTP(ctx, c, p.WarmPath) }
 	}
-	n.Stats = func() map[string]float64 { return HTTPClientStats(r.Value) }
-	app.Add(n)
-	return r
+	return poolResource(app, n, k)
 }

@@ -149,16 +149,12 @@ func RedisStats(c *redis.Client) map[string]float64 {
 
 // RedisResource adds a redis resource: a client opened and warmed by OpenRedis.
 func RedisResource(app *App, n *Node, p RedisPool) *Resource[*redis.Client] {
-	r := &Resource[*redis.Client]{Node: n}
-	n.Kind = "redis"
-	n.Open = func(ctx context.Context) (err error) {
-		r.Value, err = OpenRedis(ctx, app.log, p)
-		return err
-	}
-	n.Close = func(ctx context.Context) error { return CloseWithin(ctx, r.Value.Close) }
-	n.Status = func() map[string]any { return RedisStatus(r.Value, p) }
-	n.Check = func(ctx context.Context) error { return r.Value.Ping(ctx).Err() }
-	n.Stats = func() map[string]float64 { return RedisStats(r.Value) }
-	app.Add(n)
-	return r
+	return poolResource(app, n, pooled[*redis.Client]{
+		kind:   "redis",
+		open:   func(ctx context.Context) (*redis.Client, error) { return OpenRedis(ctx, app.log, p) },
+		close:  func(ctx context.Context, c *redis.Client) error { return CloseWithin(ctx, c.Close) },
+		status: func(c *redis.Client) map[string]any { return RedisStatus(c, p) },
+		check:  func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() },
+		stats:  RedisStats,
+	})
 }

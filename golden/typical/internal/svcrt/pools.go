@@ -75,3 +75,33 @@ func CloseWithin(ctx context.Context, closeFn func() error) error {
 		return ctx.Err()
 	}
 }
+
+// pooled is what a pooled kind (sql, redis, http_client) hands poolResource:
+// how to open its value and what to do with it afterwards.
+type pooled[T any] struct {
+	kind   string
+	open   func(context.Context) (T, error)
+	close  func(context.Context, T) error
+	status func(T) map[string]any
+	check  func(context.Context, T) error // nil: no liveness check
+	stats  func(T) map[string]float64
+}
+
+// poolResource adds the node of a pooled resource: open sets the value that
+// every later step (and every dependent) uses.
+func poolResource[T any](app *App, n *Node, k pooled[T]) *Resource[T] {
+	r := &Resource[T]{Node: n}
+	n.Kind = k.kind
+	n.Open = func(ctx context.Context) (err error) {
+		r.Value, err = k.open(ctx)
+		return err
+	}
+	n.Close = func(ctx context.Context) error { return k.close(ctx, r.Value) }
+	n.Status = func() map[string]any { return k.status(r.Value) }
+	if k.check != nil {
+		n.Check = func(ctx context.Context) error { return k.check(ctx, r.Value) }
+	}
+	n.Stats = func() map[string]float64 { return k.stats(r.Value) }
+	app.Add(n)
+	return r
+}

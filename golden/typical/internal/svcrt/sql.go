@@ -179,16 +179,12 @@ func SQLStats(db *sql.DB) map[string]float64 {
 
 // SQLResource adds an sql resource: a pool opened and warmed by OpenSQL.
 func SQLResource(app *App, n *Node, p SQLPool) *Resource[*sql.DB] {
-	r := &Resource[*sql.DB]{Node: n}
-	n.Kind = "sql"
-	n.Open = func(ctx context.Context) (err error) {
-		r.Value, err = OpenSQL(ctx, app.log, p)
-		return err
-	}
-	n.Close = func(ctx context.Context) error { return CloseWithin(ctx, r.Value.Close) }
-	n.Status = func() map[string]any { return SQLStatus(r.Value, p) }
-	n.Check = func(ctx context.Context) error { return sqlPing(ctx, r.Value) }
-	n.Stats = func() map[string]float64 { return SQLStats(r.Value) }
-	app.Add(n)
-	return r
+	return poolResource(app, n, pooled[*sql.DB]{
+		kind:   "sql",
+		open:   func(ctx context.Context) (*sql.DB, error) { return OpenSQL(ctx, app.log, p) },
+		close:  func(ctx context.Context, db *sql.DB) error { return CloseWithin(ctx, db.Close) },
+		status: func(db *sql.DB) map[string]any { return SQLStatus(db, p) },
+		check:  sqlPing,
+		stats:  SQLStats,
+	})
 }
