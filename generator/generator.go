@@ -124,9 +124,9 @@ var projectOnly = ProjectMode
 // artifacts is the list of everything svcgen can emit; each emitter decides
 // from the spec whether its artifact is needed.
 var artifacts = []artifact{
-	{name: "constants", emit: declareConstants},    // svcgen_config.go's service-wide values
-	{name: "svcgen_wire.go", emit: emitWire},        // the node table; declares each resource's constants
-	{name: "ops modules", emit: requireOps},         // before go.mod: prometheus, lumberjack
+	{name: "constants", emit: declareConstants}, // every spec value, first: the other emitters name them
+	{name: "svcgen_wire.go", emit: emitWire},    // svcConfig, svcWire: what the spec decides at run time
+	{name: "ops modules", emit: requireOps},     // before go.mod: prometheus, lumberjack
 	{name: "internal/svcrt", emit: emitRuntimePackage},
 	{name: "go.mod", mode: &projectOnly, emit: emitGoMod},
 	{name: "README.md", mode: &projectOnly, emit: emitReadme},

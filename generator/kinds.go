@@ -45,7 +45,6 @@ var kinds = map[string]kindEmitter{
 	spec.KindHTTPClient: httpClientKind{},
 }
 
-
 // blockOf is the svcgen_config.go block title of a resource's constants.
 func blockOf(r *spec.Resource) string { return "[resource." + r.Name + "]" }
 
