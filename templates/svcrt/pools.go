@@ -58,10 +58,10 @@ func warmRetry(ctx context.Context, log *slog.Logger, resource string, warm func
 	}
 }
 
-// CloseWithin runs closeFn and returns when it does or when ctx (the
+// closeWithin runs closeFn and returns when it does or when ctx (the
 // resource's close timeout) ends: (*sql.DB).Close waits for the queries in
 // flight, and the stop must not wait past its budget for one.
-func CloseWithin(ctx context.Context, closeFn func() error) error {
+func closeWithin(ctx context.Context, closeFn func() error) error {
 	done := make(chan error, 1)
 	go func() {
 		done <- closeFn()

@@ -63,14 +63,14 @@ func TestWarmRetry(t *testing.T) {
 
 func TestCloseWithin(t *testing.T) {
 	failed := errors.New("close failed")
-	if err := CloseWithin(context.Background(), func() error { return failed }); err != failed {
-		t.Errorf("CloseWithin = %v, want the close's error", err)
+	if err := closeWithin(context.Background(), func() error { return failed }); err != failed {
+		t.Errorf("closeWithin = %v, want the close's error", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	block := hang(t)
-	if err := CloseWithin(ctx, func() error { <-block; return nil }); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("CloseWithin of a hung close = %v, want the deadline", err)
+	if err := closeWithin(ctx, func() error { <-block; return nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("closeWithin of a hung close = %v, want the deadline", err)
 	}
 }
 
@@ -233,11 +233,11 @@ func TestHTTPClient(t *testing.T) {
 	resp.Body.Close()
 
 	// A check sees the upstream as it is and does not count for the breaker.
-	if err := CheckHTTP(ctx, c, "/down"); err == nil {
-		t.Error("CheckHTTP of a 500 succeeded")
+	if err := checkHTTP(ctx, c, "/down"); err == nil {
+		t.Error("checkHTTP of a 500 succeeded")
 	}
-	if err := CheckHTTP(ctx, c, "/warm"); err != nil {
-		t.Errorf("CheckHTTP of a 200: %v", err)
+	if err := checkHTTP(ctx, c, "/warm"); err != nil {
+		t.Errorf("checkHTTP of a 200: %v", err)
 	}
 	if st := c.status(); st["breaker"] != "closed" {
 		t.Errorf("breaker after checks: %v", st)
@@ -259,7 +259,7 @@ func TestHTTPClient(t *testing.T) {
 	if n := up.hitsOf("/down") - before; n != 3 {
 		t.Errorf("%d requests reached the upstream, want 3", n)
 	}
-	if st, stats := c.status(), HTTPClientStats(c); st["breaker"] != "open" || stats["http_client_breaker_open"] != 1 || stats["http_client_breaker_failures"] != 3 {
+	if st, stats := c.status(), httpClientStats(c); st["breaker"] != "open" || stats["http_client_breaker_open"] != 1 || stats["http_client_breaker_failures"] != 3 {
 		t.Errorf("breaker open: status %v, stats %v", st, stats)
 	}
 }

@@ -119,11 +119,11 @@ func sqlWarmConn(ctx context.Context, db *sql.DB, p SQLPool) (*sql.Conn, error) 
 	return c, nil
 }
 
-// SQLStatus is the /readyz detail of a pool. It pings within the ping
+// sqlStatus is the /readyz detail of a pool. It pings within the ping
 // timeout, so the detail follows the database, and warms the pool again when
 // it holds fewer than p.Warm connections (lost to a database restart, or
 // closed by their lifetime), so the next burst does not pay for the dials.
-func SQLStatus(db *sql.DB, p SQLPool) map[string]any {
+func sqlStatus(db *sql.DB, p SQLPool) map[string]any {
 	ctx, cancel := context.WithTimeout(context.Background(), p.PingTimeout)
 	defer cancel()
 	err := sqlPing(ctx, db)
@@ -159,9 +159,9 @@ func sqlPing(ctx context.Context, db *sql.DB) error {
 	return err
 }
 
-// SQLStats are database/sql's pool counters: no query, no ping, so a scrape
+// sqlStats are database/sql's pool counters: no query, no ping, so a scrape
 // costs the database nothing.
-func SQLStats(db *sql.DB) map[string]float64 {
+func sqlStats(db *sql.DB) map[string]float64 {
 	s := db.Stats()
 	return map[string]float64{
 		"sql_closed_max_idle_total":     float64(s.MaxIdleClosed),
@@ -180,9 +180,9 @@ func SQLResource(app *App, n *Node, p SQLPool) *Resource[*sql.DB] {
 	return poolResource(app, n, pooled[*sql.DB]{
 		kind:   "sql",
 		open:   func(ctx context.Context) (*sql.DB, error) { return OpenSQL(ctx, app.log, p) },
-		close:  func(ctx context.Context, db *sql.DB) error { return CloseWithin(ctx, db.Close) },
-		status: func(db *sql.DB) map[string]any { return SQLStatus(db, p) },
+		close:  func(ctx context.Context, db *sql.DB) error { return closeWithin(ctx, db.Close) },
+		status: func(db *sql.DB) map[string]any { return sqlStatus(db, p) },
 		check:  sqlPing,
-		stats:  SQLStats,
+		stats:  sqlStats,
 	})
 }

@@ -84,15 +84,15 @@ func TestOpenSQLWarms(t *testing.T) {
 	if s := db.Stats(); s.OpenConnections != 0 {
 		t.Fatalf("%d connections open after dropping the idle ones", s.OpenConnections)
 	}
-	st := SQLStatus(db, sqlPool("", 3))
+	st := sqlStatus(db, sqlPool("", 3))
 	if st["open"] != 3 || st["warm"] != 3 || st["error"] != nil {
-		t.Errorf("SQLStatus: %v", st)
+		t.Errorf("sqlStatus: %v", st)
 	}
 	if err := sqlPing(context.Background(), db); err != nil {
 		t.Errorf("sqlPing: %v", err)
 	}
-	if s := SQLStats(db); s["sql_open_connections"] != 3 || s["sql_idle_connections"] != 3 {
-		t.Errorf("SQLStats: %v", s)
+	if s := sqlStats(db); s["sql_open_connections"] != 3 || s["sql_idle_connections"] != 3 {
+		t.Errorf("sqlStats: %v", s)
 	}
 }
 

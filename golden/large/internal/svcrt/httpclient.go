@@ -272,9 +272,9 @@ func httpWarm(ctx context.Context, c *http.Client, n int, target string) error {
 	return nil
 }
 
-// HTTPClientStats are the circuit breaker of an http_client: open (1 while
+// httpClientStats are the circuit breaker of an http_client: open (1 while
 // requests fail at once, also half-open) and its consecutive failures.
-func HTTPClientStats(c *HTTPClient) map[string]float64 {
+func httpClientStats(c *HTTPClient) map[string]float64 {
 	state, failures := c.breaker.state()
 	open := 0.0
 	if state != "closed" {
@@ -286,10 +286,10 @@ func HTTPClientStats(c *HTTPClient) map[string]float64 {
 	}
 }
 
-// CheckHTTP requests path of an http_client's upstream, past the breaker and
+// checkHTTP requests path of an http_client's upstream, past the breaker and
 // the retries (a check must see the upstream as it is, and must not trip the
 // breaker its users rely on). Any answer below 500 means the upstream is up.
-func CheckHTTP(ctx context.Context, c *HTTPClient, path string) error {
+func checkHTTP(ctx context.Context, c *HTTPClient, path string) error {
 	req, err := c.NewRequest(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return err
@@ -318,10 +318,10 @@ func HTTPClientResource(app *App, n *Node, p HTTPClientPool) *Resource[*HTTPClie
 			return nil
 		},
 		status: (*HTTPClient).status,
-		stats:  HTTPClientStats,
+		stats:  httpClientStats,
 	}
 	if p.WarmPath != "" {
-		k.check = func(ctx context.Context, c *HTTPClient) error { return CheckHTTP(ctx, c, p.WarmPath) }
+		k.check = func(ctx context.Context, c *HTTPClient) error { return checkHTTP(ctx, c, p.WarmPath) }
 	}
 	return poolResource(app, n, k)
 }

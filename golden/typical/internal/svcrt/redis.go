@@ -116,9 +116,9 @@ func redisPing(ctx context.Context, c *redis.Client, timeout time.Duration) erro
 	return c.Ping(ctx).Err()
 }
 
-// RedisStatus is the /readyz detail of a client: a ping within the dial
+// redisStatus is the /readyz detail of a client: a ping within the dial
 // timeout, so the detail follows the server, and the pool's counts.
-func RedisStatus(c *redis.Client, p RedisPool) map[string]any {
+func redisStatus(c *redis.Client, p RedisPool) map[string]any {
 	err := redisPing(context.Background(), c, p.DialTimeout)
 	s := c.PoolStats()
 	status := map[string]any{
@@ -134,8 +134,8 @@ func RedisStatus(c *redis.Client, p RedisPool) map[string]any {
 	return status
 }
 
-// RedisStats are go-redis's pool counters.
-func RedisStats(c *redis.Client) map[string]float64 {
+// redisStats are go-redis's pool counters.
+func redisStats(c *redis.Client) map[string]float64 {
 	s := c.PoolStats()
 	return map[string]float64{
 		"redis_connections":             float64(s.TotalConns),
@@ -152,9 +152,9 @@ func RedisResource(app *App, n *Node, p RedisPool) *Resource[*redis.Client] {
 	return poolResource(app, n, pooled[*redis.Client]{
 		kind:   "redis",
 		open:   func(ctx context.Context) (*redis.Client, error) { return OpenRedis(ctx, app.log, p) },
-		close:  func(ctx context.Context, c *redis.Client) error { return CloseWithin(ctx, c.Close) },
-		status: func(c *redis.Client) map[string]any { return RedisStatus(c, p) },
+		close:  func(ctx context.Context, c *redis.Client) error { return closeWithin(ctx, c.Close) },
+		status: func(c *redis.Client) map[string]any { return redisStatus(c, p) },
 		check:  func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() },
-		stats:  RedisStats,
+		stats:  redisStats,
 	})
 }
