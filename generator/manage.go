@@ -37,7 +37,7 @@ func emitManage(g *Context) error {
 		g.Const("[windows]", n, jen.Lit(a.Action), fmt.Sprintf("failure %d; later ones repeat the last action", i+1))
 		g.Const("[windows]", n+"Delay", durationCode(a.Delay.Duration), "")
 	}
-	g.DurationConst("[windows]", "svcWindowsRecoveryReset", w.RecoveryReset, nil, "failure count resets after this long without one")
+	g.DurationConst("[windows]", "svcWindowsRecoveryReset", w.RecoveryReset, "failure count resets after this long without one")
 	nonCrash := w.RecoveryOnNonCrash == nil || *w.RecoveryOnNonCrash
 	g.Const("[windows]", "svcWindowsRecoveryOnNonCrash", jen.Lit(nonCrash), "recovery also when the service stops with a non-zero exit code")
 

@@ -19,7 +19,7 @@ import (
 func emitService(g *Context) error {
 	s := g.Spec
 	w := s.Windows
-	g.DurationConst("[windows]", "svcWindowsPreshutdown", w.Preshutdown, jen.Id("svcTimeoutStop"),
+	g.DurationConst("[windows]", "svcWindowsPreshutdown", w.Preshutdown,
 		"the whole stop when the SCM sends PreShutdown (the machine goes down)")
 	g.Const("[windows]", "svcWindowsEventLog", jen.Lit(w.EventLog), "lifecycle events to the Application event log")
 

@@ -100,9 +100,9 @@ func emitSystemd(g *Context) error {
 		}
 		g.AddText("deploy/"+s.Service.Name+".service", unit, Generated)
 	}
-	g.DurationConst("[systemd]", "svcSystemdRestartSec", s.Systemd.RestartSec, nil, "RestartSec= of the unit")
+	g.DurationConst("[systemd]", "svcSystemdRestartSec", s.Systemd.RestartSec, "RestartSec= of the unit")
 	if s.Systemd.Watchdog.Duration > 0 {
-		g.DurationConst("[systemd]", "svcSystemdWatchdog", s.Systemd.Watchdog, nil, "WatchdogSec= of the unit")
+		g.DurationConst("[systemd]", "svcSystemdWatchdog", s.Systemd.Watchdog, "WatchdogSec= of the unit")
 	}
 	if s.Systemd.User != "" {
 		g.Const("[systemd]", "svcSystemdUser", jen.Lit(s.Systemd.User), "User= of the unit")
