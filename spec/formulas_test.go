@@ -24,6 +24,9 @@ func TestFormulaTable(t *testing.T) {
 			t.Errorf("%s: the last case must need no given keys", name)
 		}
 		for _, c := range f.Cases {
+			if !positiveDivisors(c.Expr) {
+				t.Errorf("%s divides or truncates by a number below 1", name)
+			}
 			for _, k := range append(slices.Clone(c.Given), c.Expr.Refs()...) {
 				resolves(t, name, k)
 				if slices.Contains(c.Given, k) {
@@ -37,6 +40,20 @@ func TestFormulaTable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// positiveDivisors reports whether every division and truncation of e is
+// by at least 1 (Eval would panic, the constant would not compile).
+func positiveDivisors(e *Expr) bool {
+	if (e.Op == OpDiv || e.Op == OpTrunc) && e.Value < 1 {
+		return false
+	}
+	for _, a := range e.Args {
+		if !positiveDivisors(a) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameScope reports whether f and g can fill keys of the same table.
