@@ -3,6 +3,7 @@ package spec
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,4 +67,27 @@ func TestReferenceShowsFormulas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+var defaultsExample = regexp.MustCompile("^With the defaults \\(`stop = \"([^\"]+)\"`\\): critical (\\S+), drain (\\S+), closing (\\S+)\\.$")
+
+// TestReferenceExampleSplit: the worked example under [timeouts] is what
+// decoding computes for the stop it names.
+func TestReferenceExampleSplit(t *testing.T) {
+	data, err := os.ReadFile("REFERENCE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		m := defaultsExample.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		tm := mustParse(t, minimal+"[timeouts]\nstop = \""+m[1]+"\"\n").Timeouts
+		if got := []string{fmtDur(tm.Critical.Duration), fmtDur(tm.Drain.Duration), fmtDur(tm.ClosePhase())}; !slices.Equal(got, m[2:]) {
+			t.Errorf("REFERENCE.md says critical, drain, closing = %v; decoding gives %v", m[2:], got)
+		}
+		return
+	}
+	t.Error("REFERENCE.md has no line \"With the defaults (`stop = ...`): critical ..., drain ..., closing ....\"")
 }
