@@ -27,9 +27,9 @@ func declareConstants(g *Context) error {
 	declareLog(g)
 	declareRuntime(g)
 
-	g.DurationConst("[systemd]", "svcSystemdRestartSec", s.Systemd.RestartSec, nil, "RestartSec= of the unit")
+	g.DurationConst("[systemd]", "svcSystemdRestartSec", s.Systemd.RestartSec, "RestartSec= of the unit")
 	if s.Systemd.Watchdog.Duration > 0 {
-		g.DurationConst("[systemd]", "svcSystemdWatchdog", s.Systemd.Watchdog, nil, "WatchdogSec= of the unit")
+		g.DurationConst("[systemd]", "svcSystemdWatchdog", s.Systemd.Watchdog, "WatchdogSec= of the unit")
 	}
 	if s.Systemd.User != "" {
 		g.Const("[systemd]", "svcSystemdUser", jen.Lit(s.Systemd.User), "User= of the unit")
@@ -112,7 +112,7 @@ func declareRuntime(g *Context) {
 func declareWindows(g *Context) {
 	s := g.Spec
 	w := s.Windows
-	g.DurationConst("[windows]", "svcWindowsPreshutdown", w.Preshutdown, jen.Id("svcTimeoutStop"),
+	g.DurationConst("[windows]", "svcWindowsPreshutdown", w.Preshutdown,
 		"the whole stop when the SCM sends PreShutdown (the machine goes down)")
 	g.Const("[windows]", "svcWindowsEventLog", jen.Lit(w.EventLog), "lifecycle events to the Application event log")
 	g.Const("[windows]", "svcWindowsStart", jen.Lit(w.Start), "auto | delayed-auto | manual | disabled")
@@ -124,7 +124,7 @@ func declareWindows(g *Context) {
 		g.Const("[windows]", n, jen.Lit(a.Action), fmt.Sprintf("failure %d; later ones repeat the last action", i+1))
 		g.Const("[windows]", n+"Delay", durationCode(a.Delay.Duration), "")
 	}
-	g.DurationConst("[windows]", "svcWindowsRecoveryReset", w.RecoveryReset, nil, "failure count resets after this long without one")
+	g.DurationConst("[windows]", "svcWindowsRecoveryReset", w.RecoveryReset, "failure count resets after this long without one")
 	nonCrash := w.RecoveryOnNonCrash == nil || *w.RecoveryOnNonCrash
 	g.Const("[windows]", "svcWindowsRecoveryOnNonCrash", jen.Lit(nonCrash), "recovery also when the service stops with a non-zero exit code")
 }

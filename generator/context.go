@@ -202,13 +202,8 @@ func Comment(text string) jen.Code {
 	return jen.Add(codes...)
 }
 
-// DurationConst adds a duration constant for a spec value; when the spec
-// did not give it and derived is not nil, the constant is that expression
-// (see also defaults.go, which Const consults for every known default).
-func (g *Context) DurationConst(block, name string, d spec.Duration, derived jen.Code, doc string) {
-	value := durationCode(d.Duration)
-	if !d.Set && derived != nil {
-		value = derived
-	}
-	g.Const(block, name, value, doc)
+// DurationConst adds a duration constant for a spec value (a default
+// from spec.Formulas becomes its expression in Const).
+func (g *Context) DurationConst(block, name string, d spec.Duration, doc string) {
+	g.Const(block, name, durationCode(d.Duration), doc)
 }

@@ -14,71 +14,101 @@ import (
 // (the followed constant), not one line per default.
 type derivedDefault struct {
 	expr jen.Code
-	// want is the value spec/defaults.go computed (nanoseconds for a
+	// want is the value spec decoding computed (nanoseconds for a
 	// duration); a test evaluates expr and checks it equals want.
 	want int64
 }
 
-// derivedDefaults mirrors the formulas of spec/defaults.go for every
-// default that depends on another value. Keys are constant names.
+// derivedDefaults renders every default s took from spec.Formulas, keyed
+// by constant name.
 func derivedDefaults(s *spec.Spec) map[string]derivedDefault {
 	d := map[string]derivedDefault{}
-	dur := func(name string, v spec.Duration, expr jen.Code) {
-		if !v.Set {
-			d[name] = derivedDefault{expr, int64(v.Duration)}
-		}
-	}
-	num := func(name string, given bool, v int, expr jen.Code) {
-		if !given {
-			d[name] = derivedDefault{expr, int64(v)}
-		}
-	}
-	id := jen.Id
-	sec := func(n int) jen.Code { return jen.Lit(n).Op("*").Qual("time", "Second") }
-
-	t := s.Timeouts
-	// critical: a tenth of the stop budget, at least 1s, at most half.
-	dur("svcTimeoutCritical", t.Critical, jen.Min(jen.Max(id("svcTimeoutStop").Op("/").Lit(10), jen.Qual("time", "Second")), id("svcTimeoutStop").Op("/").Lit(2)))
-	// drain: half of what drain_delay and the critical reserve leave, in
-	// whole milliseconds.
-	dur("svcTimeoutDrain", t.Drain, jen.Max(
-		jen.Parens(id("svcTimeoutStop").Op("-").Id("svcTimeoutDrainDelay").Op("-").Id("svcTimeoutCritical")).Op("/").Lit(2).Op("/").Qual("time", "Millisecond").Op("*").Qual("time", "Millisecond"),
-		jen.Lit(0)))
-	dur("svcTimeoutShutdown", t.Shutdown, jen.Min(sec(5), id("svcTimeoutStop")))
-	dur("svcWindowsPreshutdown", s.Windows.Preshutdown, id("svcTimeoutStop"))
-
-	closePhase := jen.Max(id("svcTimeoutStop").Op("-").Id("svcTimeoutDrainDelay").Op("-").Id("svcTimeoutDrain").Op("-").Id("svcTimeoutCritical"), jen.Lit(0))
-	for _, r := range s.Resources {
-		c := func(key string) string { return constName(r, key) }
-		has := func(key string) bool { return s.Has("resource", r.Name, key) }
-		dur(c("open_timeout"), r.OpenTimeout, id("svcTimeoutStart"))
-		dur(c("close_timeout"), r.CloseTimeout, closePhase)
-		switch r.Kind {
-		case spec.KindSQL:
-			if has("max_idle") {
-				num(c("warm"), has("warm"), r.Warm, jen.Min(jen.Lit(1), jen.Max(id(c("max_idle")), jen.Lit(0))))
-			}
-			num(c("max_idle"), has("max_idle"), r.MaxIdle, maxIdleExpr(r, has))
-			num(c("max_open"), has("max_open"), r.MaxOpen, jen.Max(jen.Lit(spec.DefaultSQLMaxOpen), id(c("max_idle")), id(c("warm"))))
-			dur(c("ping_timeout"), r.PingTimeout, jen.Min(sec(int(spec.DefaultPingTimeout/time.Second)), id(c("open_timeout"))))
-		case spec.KindRedis:
-			num(c("pool_size"), has("pool_size"), r.PoolSize, jen.Max(jen.Lit(spec.DefaultRedisPoolSize), id(c("warm"))))
-			num(c("min_idle"), has("min_idle"), r.MinIdle, id(c("warm")))
-			dur(c("dial_timeout"), r.DialTimeout, jen.Min(sec(int(spec.DefaultDialTimeout/time.Second)), id(c("open_timeout"))))
-		case spec.KindHTTPClient:
-			num(c("max_idle_per_host"), has("max_idle_per_host"), r.MaxIdlePerHost, jen.Max(jen.Lit(spec.DefaultMaxIdlePerHost), id(c("warm"))))
-			dur(c("retry_max"), r.RetryMax, jen.Max(durationCode(spec.DefaultRetryMax), id(c("retry_base"))))
-		}
+	for _, v := range s.Derived() {
+		name := func(k spec.Ref) string { return refConst(v.Resource, k) }
+		d[name(v.Formula.Ref())] = derivedDefault{formulaCode(v.Expr, name), v.Value}
 	}
 	return d
 }
 
-// maxIdleExpr: max_idle defaults to max(2, warm), capped by an explicit
-// max_open.
-func maxIdleExpr(r *spec.Resource, has func(string) bool) jen.Code {
-	e := jen.Max(jen.Lit(spec.DefaultSQLMaxIdle), jen.Id(constName(r, "warm")))
-	if has("max_open") {
-		e = jen.Min(e, jen.Id(constName(r, "max_open")))
+// globalConsts are the constants of the keys outside resources that a
+// formula reads or fills (lifecycle.go and scm.go declare them).
+var globalConsts = map[spec.Ref]string{
+	"timeouts.start":       "svcTimeoutStart",
+	"timeouts.stop":        "svcTimeoutStop",
+	"timeouts.drain_delay": "svcTimeoutDrainDelay",
+	"timeouts.drain":       "svcTimeoutDrain",
+	"timeouts.critical":    "svcTimeoutCritical",
+	"timeouts.shutdown":    "svcTimeoutShutdown",
+	"windows.preshutdown":  "svcWindowsPreshutdown",
+}
+
+// refConst is the constant of key k of a formula; a bare key is r's.
+func refConst(r *spec.Resource, k spec.Ref) string {
+	if name, ok := globalConsts[k]; ok {
+		return name
 	}
-	return e
+	if r == nil {
+		panic("generator: no constant for " + string(k))
+	}
+	return constName(r, string(k))
+}
+
+// formulaCode writes e as a Go constant expression, name giving the
+// constant of each key it reads. Go evaluates integer constant
+// expressions exactly as Expr.Eval does at run time (truncating division,
+// min and max), which the property test checks to the nanosecond.
+func formulaCode(e *spec.Expr, name func(spec.Ref) string) *jen.Statement {
+	operand := func(i int) jen.Code {
+		c := formulaCode(e.Args[i], name)
+		if e.Parens(i) {
+			return jen.Parens(c)
+		}
+		return c
+	}
+	args := func() []jen.Code {
+		out := make([]jen.Code, len(e.Args))
+		for i := range e.Args {
+			out[i] = operand(i)
+		}
+		return out
+	}
+	switch e.Op {
+	case spec.OpConst:
+		if e.Dur {
+			return jen.Add(durationCode(time.Duration(e.Value)))
+		}
+		return jen.Lit(int(e.Value))
+	case spec.OpRef:
+		return jen.Id(name(e.Ref))
+	case spec.OpAdd, spec.OpSub:
+		op := map[spec.Op]string{spec.OpAdd: "+", spec.OpSub: "-"}[e.Op]
+		s := jen.Add(operand(0))
+		for i := 1; i < len(e.Args); i++ {
+			s.Op(op).Add(operand(i))
+		}
+		return s
+	case spec.OpDiv:
+		return jen.Add(operand(0)).Op("/").Lit(int(e.Value))
+	case spec.OpTrunc:
+		unit := durationCode(time.Duration(e.Value))
+		if !isUnit(time.Duration(e.Value)) {
+			// 1500*time.Millisecond between / and * would divide by 1500 only.
+			unit = jen.Parens(unit)
+		}
+		return jen.Add(operand(0)).Op("/").Add(unit).Op("*").Add(unit)
+	case spec.OpMin:
+		return jen.Min(args()...)
+	case spec.OpMax:
+		return jen.Max(args()...)
+	}
+	panic("generator: unknown formula operation")
+}
+
+// isUnit reports whether durationCode writes d as one name (time.Second).
+func isUnit(d time.Duration) bool {
+	switch d {
+	case time.Hour, time.Minute, time.Second, time.Millisecond, time.Microsecond:
+		return true
+	}
+	return false
 }

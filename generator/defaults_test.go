@@ -15,8 +15,9 @@ import (
 
 // TestDerivedDefaultsEvaluateToTheSpecDefaults type-checks the generated
 // svcgen_config.go of every golden example and checks that each default
-// emitted as an expression evaluates to the value spec/defaults.go
-// computed: the two copies of each formula cannot drift apart.
+// emitted as an expression evaluates to the value spec decoding filled:
+// the whole generator, on real projects, agrees with spec.Formulas (the
+// property tests in formulas_test.go cover random values).
 func TestDerivedDefaultsEvaluateToTheSpecDefaults(t *testing.T) {
 	specs, _ := filepath.Glob("../golden/*/service.toml")
 	checked := 0

@@ -4,11 +4,9 @@ import "time"
 
 // Defaults of every key that has one; spec/REFERENCE.md documents each.
 // A value the spec gives is never replaced (Duration.Set, Spec.Has), so
-// an explicit 0 stays 0. Some defaults are computed from other values
-// (open_timeout from timeouts.start, drain from stop, ...) with plain
-// min/max/+/−/÷ arithmetic, so generated code can state them as constant
-// expressions of the values they come from and a one-value change stays a
-// one-line diff.
+// an explicit 0 stays 0. The defaults computed from other values
+// (open_timeout from timeouts.start, drain from stop, ...) are Formulas,
+// applied after these.
 const (
 	DefaultStart           = 30 * time.Second
 	DefaultStop            = 20 * time.Second
@@ -85,21 +83,12 @@ func (d *decoder) applyDefaults() {
 	t := &s.Timeouts
 	dflt(&t.Start, DefaultStart)
 	dflt(&t.Stop, DefaultStop)
-	// The critical reserve: a tenth of the stop budget, at least 1s, but
-	// never more than half of it.
-	dflt(&t.Critical, min(max(t.Stop.Duration/10, time.Second), t.Stop.Duration/2))
-	// The drain gets half of what remains after drain_delay and the
-	// critical reserve; closing workers and resources gets the other half.
-	rest := t.Stop.Duration - t.DrainDelay.Duration - t.Critical.Duration
-	dflt(&t.Drain, max(rest/2, 0))
-	dflt(&t.Shutdown, min(DefaultShutdown, t.Stop.Duration))
 
 	d.dfltStr(&s.Admin.Addr, DefaultAdminAddr, "admin", "addr")
 
 	w := &s.Windows
 	d.dfltStr(&w.Start, "auto", "windows", "start")
 	d.dfltStr(&w.Account, "LocalService", "windows", "account")
-	dflt(&w.Preshutdown, t.Stop.Duration)
 	if !d.ok("windows", "recovery") {
 		w.Recovery = DefaultRecovery()
 	}
@@ -139,49 +128,28 @@ func (d *decoder) applyDefaults() {
 	for _, r := range s.Resources {
 		d.resourceDefaults(r)
 	}
+	d.applyFormulas()
 }
 
 func (d *decoder) resourceDefaults(r *Resource) {
-	t := d.s.Timeouts
 	p := func(key string) []string { return []string{"resource", r.Name, key} }
-	dflt(&r.OpenTimeout, t.Start.Duration)
-	dflt(&r.CloseTimeout, max(t.ClosePhase(), 0))
 	switch r.Kind {
 	case KindHTTP:
 		dflt(&r.ReadHeaderTimeout, DefaultReadHeader)
 		dflt(&r.IdleTimeout, DefaultHTTPIdle)
 		d.dfltInt(&r.MaxHeaderBytes, DefaultMaxHeaderBytes, p("max_header_bytes")...)
 	case KindSQL:
-		// Defaults never contradict what the spec gave: warm fits max_idle,
-		// max_idle fits max_open.
-		warm := 1
-		if d.ok(p("max_idle")...) {
-			warm = min(warm, max(r.MaxIdle, 0))
-		}
-		d.dfltInt(&r.Warm, warm, p("warm")...)
-		maxIdle := max(DefaultSQLMaxIdle, r.Warm)
-		if d.ok(p("max_open")...) {
-			maxIdle = min(maxIdle, max(r.MaxOpen, 0))
-		}
-		d.dfltInt(&r.MaxIdle, maxIdle, p("max_idle")...)
-		d.dfltInt(&r.MaxOpen, max(DefaultSQLMaxOpen, r.MaxIdle, r.Warm), p("max_open")...)
-		dflt(&r.PingTimeout, min(DefaultPingTimeout, r.OpenTimeout.Duration))
 		dflt(&r.ConnMaxLifetime, DefaultConnMaxLifetime)
 	case KindRedis:
 		d.dfltInt(&r.Warm, 1, p("warm")...)
-		d.dfltInt(&r.PoolSize, max(DefaultRedisPoolSize, r.Warm), p("pool_size")...)
-		d.dfltInt(&r.MinIdle, r.Warm, p("min_idle")...)
-		dflt(&r.DialTimeout, min(DefaultDialTimeout, r.OpenTimeout.Duration))
 		dflt(&r.ReadTimeout, DefaultRedisIO)
 		dflt(&r.WriteTimeout, DefaultRedisIO)
 	case KindHTTPClient:
-		d.dfltInt(&r.MaxIdlePerHost, max(DefaultMaxIdlePerHost, r.Warm), p("max_idle_per_host")...)
 		dflt(&r.IdleConnTimeout, DefaultClientIdle)
 		dflt(&r.TLSHandshakeTimeout, DefaultTLSHandshake)
 		dflt(&r.RequestTimeout, DefaultRequestTimeout)
 		d.dfltInt(&r.Retries, DefaultRetries, p("retries")...)
 		dflt(&r.RetryBase, DefaultRetryBase)
-		dflt(&r.RetryMax, max(DefaultRetryMax, r.RetryBase.Duration))
 		d.dfltInt(&r.BreakerFailures, DefaultBreakerFailures, p("breaker_failures")...)
 		dflt(&r.BreakerCooldown, DefaultBreakerCooldown)
 	case KindCustom:

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden/bad/*.err from the current messages")
+var update = flag.Bool("update", false, "rewrite golden/bad/*.err from the current messages and the formula defaults of REFERENCE.md")
 
 // TestBadSpecs parses every golden/bad/<case>.toml and compares the error
 // output with golden/bad/<case>.err byte for byte.

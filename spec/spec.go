@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -39,9 +40,13 @@ func (s *Spec) ServiceAccount() string {
 
 // ClosePhase is the part of the stop budget left for step 4 (workers
 // cancelled, resources closed) once drain_delay, drain and the critical
-// reserve are taken out. It is the default close_timeout of a resource.
+// reserve are taken out. When positive it is the default close_timeout of
+// a resource; both evaluate closePhase of formulas.go.
 func (t Timeouts) ClosePhase() time.Duration {
-	return t.Stop.Duration - t.DrainDelay.Duration - t.Drain.Duration - t.Critical.Duration
+	v := reflect.ValueOf(t)
+	return time.Duration(closePhase.Eval(func(k Ref) int64 {
+		return slotValue(keyField(v, strings.TrimPrefix(string(k), "timeouts.")))
+	}))
 }
 
 // MemoryLimitBytes is runtime.memory_limit in bytes, 0 when unset.

@@ -300,6 +300,8 @@ func TestErrors(t *testing.T) {
 			`6:16: windows.password_env is only for a DOMAIN\user account, not LocalSystem`},
 		{"critical beyond stop", "[timeouts]\nstop = \"2s\"\ncritical = \"2s\"\n",
 			`6:12: drain_delay (0s) plus critical (2s) must be shorter than the stop budget (timeouts.stop = 2s)`},
+		{"budget sum past the longest duration", "[timeouts]\nstop = \"1ns\"\ndrain_delay = \"2562047h47m16.854775807s\"\ncritical = \"3ns\"\n",
+			`6:15: drain_delay (2562047h47m16.854775807s) plus critical (3ns) must be shorter than the stop budget (timeouts.stop = 1ns)`},
 		{"stderr off without file", "[log]\nstderr = false\n",
 			`5:10: log.stderr = false needs log.file, or nothing is logged`},
 		{"tls half", "[resource.api]\nkind = \"http\"\naddr = \":1\"\nhandler = \"H\"\ntls_cert_file = \"c.pem\"\n",

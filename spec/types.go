@@ -48,6 +48,8 @@ type Spec struct {
 	// KeyPos); given holds the key paths the file wrote (see Has).
 	positions *positions
 	given     map[string]bool
+	// derived are the defaults taken from Formulas (see Derived).
+	derived []DerivedValue
 }
 
 // Service names the service and, in project mode, its Go module.

@@ -164,7 +164,11 @@ func (d *decoder) validateTimeouts() {
 		}
 		return d.valPos("timeouts")
 	}
-	if t.DrainDelay.Duration+t.Critical.Duration >= t.Stop.Duration {
+	// drain_delay + critical < stop, without the sum: near the longest
+	// duration it would wrap around, pass, and leave the generated
+	// constants (svcTimeoutStop-svcTimeoutDrainDelay-...) overflowing.
+	// Once it holds, ClosePhase cannot wrap.
+	if t.DrainDelay.Duration >= t.Stop.Duration || t.Critical.Duration >= t.Stop.Duration-t.DrainDelay.Duration {
 		d.errorf(at("drain_delay", "critical", "stop"), "drain_delay (%s) plus critical (%s) must be shorter than the stop budget (timeouts.stop = %s)",
 			fmtDur(t.DrainDelay.Duration), fmtDur(t.Critical.Duration), fmtDur(t.Stop.Duration))
 	} else if t.ClosePhase() <= 0 {
