@@ -109,5 +109,9 @@ func (l *rtLit) body() *jen.Statement {
 	return jen.Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, l.items...)
 }
 
+// inline is the literal's braces and fields on one line, for a short
+// element of a slice literal whose type is elided.
+func (l *rtLit) inline() *jen.Statement { return jen.Values(l.items...) }
+
 // code is the whole literal: svcrt.Type{...}.
 func (l *rtLit) code(g *Context) *jen.Statement { return g.rt(l.typ).Add(l.body()) }

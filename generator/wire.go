@@ -112,7 +112,7 @@ func hookWiring(g *Context, body *jen.Group) {
 		}
 		body.Id("app").Dot(rtField(rtApp, point.field)).Op("=").Index().Add(g.rt(rtHook)).ValuesFunc(func(lg *jen.Group) {
 			for _, n := range point.names {
-				lg.Add(newLit(rtHook).set("Name", jen.Lit(n)).set("Fn", jen.Id(n)).body())
+				lg.Add(newLit(rtHook).set("Name", jen.Lit(n)).set("Fn", jen.Id(n)).inline())
 			}
 		})
 	}
@@ -138,7 +138,7 @@ func configLit(g *Context) *rtLit {
 	var recovery []jen.Code
 	for i := range s.Windows.Recovery {
 		n := recoveryConst(i)
-		recovery = append(recovery, newLit(rtRecoveryAction).set("Action", id(n)).set("Delay", id(n+"Delay")).body())
+		recovery = append(recovery, newLit(rtRecoveryAction).set("Action", id(n)).set("Delay", id(n+"Delay")).inline())
 	}
 	windows := newLit(rtWindowsConfig).
 		set("Start", id("svcWindowsStart")).set("Account", id("svcWindowsAccount")).

@@ -47,18 +47,9 @@ func svcConfig() *svcrt.Config {
 			Dependencies: svcWindowsDependencies,
 			Preshutdown:  svcWindowsPreshutdown,
 			Recovery: []svcrt.RecoveryAction{
-				{
-					Action: svcWindowsRecovery1,
-					Delay:  svcWindowsRecovery1Delay,
-				},
-				{
-					Action: svcWindowsRecovery2,
-					Delay:  svcWindowsRecovery2Delay,
-				},
-				{
-					Action: svcWindowsRecovery3,
-					Delay:  svcWindowsRecovery3Delay,
-				},
+				{Action: svcWindowsRecovery1, Delay: svcWindowsRecovery1Delay},
+				{Action: svcWindowsRecovery2, Delay: svcWindowsRecovery2Delay},
+				{Action: svcWindowsRecovery3, Delay: svcWindowsRecovery3Delay},
 			},
 			RecoveryReset:      svcWindowsRecoveryReset,
 			RecoveryOnNonCrash: svcWindowsRecoveryOnNonCrash,
@@ -394,12 +385,6 @@ func svcWire(app *svcrt.App) {
 	}, func() (http.Handler, error) {
 		return NewOpsAPI(auditLogRes.Value)
 	})
-	app.AfterReady = []svcrt.Hook{{
-		Name: "Announce",
-		Fn:   Announce,
-	}}
-	app.BeforeDrain = []svcrt.Hook{{
-		Name: "Withdraw",
-		Fn:   Withdraw,
-	}}
+	app.AfterReady = []svcrt.Hook{{Name: "Announce", Fn: Announce}}
+	app.BeforeDrain = []svcrt.Hook{{Name: "Withdraw", Fn: Withdraw}}
 }

@@ -44,18 +44,9 @@ func svcConfig() *svcrt.Config {
 			Dependencies: svcWindowsDependencies,
 			Preshutdown:  svcWindowsPreshutdown,
 			Recovery: []svcrt.RecoveryAction{
-				{
-					Action: svcWindowsRecovery1,
-					Delay:  svcWindowsRecovery1Delay,
-				},
-				{
-					Action: svcWindowsRecovery2,
-					Delay:  svcWindowsRecovery2Delay,
-				},
-				{
-					Action: svcWindowsRecovery3,
-					Delay:  svcWindowsRecovery3Delay,
-				},
+				{Action: svcWindowsRecovery1, Delay: svcWindowsRecovery1Delay},
+				{Action: svcWindowsRecovery2, Delay: svcWindowsRecovery2Delay},
+				{Action: svcWindowsRecovery3, Delay: svcWindowsRecovery3Delay},
 			},
 			RecoveryReset:      svcWindowsRecoveryReset,
 			RecoveryOnNonCrash: svcWindowsRecoveryOnNonCrash,

@@ -46,14 +46,8 @@ func svcConfig() *svcrt.Config {
 			Dependencies: svcWindowsDependencies,
 			Preshutdown:  svcWindowsPreshutdown,
 			Recovery: []svcrt.RecoveryAction{
-				{
-					Action: svcWindowsRecovery1,
-					Delay:  svcWindowsRecovery1Delay,
-				},
-				{
-					Action: svcWindowsRecovery2,
-					Delay:  svcWindowsRecovery2Delay,
-				},
+				{Action: svcWindowsRecovery1, Delay: svcWindowsRecovery1Delay},
+				{Action: svcWindowsRecovery2, Delay: svcWindowsRecovery2Delay},
 			},
 			RecoveryReset:      svcWindowsRecoveryReset,
 			RecoveryOnNonCrash: svcWindowsRecoveryOnNonCrash,
@@ -162,12 +156,6 @@ func svcWire(app *svcrt.App) {
 	}, func(ctx context.Context) (*State, error) {
 		return LoadState(ctx, dbRes.Value)
 	}, SaveState, nil)
-	app.AfterReady = []svcrt.Hook{{
-		Name: "Register",
-		Fn:   Register,
-	}}
-	app.BeforeDrain = []svcrt.Hook{{
-		Name: "Deregister",
-		Fn:   Deregister,
-	}}
+	app.AfterReady = []svcrt.Hook{{Name: "Register", Fn: Register}}
+	app.BeforeDrain = []svcrt.Hook{{Name: "Deregister", Fn: Deregister}}
 }
