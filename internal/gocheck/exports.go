@@ -48,6 +48,13 @@ func (e *Exports) Lists() int {
 	return e.lists
 }
 
+// Preload lists the packages a run is going to import, in one go command
+// run, so that checks rarely need another.
+func (e *Exports) Preload(paths ...string) error {
+	_, _, err := e.lookup(paths)
+	return err
+}
+
 // lookup returns the export data file of each path, listing those not
 // seen before in one go command run.
 func (e *Exports) lookup(paths []string) (map[string]string, map[string]string, error) {
