@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/svcgen/svcgen/templates"
 )
 
 // stdExports returns export data finders for a module that requires
@@ -143,5 +145,50 @@ func TestCheckImportRules(t *testing.T) {
 	got = check(t, c, internal)
 	if len(got) != 1 || !strings.HasSuffix(got[0], "could not import internal/race (use of internal package internal/race not allowed)") {
 		t.Errorf("problems %q, want the internal package rule", got)
+	}
+}
+
+// TestCheckRuntimeLayout checks projects laid out as generated projects
+// with a runtime package are: the runtime at internal/svcrt (its real
+// source, every feature and none), the wiring in the root package. The
+// runtime is checked once per GOOS and feature set, however many projects
+// share it. Export data comes from this repository's module, which
+// requires what the runtime imports.
+func TestCheckRuntimeLayout(t *testing.T) {
+	const mainGo = `package main
+
+import (
+	"os"
+
+	"example.com/orders/internal/svcrt"
+)
+
+func main() { os.Exit(svcrt.Main(&svcrt.Config{}, func(*svcrt.App) {}, os.Args[1:])) }
+`
+	for _, goos := range []string{"linux", "windows"} {
+		t.Run(goos, func(t *testing.T) {
+			c := NewChecker(NewExports(filepath.Join("..", ".."), goos))
+			for _, features := range [][]string{templates.Features, nil} {
+				runtime, err := templates.RuntimeFiles(features)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range 2 {
+					files := map[string][]byte{
+						"go.mod":  []byte("module example.com/orders\n\ngo 1.26.0\n"),
+						"main.go": []byte(mainGo + strings.Repeat("\n", i)),
+					}
+					for _, f := range runtime {
+						files["internal/svcrt/"+f.Name] = f.Source
+					}
+					if got := check(t, c, files); len(got) != 0 {
+						t.Fatalf("features %v: problems:\n%s", features, strings.Join(got, "\n"))
+					}
+				}
+			}
+			if len(c.cache) != 2 {
+				t.Errorf("%d runtime packages cached for 4 projects with 2 runtimes, want 2", len(c.cache))
+			}
+		})
 	}
 }
