@@ -244,8 +244,11 @@ func TestEveryValidSpecBuilds(t *testing.T) {
 	sort.Slice(all, func(i, j int) bool { return all[i].seed < all[j].seed })
 
 	knownSpecs, knownProblems := map[string]int{}, map[string]int{}
-	failed, reported := 0, 0
+	failed, reported, withKnown := 0, 0, 0
 	for _, o := range all {
+		if len(o.known) > 0 {
+			withKnown++
+		}
 		for name, n := range o.known {
 			knownSpecs[name]++
 			knownProblems[name] += n
@@ -266,8 +269,8 @@ func TestEveryValidSpecBuilds(t *testing.T) {
 	for _, e := range exports {
 		lists += e.Lists()
 	}
-	t.Logf("%d specs from seed %d checked for %s in %v (export data from %d go list runs); %d fail",
-		n, *propertySeed, strings.Join(propertyGOOS, " and "), time.Since(begin).Round(time.Millisecond), lists, failed)
+	t.Logf("%d specs from seed %d checked for %s in %v (export data from %d go list runs); %d fail, %d hit a known generator bug",
+		n, *propertySeed, strings.Join(propertyGOOS, " and "), time.Since(begin).Round(time.Millisecond), lists, failed, withKnown)
 	for _, bug := range knownGeneratorBugs {
 		if knownSpecs[bug.name] > 0 {
 			t.Logf("known generator bug: %s: %d specs (%d problems)", bug.name, knownSpecs[bug.name], knownProblems[bug.name])
@@ -371,6 +374,7 @@ func TestSampleSpecsBuildWithGo(t *testing.T) {
 		seed, files := sampleSpec(t, sample.shape, checkers)
 		t.Run(sample.name, func(t *testing.T) {
 			t.Parallel()
+			t.Logf("seed %d", seed)
 			out := t.TempDir()
 			changes, err := Plan(out, files)
 			if err != nil {
