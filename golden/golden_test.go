@@ -8,13 +8,12 @@ import (
 	"bytes"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/internal/gocheck"
 	"github.com/svcgen/svcgen/internal/udiff"
 	"github.com/svcgen/svcgen/spec"
 )
@@ -116,13 +115,8 @@ func TestGoldenBuilds(t *testing.T) {
 	for _, dir := range examples(t) {
 		for _, goos := range []string{"linux", "windows"} {
 			t.Run(dir+"/"+goos, func(t *testing.T) {
-				for _, args := range [][]string{{"build", "-o", os.DevNull, "./..."}, {"vet", "./..."}} {
-					cmd := exec.Command("go", args...)
-					cmd.Dir = dir
-					cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "GOFLAGS=-mod=readonly", "GOWORK=off")
-					if out, err := cmd.CombinedOutput(); err != nil {
-						t.Fatalf("GOOS=%s go %s: %v\n%s", goos, strings.Join(args, " "), err, out)
-					}
+				if err := gocheck.GoBuild(dir, goos, "GOFLAGS=-mod=readonly"); err != nil {
+					t.Fatal(err)
 				}
 			})
 		}

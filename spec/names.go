@@ -78,6 +78,29 @@ var predeclared = map[string]bool{
 	"print": true, "println": true, "real": true, "recover": true,
 }
 
+// ImportedNames maps the name of every package the generated code imports
+// into the user's package (the generated files and the scaffolded user
+// files) to its import path. Go allows no package-level declaration with
+// the name of an import of any file of the package, so a user function or
+// type with one of these names cannot be declared there. svcrt is the
+// generated runtime package, at internal/svcrt of the generated module.
+// The property test (generator/property_test.go) checks that generated
+// code imports no other name.
+var ImportedNames = map[string]string{
+	"atomic": "sync/atomic", "bufio": "bufio", "collectors": "github.com/prometheus/client_golang/prometheus/collectors",
+	"context": "context", "debug": "runtime/debug", "driver": "database/sql/driver", "errors": "errors",
+	"eventlog": "golang.org/x/sys/windows/svc/eventlog", "exec": "os/exec", "filepath": "path/filepath",
+	"flag": "flag", "fmt": "fmt", "fs": "io/fs", "http": "net/http", "io": "io", "json": "encoding/json",
+	"lumberjack": "gopkg.in/natefinch/lumberjack.v2", "mgr": "golang.org/x/sys/windows/svc/mgr", "net": "net",
+	"os": "os", "pprof": "net/http/pprof", "prometheus": "github.com/prometheus/client_golang/prometheus",
+	"promhttp": "github.com/prometheus/client_golang/prometheus/promhttp", "rand": "math/rand/v2",
+	"redis": "github.com/redis/go-redis/v9", "regexp": "regexp", "registry": "golang.org/x/sys/windows/registry",
+	"runtime": "runtime", "signal": "os/signal", "slices": "slices", "slog": "log/slog", "sql": "database/sql",
+	"strconv": "strconv", "strings": "strings", "svc": "golang.org/x/sys/windows/svc", "svcrt": "internal/svcrt",
+	"sync": "sync", "syscall": "syscall", "time": "time", "tls": "crypto/tls", "unsafe": "unsafe", "url": "net/url",
+	"windows": "golang.org/x/sys/windows",
+}
+
 // identProblem says why s cannot name a user function or type in the
 // generated package, or returns "" when it can.
 func identProblem(s string) string {
@@ -98,6 +121,8 @@ func identProblem(s string) string {
 		return "is reserved in package main"
 	case reservedPrefix(s):
 		return `starts with "svc", which is reserved for generated code`
+	case ImportedNames[s] != "":
+		return "is the name of package " + ImportedNames[s] + ", which the generated code imports"
 	}
 	return ""
 }

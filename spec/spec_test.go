@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -337,6 +338,28 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestImportedNamesRejected checks that every package name the generated
+// code imports is refused, at its value, as a handler, a hook and a type;
+// "HTTP" and "Fmt" differ from the imports and stay valid.
+func TestImportedNamesRejected(t *testing.T) {
+	for name, path := range ImportedNames {
+		if reservedPrefix(name) {
+			continue // "svc": rejected as reserved first
+		}
+		src := minimal + "\n[resource.api]\nkind = \"http\"\naddr = \":1\"\nhandler = \"" + name + "\"\n" +
+			"\n[resource.state]\nkind = \"custom\"\nopen = \"Open\"\ntype = \"" + name + "\"\n" +
+			"\n[hooks]\nreload = \"" + name + "\"\n"
+		why := fmt.Sprintf("%q is the name of package %s, which the generated code imports; it must name a Go function or type", name, path)
+		want := "service.toml:7:11: resource.api.handler: " + why + "\n" +
+			"service.toml:12:8: resource.state.type: " + why + "\n" +
+			"service.toml:15:10: hooks.reload: " + why
+		if got := parseErr(t, src); got != want {
+			t.Errorf("%s:\ngot  %s\nwant %s", name, got, want)
+		}
+	}
+	mustParse(t, minimal+"[resource.api]\nkind = \"http\"\naddr = \":1\"\nhandler = \"HTTP\"\n[hooks]\nreload = \"Fmt\"\n")
 }
 
 func TestNULRejected(t *testing.T) {
