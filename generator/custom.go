@@ -29,8 +29,8 @@ func (customKind) valueType(_ *Context, r *spec.Resource) jen.Code {
 func (customKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code {
 	// The open function's parameters follow depends_on; close and check
 	// take the value open returned, so they are passed as they are.
-	open := jen.Func().Params(ctxParam()).Params(jen.Op("*").Id(customType(r)), jen.Error()).Block(
-		jen.Return(jen.Id(r.Open).Call(append([]jen.Code{jen.Id("ctx")}, deps...)...)),
+	open := jen.Func().Params(jen.Id(wireCtx).Add(ctxType())).Params(jen.Op("*").Id(customType(r)), jen.Error()).Block(
+		jen.Return(jen.Id(r.Open).Call(append([]jen.Code{jen.Id(wireCtx)}, deps...)...)),
 	)
 	fn := func(name string) jen.Code {
 		if name == "" {
@@ -38,7 +38,7 @@ func (customKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.C
 		}
 		return jen.Id(name)
 	}
-	return g.rt(rtCustomResource).Call(jen.Id("app"), node, open, fn(r.Close), fn(r.Check))
+	return g.rt(rtCustomResource).Call(jen.Id(wireApp), node, open, fn(r.Close), fn(r.Check))
 }
 
 func (customKind) feature() string { return "" }

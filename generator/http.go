@@ -46,7 +46,7 @@ func (httpKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Cod
 	handler := jen.Func().Params().Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
 		jen.Return(jen.Id(r.Handler).Call(deps...)),
 	)
-	return g.rt(rtHTTPResource).Call(jen.Id("app"), node, cfg.code(g), handler)
+	return g.rt(rtHTTPResource).Call(jen.Id(wireApp), node, cfg.code(g), handler)
 }
 
 func (httpKind) feature() string { return "" }

@@ -42,7 +42,7 @@ func (httpClientKind) valueType(g *Context, r *spec.Resource) jen.Code {
 }
 
 func (httpClientKind) wire(g *Context, r *spec.Resource, node jen.Code, _ []jen.Code) jen.Code {
-	return g.rt(rtHTTPClientResource).Call(jen.Id("app"), node, settings(g, rtHTTPClientPool, r, httpClientPoolFields))
+	return g.rt(rtHTTPClientResource).Call(jen.Id(wireApp), node, settings(g, rtHTTPClientPool, r, httpClientPoolFields))
 }
 
 func (httpClientKind) feature() string { return templates.FeatureHTTPClient }

@@ -49,9 +49,24 @@ var kinds = map[string]kindEmitter{
 func blockOf(r *spec.Resource) string { return "[resource." + r.Name + "]" }
 
 // constName names the constant of a resource's spec key:
-// constName(db, "max_open") is svcDBMaxOpen.
+// constName(db, "max_open") is svcDBMaxOpen. A resource named like a table
+// whose constants share the svc<Table> prefix gets "Res" after its name
+// (svcTimeoutResCritical), so [resource.timeout] critical and [timeouts]
+// critical are two constants.
 func constName(r *spec.Resource, key string) string {
-	return "svc" + spec.GoName(r.Name) + spec.GoName(key)
+	name := spec.GoName(r.Name)
+	if tableWords[name] {
+		name += "Res"
+	}
+	return "svc" + name + spec.GoName(key)
+}
+
+// tableWords are the words that begin the constants of the spec's tables
+// (declareConstants): svcService*, svcTimeout*, svcAdmin*, ...
+var tableWords = map[string]bool{
+	"Service": true, "Version": true, "Display": true, "Description": true,
+	"Log": true, "Runtime": true, "Systemd": true, "Watchdog": true,
+	"Metrics": true, "Admin": true, "Timeout": true, "Windows": true,
 }
 
 // settings is the composite literal of a runtime settings struct

@@ -18,9 +18,6 @@ var kubeTemplate = template.Must(template.ParseFS(templates.FS, "kubernetes.yaml
 // terminationGracePeriodSeconds.
 const kubeMargin = 5 * time.Second
 
-// dnsLabelRE is an RFC 1123 label: Kubernetes object names.
-var dnsLabelRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-
 // portNameRE is what Kubernetes accepts as a port name (IANA_SVC_NAME).
 var portNameRE = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 
@@ -37,30 +34,19 @@ func ceilSeconds(d time.Duration) int64 {
 // emitKubernetes writes deploy/kubernetes.yaml when [kubernetes] is
 // enabled. The kubelet probes the pod's IP, so the admin listener must
 // listen on every interface with a fixed port: a loopback, a specific
-// address or port 0 would give probes that always fail, and is an error
-// here rather than a manifest that never turns ready.
+// address or port 0 would give probes that always fail, and spec
+// validation rejects it (validateKubernetes) rather than a manifest that
+// never turns ready.
 func emitKubernetes(g *Context) error {
 	s := g.Spec
 	k := s.Kubernetes
 	if !k.Enabled {
 		return nil
 	}
-	if !dnsLabelRE.MatchString(s.Service.Name) {
-		return spec.ErrorList{spec.Errorf(s.Pos("service", "name"), "service.name %q names Kubernetes objects in [kubernetes]: use lowercase letters, digits and - only", s.Service.Name)}
-	}
-	host, portText, err := net.SplitHostPort(s.Admin.Addr)
-	port, perr := strconv.Atoi(portText)
-	if err != nil || perr != nil {
-		return spec.ErrorList{spec.Errorf(s.Pos("admin", "addr"), "admin.addr %q is not host:port; [kubernetes] probes need it", s.Admin.Addr)}
-	}
-	if host != "" && host != "0.0.0.0" && host != "::" {
-		return spec.ErrorList{spec.Errorf(s.Pos("admin", "addr"),
-			"admin.addr %q listens on %s only, but [kubernetes] probes come from the kubelet to the pod's IP: use \":%d\" (every interface of the pod; publish only the API through a Service)",
-			s.Admin.Addr, host, port)}
-	}
-	if port == 0 {
-		return spec.ErrorList{spec.Errorf(s.Pos("admin", "addr"), "admin.addr %q has port 0, but [kubernetes] probes need a fixed port", s.Admin.Addr)}
-	}
+	// spec validation rejects a service name or admin address the manifest
+	// cannot use, so both are known good here.
+	_, portText, _ := net.SplitHostPort(s.Admin.Addr)
+	port, _ := strconv.Atoi(portText)
 	var ports []kubePort
 	for _, r := range s.Resources {
 		if r.Kind != spec.KindHTTP {

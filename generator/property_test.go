@@ -75,10 +75,6 @@ type outcome struct {
 	// the user's package).
 	problems map[string][]gocheck.Problem
 	files    map[string][]byte
-	// known counts the problems of each known generator bug; unknown
-	// lists the rest, by GOOS.
-	known   map[string]int
-	unknown map[string][]gocheck.Problem
 }
 
 // checkSpec generates and checks the spec of one seed.
@@ -110,8 +106,7 @@ func checkSpec(seed uint64, checkers []*gocheck.Checker) outcome {
 			}
 		}
 	}
-	o.known, o.unknown = classify(s, o.problems)
-	if len(o.unknown) == 0 {
+	if len(o.problems) == 0 {
 		o.files = nil // only a failure's report quotes the generated lines
 	}
 	return o
@@ -126,25 +121,6 @@ func generateProblem(err error) gocheck.Problem {
 		return gocheck.Problem{Pos: token.Position{Filename: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Col}, Msg: e.Msg, Check: "generate"}
 	}
 	return gocheck.Problem{Msg: err.Error(), Check: "generate"}
-}
-
-// classify sorts the problems of a spec into known generator bugs and
-// the rest.
-func classify(s *spec.Spec, problems map[string][]gocheck.Problem) (known map[string]int, unknown map[string][]gocheck.Problem) {
-	known, unknown = map[string]int{}, map[string][]gocheck.Problem{}
-	for goos, list := range problems {
-	next:
-		for _, p := range list {
-			for _, bug := range knownGeneratorBugs {
-				if bug.matches(s, p) {
-					known[bug.name]++
-					continue next
-				}
-			}
-			unknown[goos] = append(unknown[goos], p)
-		}
-	}
-	return known, unknown
 }
 
 // universe writes a module that requires every module a generated
@@ -204,9 +180,8 @@ func propertyExports(t *testing.T, dir string) []*gocheck.Exports {
 var offline = []string{"GOFLAGS=-mod=mod", "GOPROXY=off"}
 
 // TestEveryValidSpecBuilds checks the property for many random specs, in
-// parallel. A problem of a known generator bug is counted and logged; any
-// other problem, or a spec that spec rejects, fails the test with the spec
-// and what is wrong.
+// parallel. Any problem, or a spec that spec rejects, fails the test with
+// the spec and what is wrong.
 func TestEveryValidSpecBuilds(t *testing.T) {
 	n := propertyCount(t)
 	if testing.Short() && n > 50 {
@@ -243,17 +218,9 @@ func TestEveryValidSpecBuilds(t *testing.T) {
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].seed < all[j].seed })
 
-	knownSpecs, knownProblems := map[string]int{}, map[string]int{}
-	failed, reported, withKnown := 0, 0, 0
+	failed, reported := 0, 0
 	for _, o := range all {
-		if len(o.known) > 0 {
-			withKnown++
-		}
-		for name, n := range o.known {
-			knownSpecs[name]++
-			knownProblems[name] += n
-		}
-		if o.rejected == nil && len(o.unknown) == 0 {
+		if o.rejected == nil && len(o.problems) == 0 {
 			continue
 		}
 		failed++
@@ -269,17 +236,12 @@ func TestEveryValidSpecBuilds(t *testing.T) {
 	for _, e := range exports {
 		lists += e.Lists()
 	}
-	t.Logf("%d specs from seed %d checked for %s in %v (export data from %d go list runs); %d fail, %d hit a known generator bug",
-		n, *propertySeed, strings.Join(propertyGOOS, " and "), time.Since(begin).Round(time.Millisecond), lists, failed, withKnown)
-	for _, bug := range knownGeneratorBugs {
-		if knownSpecs[bug.name] > 0 {
-			t.Logf("known generator bug: %s: %d specs (%d problems)", bug.name, knownSpecs[bug.name], knownProblems[bug.name])
-		}
-	}
+	t.Logf("%d specs from seed %d checked for %s in %v (export data from %d go list runs); %d fail",
+		n, *propertySeed, strings.Join(propertyGOOS, " and "), time.Since(begin).Round(time.Millisecond), lists, failed)
 }
 
-// report renders a failing spec: its seed and text, then every problem
-// not explained by a known bug, with the generated line it points at.
+// report renders a failing spec: its seed and text, then every problem,
+// with the generated line it points at.
 func report(o outcome) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "seed %d (rerun: go test ./generator -run TestEveryValidSpecBuilds -args -seed=%d -specs=1)\n", o.seed, o.seed)
@@ -287,12 +249,12 @@ func report(o outcome) string {
 		fmt.Fprintf(&b, "spec rejects what internal/specgen wrote; fix specgen:\n%v\n", o.rejected)
 	}
 	var gooses []string
-	for goos := range o.unknown {
+	for goos := range o.problems {
 		gooses = append(gooses, goos)
 	}
 	sort.Strings(gooses)
 	for _, goos := range gooses {
-		list := o.unknown[goos]
+		list := o.problems[goos]
 		switch goos {
 		case "":
 			b.WriteString("generate fails on a spec validate accepts:\n")

@@ -37,7 +37,7 @@ func (redisKind) valueType(g *Context, r *spec.Resource) jen.Code {
 }
 
 func (redisKind) wire(g *Context, r *spec.Resource, node jen.Code, _ []jen.Code) jen.Code {
-	return g.rt(rtRedisResource).Call(jen.Id("app"), node, settings(g, rtRedisPool, r, redisPoolFields))
+	return g.rt(rtRedisResource).Call(jen.Id(wireApp), node, settings(g, rtRedisPool, r, redisPoolFields))
 }
 
 func (redisKind) feature() string { return templates.FeatureRedis }

@@ -59,6 +59,12 @@ func emitScaffold(g *Context) error {
 			}
 		case spec.KindCustom:
 			typ := customType(r)
+			// The open scaffold's body names the type: no parameter may be
+			// named like it.
+			openCtx, openParams := ctxParam(), depParamsAvoiding(g, r, byName, typ)
+			if typ == "ctx" {
+				openCtx = jen.Id("c").Qual("context", "Context")
+			}
 			if need(typ) {
 				decls = append(decls, comments(
 					fmt.Sprintf("%s is the value of the %s resource, handed to the functions of the", typ, r.Name),
@@ -69,7 +75,7 @@ func emitScaffold(g *Context) error {
 				decls = append(decls, comments(
 					fmt.Sprintf("%s opens and warms the %s resource; the service is not ready before it", r.Open, r.Name),
 					"returns. ctx carries the open timeout; its parameters follow depends_on.",
-				).Line().Func().Id(r.Open).Params(append([]jen.Code{ctxParam()}, params...)...).Params(jen.Op("*").Id(typ), jen.Error()).Block(
+				).Line().Func().Id(r.Open).Params(append([]jen.Code{openCtx}, openParams...)...).Params(jen.Op("*").Id(typ), jen.Error()).Block(
 					jen.Return(jen.Op("&").Id(typ).Values(), jen.Nil()),
 				))
 			}
@@ -145,11 +151,17 @@ func scaffoldHooks(g *Context, need func(string) bool) {
 // depParams are the parameters of a user function of r: one per depends_on
 // resource that provides a value, named after it.
 func depParams(g *Context, r *spec.Resource, byName map[string]*spec.Resource) []jen.Code {
+	return depParamsAvoiding(g, r, byName, "")
+}
+
+// depParamsAvoiding is depParams with one more name no parameter may take
+// (the type a scaffold's body names).
+func depParamsAvoiding(g *Context, r *spec.Resource, byName map[string]*spec.Resource, avoid string) []jen.Code {
 	names, types := valueDeps(g, r, byName)
 	out := make([]jen.Code, len(names))
 	for i, d := range names {
 		name := spec.GoLocal(d)
-		if scaffoldReserved[name] {
+		if scaffoldReserved[name] || name == avoid {
 			name += "Res"
 		}
 		out[i] = jen.Id(name).Add(types[i])

@@ -55,7 +55,7 @@ func (sqlKind) valueType(g *Context, r *spec.Resource) jen.Code {
 }
 
 func (sqlKind) wire(g *Context, r *spec.Resource, node jen.Code, _ []jen.Code) jen.Code {
-	return g.rt(rtSQLResource).Call(jen.Id("app"), node, settings(g, rtSQLPool, r, sqlPoolFields))
+	return g.rt(rtSQLResource).Call(jen.Id(wireApp), node, settings(g, rtSQLPool, r, sqlPoolFields))
 }
 
 func (sqlKind) feature() string { return templates.FeatureSQL }

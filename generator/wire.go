@@ -38,7 +38,7 @@ func emitWire(g *Context) error {
 	f.Comment("svcWire adds the resources of " + s.File + " to the engine in topological order")
 	f.Comment("(spec order breaks ties), then the hooks. A node opens once its Deps are")
 	f.Comment("ready; a user function gets the values of its depends_on in that order.")
-	f.Func().Id("svcWire").Params(jen.Id("app").Op("*").Add(g.rt(rtApp))).BlockFunc(func(body *jen.Group) {
+	f.Func().Id("svcWire").Params(jen.Id(wireApp).Op("*").Add(g.rt(rtApp))).BlockFunc(func(body *jen.Group) {
 		byName := map[string]*spec.Resource{}
 		for _, r := range s.Resources {
 			byName[r.Name] = r
@@ -71,10 +71,18 @@ func emitWire(g *Context) error {
 	return nil
 }
 
-// wireLocal is the variable of a resource in svcWire: its lowerCamel name
-// with a suffix, so no resource name can shadow a package, a parameter or
-// a user function.
-func wireLocal(r *spec.Resource) string { return spec.GoLocal(r.Name) + "Res" }
+// The names svcWire declares: its parameter, the context parameter of the
+// closures it hands the runtime, and one variable per resource. Each starts
+// with "svc" and a capital, a prefix the spec rejects for user functions
+// and types, so none can shadow a function the wiring calls.
+const (
+	wireApp = "svcApp"
+	wireCtx = "svcCtx"
+)
+
+// wireLocal is the variable of a resource in svcWire: svc<Name>Res. No
+// constant of svcgen_config.go has that name (no spec key is "res").
+func wireLocal(r *spec.Resource) string { return "svc" + r.GoName() + "Res" }
 
 // nodeOf is the *svcrt.Node of a resource in svcWire: workers are added as
 // a bare node, every other kind as a svcrt.Resource holding one.
@@ -110,14 +118,14 @@ func hookWiring(g *Context, body *jen.Group) {
 		if len(point.names) == 0 {
 			continue
 		}
-		body.Id("app").Dot(rtField(rtApp, point.field)).Op("=").Index().Add(g.rt(rtHook)).ValuesFunc(func(lg *jen.Group) {
+		body.Id(wireApp).Dot(rtField(rtApp, point.field)).Op("=").Index().Add(g.rt(rtHook)).ValuesFunc(func(lg *jen.Group) {
 			for _, n := range point.names {
 				lg.Add(newLit(rtHook).set("Name", jen.Lit(n)).set("Fn", jen.Id(n)).inline())
 			}
 		})
 	}
 	if h.Reload != "" {
-		body.Id("app").Dot(rtField(rtApp, "OnReload")).Op("=").Id(h.Reload)
+		body.Id(wireApp).Dot(rtField(rtApp, "OnReload")).Op("=").Id(h.Reload)
 	}
 }
 

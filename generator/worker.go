@@ -16,9 +16,9 @@ func (workerKind) declare(*Context, *spec.Resource) error { return nil }
 func (workerKind) valueType(*Context, *spec.Resource) jen.Code { return nil }
 
 func (workerKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code {
-	return g.rt(rtWorkerResource).Call(jen.Id("app"), node,
-		jen.Func().Params(ctxParam()).Error().Block(
-			jen.Return(jen.Id(r.Run).Call(append([]jen.Code{jen.Id("ctx")}, deps...)...)),
+	return g.rt(rtWorkerResource).Call(jen.Id(wireApp), node,
+		jen.Func().Params(jen.Id(wireCtx).Add(ctxType())).Error().Block(
+			jen.Return(jen.Id(r.Run).Call(append([]jen.Code{jen.Id(wireCtx)}, deps...)...)),
 		))
 }
 

@@ -2,7 +2,9 @@ package spec
 
 import (
 	"fmt"
+	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -351,6 +353,29 @@ func (d *decoder) validateKubernetes() {
 	}
 	if d.ok("kubernetes", "image") && (k.Image == "" || strings.ContainsAny(k.Image, " \t") || !isPrintable(k.Image)) {
 		d.errorf(d.valPos("kubernetes", "image"), "kubernetes.image %q is not an image reference", k.Image)
+	}
+	if !k.Enabled {
+		return
+	}
+	// The manifest names its objects after the service, and its probes ask
+	// the admin listener from the kubelet, at the pod's IP: a name that is not
+	// a DNS label, or an admin address on one host or on port 0, would give a
+	// manifest that cannot be applied or whose probes always fail.
+	if d.ok("service", "name") && (!dnsLabelRE.MatchString(d.s.Service.Name) || len(d.s.Service.Name) > 63) {
+		d.errorf(d.valPos("service", "name"), "service.name %q names Kubernetes objects in [kubernetes]: use lowercase letters, digits and - only", d.s.Service.Name)
+	}
+	addr := d.s.Admin.Addr
+	host, portText, err := net.SplitHostPort(addr)
+	port, perr := strconv.Atoi(portText)
+	switch {
+	case err != nil || perr != nil:
+		d.errorf(d.valPos("admin", "addr"), "admin.addr %q is not host:port; [kubernetes] probes need it", addr)
+	case host != "" && host != "0.0.0.0" && host != "::":
+		d.errorf(d.valPos("admin", "addr"),
+			"admin.addr %q listens on %s only, but [kubernetes] probes come from the kubelet to the pod's IP: use \":%d\" (every interface of the pod; publish only the API through a Service)",
+			addr, host, port)
+	case port == 0:
+		d.errorf(d.valPos("admin", "addr"), "admin.addr %q has port 0, but [kubernetes] probes need a fixed port", addr)
 	}
 }
 

@@ -69,9 +69,9 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(app *svcrt.App) {
+func svcWire(svcApp *svcrt.App) {
 	// [resource.db] kind sql
-	dbRes := svcrt.SQLResource(app, &svcrt.Node{
+	svcDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "db",
 		Critical:     svcDBCritical,
 		OpenTimeout:  svcDBOpenTimeout,
@@ -89,7 +89,7 @@ func svcWire(app *svcrt.App) {
 		WarmQuery:       svcDBWarmQuery,
 	})
 	// [resource.upstream] kind http_client
-	upstreamRes := svcrt.HTTPClientResource(app, &svcrt.Node{
+	svcUpstreamRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "upstream",
 		Critical:     svcUpstreamCritical,
 		OpenTimeout:  svcUpstreamOpenTimeout,
@@ -110,9 +110,9 @@ func svcWire(app *svcrt.App) {
 		BreakerCooldown:     svcUpstreamBreakerCooldown,
 	})
 	// [resource.api] kind http
-	svcrt.HTTPResource(app, &svcrt.Node{
+	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "api",
-		Deps:         []*svcrt.Node{dbRes.Node, upstreamRes.Node},
+		Deps:         []*svcrt.Node{svcDBRes.Node, svcUpstreamRes.Node},
 		Critical:     svcAPICritical,
 		OpenTimeout:  svcAPIOpenTimeout,
 		CloseTimeout: svcAPICloseTimeout,
@@ -124,6 +124,6 @@ func svcWire(app *svcrt.App) {
 		IdleTimeout:       svcAPIIdleTimeout,
 		MaxHeaderBytes:    svcAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
-		return NewAPI(dbRes.Value, upstreamRes.Value)
+		return NewAPI(svcDBRes.Value, svcUpstreamRes.Value)
 	})
 }

@@ -65,9 +65,9 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(app *svcrt.App) {
+func svcWire(svcApp *svcrt.App) {
 	// [resource.primary_db] kind sql
-	primaryDBRes := svcrt.SQLResource(app, &svcrt.Node{
+	svcPrimaryDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "primary_db",
 		Critical:     svcPrimaryDBCritical,
 		OpenTimeout:  svcPrimaryDBOpenTimeout,
@@ -84,7 +84,7 @@ func svcWire(app *svcrt.App) {
 		Warm:            svcPrimaryDBWarm,
 	})
 	// [resource.replica_db] kind sql
-	replicaDBRes := svcrt.SQLResource(app, &svcrt.Node{
+	svcReplicaDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "replica_db",
 		Critical:     svcReplicaDBCritical,
 		OpenTimeout:  svcReplicaDBOpenTimeout,
@@ -101,7 +101,7 @@ func svcWire(app *svcrt.App) {
 		Warm:            svcReplicaDBWarm,
 	})
 	// [resource.audit_db] kind sql
-	auditDBRes := svcrt.SQLResource(app, &svcrt.Node{
+	svcAuditDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "audit_db",
 		Critical:     svcAuditDBCritical,
 		OpenTimeout:  svcAuditDBOpenTimeout,
@@ -118,7 +118,7 @@ func svcWire(app *svcrt.App) {
 		Warm:            svcAuditDBWarm,
 	})
 	// [resource.session_cache] kind redis
-	sessionCacheRes := svcrt.RedisResource(app, &svcrt.Node{
+	svcSessionCacheRes := svcrt.RedisResource(svcApp, &svcrt.Node{
 		Name:         "session_cache",
 		Critical:     svcSessionCacheCritical,
 		OpenTimeout:  svcSessionCacheOpenTimeout,
@@ -135,7 +135,7 @@ func svcWire(app *svcrt.App) {
 		WriteTimeout: svcSessionCacheWriteTimeout,
 	})
 	// [resource.geo_cache] kind redis
-	geoCacheRes := svcrt.RedisResource(app, &svcrt.Node{
+	svcGeoCacheRes := svcrt.RedisResource(svcApp, &svcrt.Node{
 		Name:         "geo_cache",
 		Critical:     svcGeoCacheCritical,
 		OpenTimeout:  svcGeoCacheOpenTimeout,
@@ -152,7 +152,7 @@ func svcWire(app *svcrt.App) {
 		WriteTimeout: svcGeoCacheWriteTimeout,
 	})
 	// [resource.maps_api] kind http_client
-	mapsAPIRes := svcrt.HTTPClientResource(app, &svcrt.Node{
+	svcMapsAPIRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "maps_api",
 		Critical:     svcMapsAPICritical,
 		OpenTimeout:  svcMapsAPIOpenTimeout,
@@ -173,7 +173,7 @@ func svcWire(app *svcrt.App) {
 		BreakerCooldown:     svcMapsAPIBreakerCooldown,
 	})
 	// [resource.billing_api] kind http_client
-	billingAPIRes := svcrt.HTTPClientResource(app, &svcrt.Node{
+	svcBillingAPIRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "billing_api",
 		Critical:     svcBillingAPICritical,
 		OpenTimeout:  svcBillingAPIOpenTimeout,
@@ -194,7 +194,7 @@ func svcWire(app *svcrt.App) {
 		BreakerCooldown:     svcBillingAPIBreakerCooldown,
 	})
 	// [resource.sms_api] kind http_client
-	smsAPIRes := svcrt.HTTPClientResource(app, &svcrt.Node{
+	svcSmsAPIRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "sms_api",
 		Critical:     svcSmsAPICritical,
 		OpenTimeout:  svcSmsAPIOpenTimeout,
@@ -215,129 +215,129 @@ func svcWire(app *svcrt.App) {
 		BreakerCooldown:     svcSmsAPIBreakerCooldown,
 	})
 	// [resource.vehicles] kind custom
-	vehiclesRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcVehiclesRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "vehicles",
-		Deps:         []*svcrt.Node{primaryDBRes.Node},
+		Deps:         []*svcrt.Node{svcPrimaryDBRes.Node},
 		Critical:     svcVehiclesCritical,
 		OpenTimeout:  svcVehiclesOpenTimeout,
 		CloseTimeout: svcVehiclesCloseTimeout,
-	}, func(ctx context.Context) (*Vehicles, error) {
-		return OpenVehicles(ctx, primaryDBRes.Value)
+	}, func(svcCtx context.Context) (*Vehicles, error) {
+		return OpenVehicles(svcCtx, svcPrimaryDBRes.Value)
 	}, CloseVehicles, nil)
 	// [resource.routes] kind custom
-	routesRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcRoutesRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "routes",
-		Deps:         []*svcrt.Node{primaryDBRes.Node, geoCacheRes.Node},
+		Deps:         []*svcrt.Node{svcPrimaryDBRes.Node, svcGeoCacheRes.Node},
 		Critical:     svcRoutesCritical,
 		OpenTimeout:  svcRoutesOpenTimeout,
 		CloseTimeout: svcRoutesCloseTimeout,
-	}, func(ctx context.Context) (*Routes, error) {
-		return OpenRoutes(ctx, primaryDBRes.Value, geoCacheRes.Value)
+	}, func(svcCtx context.Context) (*Routes, error) {
+		return OpenRoutes(svcCtx, svcPrimaryDBRes.Value, svcGeoCacheRes.Value)
 	}, CloseRoutes, nil)
 	// [resource.drivers] kind custom
-	driversRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcDriversRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "drivers",
-		Deps:         []*svcrt.Node{replicaDBRes.Node},
+		Deps:         []*svcrt.Node{svcReplicaDBRes.Node},
 		Critical:     svcDriversCritical,
 		OpenTimeout:  svcDriversOpenTimeout,
 		CloseTimeout: svcDriversCloseTimeout,
-	}, func(ctx context.Context) (*Drivers, error) {
-		return OpenDrivers(ctx, replicaDBRes.Value)
+	}, func(svcCtx context.Context) (*Drivers, error) {
+		return OpenDrivers(svcCtx, svcReplicaDBRes.Value)
 	}, CloseDrivers, nil)
 	// [resource.tariffs] kind custom
-	tariffsRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcTariffsRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "tariffs",
-		Deps:         []*svcrt.Node{replicaDBRes.Node},
+		Deps:         []*svcrt.Node{svcReplicaDBRes.Node},
 		Critical:     svcTariffsCritical,
 		OpenTimeout:  svcTariffsOpenTimeout,
 		CloseTimeout: svcTariffsCloseTimeout,
-	}, func(ctx context.Context) (*Tariffs, error) {
-		return OpenTariffs(ctx, replicaDBRes.Value)
+	}, func(svcCtx context.Context) (*Tariffs, error) {
+		return OpenTariffs(svcCtx, svcReplicaDBRes.Value)
 	}, CloseTariffs, nil)
 	// [resource.zones] kind custom
-	zonesRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcZonesRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "zones",
-		Deps:         []*svcrt.Node{geoCacheRes.Node},
+		Deps:         []*svcrt.Node{svcGeoCacheRes.Node},
 		Critical:     svcZonesCritical,
 		OpenTimeout:  svcZonesOpenTimeout,
 		CloseTimeout: svcZonesCloseTimeout,
-	}, func(ctx context.Context) (*Zones, error) {
-		return OpenZones(ctx, geoCacheRes.Value)
+	}, func(svcCtx context.Context) (*Zones, error) {
+		return OpenZones(svcCtx, svcGeoCacheRes.Value)
 	}, CloseZones, nil)
 	// [resource.audit_log] kind custom
-	auditLogRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcAuditLogRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "audit_log",
-		Deps:         []*svcrt.Node{auditDBRes.Node},
+		Deps:         []*svcrt.Node{svcAuditDBRes.Node},
 		Critical:     svcAuditLogCritical,
 		OpenTimeout:  svcAuditLogOpenTimeout,
 		CloseTimeout: svcAuditLogCloseTimeout,
-	}, func(ctx context.Context) (*AuditLog, error) {
-		return OpenAuditLog(ctx, auditDBRes.Value)
+	}, func(svcCtx context.Context) (*AuditLog, error) {
+		return OpenAuditLog(svcCtx, svcAuditDBRes.Value)
 	}, CloseAuditLog, nil)
 	// [resource.dispatch] kind custom
-	dispatchRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcDispatchRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "dispatch",
-		Deps:         []*svcrt.Node{vehiclesRes.Node, routesRes.Node, driversRes.Node},
+		Deps:         []*svcrt.Node{svcVehiclesRes.Node, svcRoutesRes.Node, svcDriversRes.Node},
 		Critical:     svcDispatchCritical,
 		OpenTimeout:  svcDispatchOpenTimeout,
 		CloseTimeout: svcDispatchCloseTimeout,
-	}, func(ctx context.Context) (*Dispatch, error) {
-		return OpenDispatch(ctx, vehiclesRes.Value, routesRes.Value, driversRes.Value)
+	}, func(svcCtx context.Context) (*Dispatch, error) {
+		return OpenDispatch(svcCtx, svcVehiclesRes.Value, svcRoutesRes.Value, svcDriversRes.Value)
 	}, nil, nil)
 	// [resource.pricing] kind custom
-	pricingRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcPricingRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "pricing",
-		Deps:         []*svcrt.Node{tariffsRes.Node, zonesRes.Node, billingAPIRes.Node},
+		Deps:         []*svcrt.Node{svcTariffsRes.Node, svcZonesRes.Node, svcBillingAPIRes.Node},
 		Critical:     svcPricingCritical,
 		OpenTimeout:  svcPricingOpenTimeout,
 		CloseTimeout: svcPricingCloseTimeout,
-	}, func(ctx context.Context) (*Pricing, error) {
-		return OpenPricing(ctx, tariffsRes.Value, zonesRes.Value, billingAPIRes.Value)
+	}, func(svcCtx context.Context) (*Pricing, error) {
+		return OpenPricing(svcCtx, svcTariffsRes.Value, svcZonesRes.Value, svcBillingAPIRes.Value)
 	}, nil, nil)
 	// [resource.notify] kind custom
-	notifyRes := svcrt.CustomResource(app, &svcrt.Node{
+	svcNotifyRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "notify",
-		Deps:         []*svcrt.Node{driversRes.Node, smsAPIRes.Node, sessionCacheRes.Node},
+		Deps:         []*svcrt.Node{svcDriversRes.Node, svcSmsAPIRes.Node, svcSessionCacheRes.Node},
 		Critical:     svcNotifyCritical,
 		OpenTimeout:  svcNotifyOpenTimeout,
 		CloseTimeout: svcNotifyCloseTimeout,
-	}, func(ctx context.Context) (*Notify, error) {
-		return OpenNotify(ctx, driversRes.Value, smsAPIRes.Value, sessionCacheRes.Value)
+	}, func(svcCtx context.Context) (*Notify, error) {
+		return OpenNotify(svcCtx, svcDriversRes.Value, svcSmsAPIRes.Value, svcSessionCacheRes.Value)
 	}, nil, nil)
 	// [resource.tracker] kind worker
-	trackerRes := svcrt.WorkerResource(app, &svcrt.Node{
+	svcTrackerRes := svcrt.WorkerResource(svcApp, &svcrt.Node{
 		Name:         "tracker",
-		Deps:         []*svcrt.Node{dispatchRes.Node, mapsAPIRes.Node},
+		Deps:         []*svcrt.Node{svcDispatchRes.Node, svcMapsAPIRes.Node},
 		Critical:     svcTrackerCritical,
 		OpenTimeout:  svcTrackerOpenTimeout,
 		CloseTimeout: svcTrackerCloseTimeout,
-	}, func(ctx context.Context) error {
-		return RunTracker(ctx, dispatchRes.Value, mapsAPIRes.Value)
+	}, func(svcCtx context.Context) error {
+		return RunTracker(svcCtx, svcDispatchRes.Value, svcMapsAPIRes.Value)
 	})
 	// [resource.billing_sync] kind worker
-	svcrt.WorkerResource(app, &svcrt.Node{
+	svcrt.WorkerResource(svcApp, &svcrt.Node{
 		Name:         "billing_sync",
-		Deps:         []*svcrt.Node{pricingRes.Node, auditLogRes.Node},
+		Deps:         []*svcrt.Node{svcPricingRes.Node, svcAuditLogRes.Node},
 		Critical:     svcBillingSyncCritical,
 		OpenTimeout:  svcBillingSyncOpenTimeout,
 		CloseTimeout: svcBillingSyncCloseTimeout,
-	}, func(ctx context.Context) error {
-		return RunBillingSync(ctx, pricingRes.Value, auditLogRes.Value)
+	}, func(svcCtx context.Context) error {
+		return RunBillingSync(svcCtx, svcPricingRes.Value, svcAuditLogRes.Value)
 	})
 	// [resource.reminders] kind worker
-	svcrt.WorkerResource(app, &svcrt.Node{
+	svcrt.WorkerResource(svcApp, &svcrt.Node{
 		Name:         "reminders",
-		Deps:         []*svcrt.Node{notifyRes.Node},
+		Deps:         []*svcrt.Node{svcNotifyRes.Node},
 		Critical:     svcRemindersCritical,
 		OpenTimeout:  svcRemindersOpenTimeout,
 		CloseTimeout: svcRemindersCloseTimeout,
-	}, func(ctx context.Context) error {
-		return RunReminders(ctx, notifyRes.Value)
+	}, func(svcCtx context.Context) error {
+		return RunReminders(svcCtx, svcNotifyRes.Value)
 	})
 	// [resource.public_api] kind http
-	svcrt.HTTPResource(app, &svcrt.Node{
+	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "public_api",
-		Deps:         []*svcrt.Node{dispatchRes.Node, pricingRes.Node, sessionCacheRes.Node},
+		Deps:         []*svcrt.Node{svcDispatchRes.Node, svcPricingRes.Node, svcSessionCacheRes.Node},
 		Critical:     svcPublicAPICritical,
 		OpenTimeout:  svcPublicAPIOpenTimeout,
 		CloseTimeout: svcPublicAPICloseTimeout,
@@ -349,12 +349,12 @@ func svcWire(app *svcrt.App) {
 		IdleTimeout:       svcPublicAPIIdleTimeout,
 		MaxHeaderBytes:    svcPublicAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
-		return NewPublicAPI(dispatchRes.Value, pricingRes.Value, sessionCacheRes.Value)
+		return NewPublicAPI(svcDispatchRes.Value, svcPricingRes.Value, svcSessionCacheRes.Value)
 	})
 	// [resource.partner_api] kind http
-	svcrt.HTTPResource(app, &svcrt.Node{
+	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "partner_api",
-		Deps:         []*svcrt.Node{pricingRes.Node, notifyRes.Node},
+		Deps:         []*svcrt.Node{svcPricingRes.Node, svcNotifyRes.Node},
 		Critical:     svcPartnerAPICritical,
 		OpenTimeout:  svcPartnerAPIOpenTimeout,
 		CloseTimeout: svcPartnerAPICloseTimeout,
@@ -366,12 +366,12 @@ func svcWire(app *svcrt.App) {
 		IdleTimeout:       svcPartnerAPIIdleTimeout,
 		MaxHeaderBytes:    svcPartnerAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
-		return NewPartnerAPI(pricingRes.Value, notifyRes.Value)
+		return NewPartnerAPI(svcPricingRes.Value, svcNotifyRes.Value)
 	})
 	// [resource.ops_api] kind http
-	svcrt.HTTPResource(app, &svcrt.Node{
+	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "ops_api",
-		Deps:         []*svcrt.Node{auditLogRes.Node, trackerRes},
+		Deps:         []*svcrt.Node{svcAuditLogRes.Node, svcTrackerRes},
 		Critical:     svcOpsAPICritical,
 		OpenTimeout:  svcOpsAPIOpenTimeout,
 		CloseTimeout: svcOpsAPICloseTimeout,
@@ -383,8 +383,8 @@ func svcWire(app *svcrt.App) {
 		IdleTimeout:       svcOpsAPIIdleTimeout,
 		MaxHeaderBytes:    svcOpsAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
-		return NewOpsAPI(auditLogRes.Value)
+		return NewOpsAPI(svcAuditLogRes.Value)
 	})
-	app.AfterReady = []svcrt.Hook{{Name: "Announce", Fn: Announce}}
-	app.BeforeDrain = []svcrt.Hook{{Name: "Withdraw", Fn: Withdraw}}
+	svcApp.AfterReady = []svcrt.Hook{{Name: "Announce", Fn: Announce}}
+	svcApp.BeforeDrain = []svcrt.Hook{{Name: "Withdraw", Fn: Withdraw}}
 }

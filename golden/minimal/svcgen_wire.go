@@ -62,9 +62,9 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(app *svcrt.App) {
+func svcWire(svcApp *svcrt.App) {
 	// [resource.api] kind http
-	svcrt.HTTPResource(app, &svcrt.Node{
+	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "api",
 		Critical:     svcAPICritical,
 		OpenTimeout:  svcAPIOpenTimeout,

@@ -63,9 +63,9 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(app *svcrt.App) {
+func svcWire(svcApp *svcrt.App) {
 	// [resource.db] kind sql
-	dbRes := svcrt.SQLResource(app, &svcrt.Node{
+	svcDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "db",
 		Critical:     svcDBCritical,
 		OpenTimeout:  svcDBOpenTimeout,
@@ -82,7 +82,7 @@ func svcWire(app *svcrt.App) {
 		Warm:            svcDBWarm,
 	})
 	// [resource.cache] kind redis
-	cacheRes := svcrt.RedisResource(app, &svcrt.Node{
+	svcCacheRes := svcrt.RedisResource(svcApp, &svcrt.Node{
 		Name:         "cache",
 		Critical:     svcCacheCritical,
 		OpenTimeout:  svcCacheOpenTimeout,
@@ -99,7 +99,7 @@ func svcWire(app *svcrt.App) {
 		WriteTimeout: svcCacheWriteTimeout,
 	})
 	// [resource.payments] kind http_client
-	paymentsRes := svcrt.HTTPClientResource(app, &svcrt.Node{
+	svcPaymentsRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "payments",
 		Critical:     svcPaymentsCritical,
 		OpenTimeout:  svcPaymentsOpenTimeout,
@@ -120,9 +120,9 @@ func svcWire(app *svcrt.App) {
 		BreakerCooldown:     svcPaymentsBreakerCooldown,
 	})
 	// [resource.api] kind http
-	svcrt.HTTPResource(app, &svcrt.Node{
+	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "api",
-		Deps:         []*svcrt.Node{dbRes.Node, cacheRes.Node, paymentsRes.Node},
+		Deps:         []*svcrt.Node{svcDBRes.Node, svcCacheRes.Node, svcPaymentsRes.Node},
 		Critical:     svcAPICritical,
 		OpenTimeout:  svcAPIOpenTimeout,
 		CloseTimeout: svcAPICloseTimeout,
@@ -134,28 +134,28 @@ func svcWire(app *svcrt.App) {
 		IdleTimeout:       svcAPIIdleTimeout,
 		MaxHeaderBytes:    svcAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
-		return NewAPI(dbRes.Value, cacheRes.Value, paymentsRes.Value)
+		return NewAPI(svcDBRes.Value, svcCacheRes.Value, svcPaymentsRes.Value)
 	})
 	// [resource.outbox] kind worker
-	svcrt.WorkerResource(app, &svcrt.Node{
+	svcrt.WorkerResource(svcApp, &svcrt.Node{
 		Name:         "outbox",
-		Deps:         []*svcrt.Node{dbRes.Node},
+		Deps:         []*svcrt.Node{svcDBRes.Node},
 		Critical:     svcOutboxCritical,
 		OpenTimeout:  svcOutboxOpenTimeout,
 		CloseTimeout: svcOutboxCloseTimeout,
-	}, func(ctx context.Context) error {
-		return RunOutbox(ctx, dbRes.Value)
+	}, func(svcCtx context.Context) error {
+		return RunOutbox(svcCtx, svcDBRes.Value)
 	})
 	// [resource.state] kind custom
-	svcrt.CustomResource(app, &svcrt.Node{
+	svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "state",
-		Deps:         []*svcrt.Node{dbRes.Node},
+		Deps:         []*svcrt.Node{svcDBRes.Node},
 		Critical:     svcStateCritical,
 		OpenTimeout:  svcStateOpenTimeout,
 		CloseTimeout: svcStateCloseTimeout,
-	}, func(ctx context.Context) (*State, error) {
-		return LoadState(ctx, dbRes.Value)
+	}, func(svcCtx context.Context) (*State, error) {
+		return LoadState(svcCtx, svcDBRes.Value)
 	}, SaveState, nil)
-	app.AfterReady = []svcrt.Hook{{Name: "Register", Fn: Register}}
-	app.BeforeDrain = []svcrt.Hook{{Name: "Deregister", Fn: Deregister}}
+	svcApp.AfterReady = []svcrt.Hook{{Name: "Register", Fn: Register}}
+	svcApp.BeforeDrain = []svcrt.Hook{{Name: "Deregister", Fn: Deregister}}
 }

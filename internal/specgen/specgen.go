@@ -83,9 +83,9 @@ func (g *gen) build() {
 			g.present[name] = name == "service" || g.maybe(0.5)
 		}
 	}
-	if g.present["kubernetes"] && g.maybe(0.9) {
-		// Most specs with [kubernetes] give the admin listener the
-		// address its probes need.
+	if g.present["kubernetes"] {
+		// [kubernetes] needs an admin listener its probes reach (spec
+		// rejects the default, on loopback).
 		g.present["admin"] = true
 	}
 	g.start, g.stop = spec.DefaultStart, spec.DefaultStop
@@ -236,8 +236,8 @@ func (g *gen) serviceName() string {
 		default:
 			name = "s" + g.resourceWord(1 + g.r.IntN(16))[1:]
 		}
-		if g.present["kubernetes"] && !dnsLabel.MatchString(name) && g.maybe(0.9) {
-			continue // most names with [kubernetes] also name its objects
+		if g.present["kubernetes"] && (!dnsLabel.MatchString(name) || len(name) > 63) {
+			continue // with [kubernetes] the name also names its objects
 		}
 		if oracle(&serviceCache, "[service]\nname = "+basic(name)+"\n") {
 			return name
@@ -325,7 +325,7 @@ func (g *gen) timeouts(t *table) {
 
 func (g *gen) admin(t *table) {
 	switch {
-	case g.present["kubernetes"] && g.maybe(0.9):
+	case g.present["kubernetes"]:
 		// Kubernetes probes need every interface and a fixed port.
 		p := 0
 		for p == 0 {
