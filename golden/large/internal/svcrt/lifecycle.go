@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// Node is one resource of the spec. The generated svcgen_resources.go builds
+// Node is one resource of the spec. The generated svcgen_wire.go builds
 // the table; the engine calls the step functions, each optional.
 type Node struct {
 	Name string
