@@ -43,12 +43,14 @@ const (
 	rtHTTPClientPool     rtRef = "HTTPClientPool"
 	rtHTTPClient         rtRef = "HTTPClient"
 	rtContract           rtRef = "Contract"
+	rtResource           rtRef = "Resource"
 )
 
 // rtFields are the fields the wiring sets of each runtime struct, and of
 // App, the fields it assigns.
 var rtFields = map[rtRef][]string{
 	rtApp:            {"AfterReady", "BeforeDrain", "OnReload"},
+	rtResource:       {"Node", "Value"},
 	rtNode:           {"Name", "Deps", "Critical", "OpenTimeout", "CloseTimeout"},
 	rtHook:           {"Name", "Fn"},
 	rtConfig:         {"Name", "Version", "DisplayName", "Description", "Timeouts", "Admin", "Log", "Windows", "Systemd", "Runtime", "Watchdog", "Metrics"},

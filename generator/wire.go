@@ -49,7 +49,7 @@ func emitWire(g *Context) error {
 				dep := byName[d]
 				deps = append(deps, nodeOf(dep))
 				if kinds[dep.Kind].valueType(g, dep) != nil {
-					values = append(values, jen.Id(wireLocal(dep)).Dot("Value"))
+					values = append(values, jen.Id(wireLocal(dep)).Dot(rtField(rtResource, "Value")))
 				}
 			}
 			node := newLit(rtNode).
@@ -90,7 +90,7 @@ func nodeOf(r *spec.Resource) jen.Code {
 	if r.Kind == spec.KindWorker {
 		return jen.Id(wireLocal(r))
 	}
-	return jen.Id(wireLocal(r)).Dot("Node")
+	return jen.Id(wireLocal(r)).Dot(rtField(rtResource, "Node"))
 }
 
 // usedAsDep reports whether another resource depends on r.
