@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // adminAddr is the address the admin listener bound, from its log line.
@@ -186,4 +189,49 @@ func TestAdminOptionalRoutes(t *testing.T) {
 		t.Errorf("/debug/pprof/: %+v", p)
 	}
 	expectCode(t, h.stop(StopRequested), ExitOK)
+}
+
+// TestAdminAnswersInFlightAtExit: a request on the admin listener that is in
+// flight when the service exits is answered, not reset.
+func TestAdminAnswersInFlightAtExit(t *testing.T) {
+	cfg := testConfig()
+	entered, release := newLatch(), newLatch()
+	// A route of the admin listener that holds its request until released
+	// (through the hook [metrics] uses to add /metrics).
+	cfg.Metrics = func(_ *App, mux *http.ServeMux) {
+		mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
+			entered.fire()
+			<-release.ch
+			io.WriteString(w, "answered")
+		})
+	}
+	h := newHarness(t, cfg)
+	h.app.Add(node("a"))
+	h.run()
+	h.waitReady()
+	addr := adminAddr(t, h)
+	slow := make(chan answer, 1)
+	go func() { slow <- get(newClient(t), "http://"+addr+"/slow") }()
+	recv(t, entered.ch, "the slow admin request")
+	stopped := make(chan ExitCode, 1)
+	go func() { stopped <- h.stop(StopRequested) }()
+	// Released only once the exit closed the admin listener (a new
+	// connection is refused): the request is in flight at the exit.
+	deadline := time.Now().Add(waitLimit)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the admin listener was not closed")
+		}
+		runtime.Gosched()
+	}
+	release.fire()
+	expectCode(t, recv(t, stopped, "the exit"), ExitOK)
+	if got := recv(t, slow, "the slow admin request"); got.err != nil || got.code != http.StatusOK || got.body != "answered" {
+		t.Errorf("the admin request in flight at exit: code %d, body %q, err %v", got.code, got.body, got.err)
+	}
 }

@@ -3,6 +3,7 @@
 package svcrt
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,10 +60,22 @@ func (s *admin) listen() error {
 
 // close is the last thing the service does before its final log line.
 func (s *admin) close() {
-	if s.srv != nil {
+	if s.srv == nil {
+		return
+	}
+	// Gracefully, so that a probe or a scrape in flight is answered rather
+	// than reset while the process is still alive; bounded, because this is
+	// the last step before the log flush.
+	ctx, cancel := context.WithTimeout(context.Background(), adminCloseGrace)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
 		s.srv.Close()
 	}
 }
+
+// adminCloseGrace bounds how long the exit waits for admin requests in
+// flight (a probe takes milliseconds; a profile may take longer and is cut).
+const adminCloseGrace = time.Second
 
 // healthz answers 200 while the process runs: it is liveness of the process,
 // not of its dependencies (restarting a service because its database is down
