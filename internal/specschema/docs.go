@@ -43,7 +43,7 @@ var docs = []keyDoc{
 	{Table: "runtime", Kind: "", Key: "memory_limit", Type: "string", Default: "`\"\"` (none)", Meaning: "`debug.SetMemoryLimit`, in `GOMEMLIMIT` syntax: an integer with a unit `B`, `KiB`, `MiB`, `GiB` or `TiB`, like `\"512MiB\"`."},
 	{Table: "hooks", Kind: "", Key: "after_ready", Type: "[string]", Default: "`[]`", Meaning: "Run in order once the service is ready (register with discovery)."},
 	{Table: "hooks", Kind: "", Key: "before_drain", Type: "[string]", Default: "`[]`", Meaning: "Run in order at step 1 of the stop, right after readiness turns off (deregister)."},
-	{Table: "hooks", Kind: "", Key: "reload", Type: "string", Default: "`\"\"`", Meaning: "Run on a reload request (SIGHUP; the SCM ParamChange control)."},
+	{Table: "hooks", Kind: "", Key: "reload", Type: "string", Default: "`\"\"`", Meaning: "Run on a reload request (SIGHUP; the SCM ParamChange control). Without it a SIGHUP is logged and ignored (its default action would kill the process), and the SCM is not offered ParamChange."},
 	{Table: "metrics", Kind: "", Key: "enabled", Type: "bool", Default: "`true` when `[metrics]` is present", Meaning: "Serve Prometheus metrics on the admin listener at `/metrics`."},
 	{Table: "watchdog", Kind: "", Key: "enabled", Type: "bool", Default: "`true` when `[watchdog]` is present", Meaning: "Run the checks. Without a `[watchdog]` table there are none."},
 	{Table: "watchdog", Kind: "", Key: "interval", Type: "duration", Default: "`\"10s\"`", Meaning: "Time between two rounds of checks."},
