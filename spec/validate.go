@@ -367,15 +367,21 @@ func (d *decoder) validateKubernetes() {
 	addr := d.s.Admin.Addr
 	host, portText, err := net.SplitHostPort(addr)
 	port, perr := strconv.Atoi(portText)
+	at := d.valPos("admin", "addr")
+	if !d.has("admin", "addr") {
+		at = d.keyPos("kubernetes") // the default address is what is wrong
+	}
 	switch {
 	case err != nil || perr != nil:
-		d.errorf(d.valPos("admin", "addr"), "admin.addr %q is not host:port; [kubernetes] probes need it", addr)
+		d.errorf(at, "admin.addr %q is not host:port; [kubernetes] probes need it", addr)
+	case host != "" && host != "0.0.0.0" && host != "::" && !d.has("admin", "addr"):
+		d.errorf(at, "[kubernetes] probes come from the kubelet to the pod's IP, but admin.addr is its default %q, on %s only: set [admin] addr = \":%d\" (every interface of the pod; publish only the API through a Service)", addr, host, port)
 	case host != "" && host != "0.0.0.0" && host != "::":
-		d.errorf(d.valPos("admin", "addr"),
+		d.errorf(at,
 			"admin.addr %q listens on %s only, but [kubernetes] probes come from the kubelet to the pod's IP: use \":%d\" (every interface of the pod; publish only the API through a Service)",
 			addr, host, port)
 	case port == 0:
-		d.errorf(d.valPos("admin", "addr"), "admin.addr %q has port 0, but [kubernetes] probes need a fixed port", addr)
+		d.errorf(at, "admin.addr %q has port 0, but [kubernetes] probes need a fixed port", addr)
 	}
 }
 
