@@ -24,10 +24,12 @@ const (
 var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureLogFile}
 
 // runtimeFeature maps each non-core file of svcrt/ to the features that need
-// it; a file not listed is core. pools.go and secrets.go serve every pool kind.
+// it; a file not listed is core. pools.go, secrets.go and permanent.go serve
+// every pool kind.
 var runtimeFeature = map[string][]string{
 	"pools.go":      {FeatureSQL, FeatureRedis, FeatureHTTPClient},
 	"secrets.go":    {FeatureSQL, FeatureRedis, FeatureHTTPClient},
+	"permanent.go":  {FeatureSQL, FeatureRedis, FeatureHTTPClient},
 	"sql.go":        {FeatureSQL},
 	"redis.go":      {FeatureRedis},
 	"httpclient.go": {FeatureHTTPClient},

@@ -275,12 +275,26 @@ func (a *App) start(ctx context.Context) error {
 			results <- a.openNode(ctx, n)
 		}()
 	}
-	// The first failure of an open names its resource; a node still waiting
-	// for its dependencies when the start ends only repeats the cause, so it
-	// is the answer only when no open failed (a stop before any open).
+	// The first failure of an open names its resource. The opens under way
+	// get startFailureGrace to end on their own before the rest is cancelled:
+	// two databases misconfigured at once are two fixes, named in one failed
+	// start rather than one start after the other. What the cancel cut short
+	// only repeats the cause. A node still waiting for its dependencies when
+	// the start ends repeats it too, so it is the answer only when no open
+	// failed (a stop before any open).
 	var first, waiting error
-	for range a.nodes {
-		err := <-results
+	var others []error
+	var grace <-chan time.Time
+	for remaining := len(a.nodes); remaining > 0; {
+		var err error
+		select {
+		case err = <-results:
+			remaining--
+		case <-grace:
+			grace = nil
+			cancel(first)
+			continue
+		}
 		var w *waitError
 		switch {
 		case err == nil:
@@ -290,14 +304,23 @@ func (a *App) start(ctx context.Context) error {
 			}
 		case first == nil:
 			first = err
-			cancel(err)
+			t := time.NewTimer(startFailureGrace)
+			defer t.Stop()
+			grace = t.C
+		case !errors.Is(err, first) && !errors.Is(err, context.Canceled):
+			others = append(others, err)
 		}
 	}
 	if first == nil {
 		return waiting
 	}
-	return first
+	return errors.Join(append([]error{first}, others...)...)
 }
+
+// startFailureGrace is how long the opens under way may go on after the
+// first failed, to fail on their own (and be named) before they are
+// cancelled.
+const startFailureGrace = 100 * time.Millisecond
 
 // waitError is the end of a node that never opened because the start ended
 // while it waited for its dependencies.
@@ -561,15 +584,25 @@ func (a *App) call(ctx context.Context, step func(context.Context) error) error 
 			return step(ctx)
 		})
 	}()
-	select {
-	case err := <-done:
+	result := func(err error) error {
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			// The step gave up because of its deadline: say which budget.
 			return context.Cause(ctx)
 		}
 		return err
+	}
+	select {
+	case err := <-done:
+		return result(err)
 	case <-ctx.Done():
-		return context.Cause(ctx)
+		// A step that ended as its context did reports its own result: its
+		// own failure says more than the cause that cut the others short.
+		select {
+		case err := <-done:
+			return result(err)
+		default:
+			return context.Cause(ctx)
+		}
 	}
 }
 

@@ -837,3 +837,41 @@ func TestReloadWithoutHook(t *testing.T) {
 	}
 	expectCode(t, h.stop(StopRequested), ExitOK)
 }
+
+// TestStartNamesEveryFailedOpen: opens that fail on their own are all named
+// in the start failure; one a cancel cut short is not.
+func TestStartNamesEveryFailedOpen(t *testing.T) {
+	h := newHarness(t, testConfig())
+	// b fails first; a fails right after b's open returned, within the
+	// grace the other opens get before the cancel.
+	bDone := newLatch()
+	a, b, c := node("a"), node("b"), node("c")
+	b.Open = func(context.Context) error {
+		defer bDone.fire()
+		return errors.New("b refused")
+	}
+	a.Open = func(context.Context) error {
+		<-bDone.ch
+		return errors.New("a refused")
+	}
+	c.Open = func(ctx context.Context) error {
+		<-ctx.Done() // cut short by the first failure
+		return ctx.Err()
+	}
+	h.app.Add(a, b, c)
+	h.run()
+	expectCode(t, h.wait(), ExitStartFailed)
+	rec, ok := h.logs.find("start failed")
+	if !ok {
+		t.Fatal(`no "start failed" in the log`)
+	}
+	msg := rec.attrs["err"]
+	for _, want := range []string{`open resource "a": a refused`, `open resource "b": b refused`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the start failure lacks %q: %q", want, msg)
+		}
+	}
+	if strings.Contains(msg, `open resource "c"`) {
+		t.Errorf("the start failure names c, which only the cancel stopped: %q", msg)
+	}
+}

@@ -2,6 +2,7 @@ package svcrt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -91,7 +92,7 @@ func redisWarm(ctx context.Context, c *redis.Client, p RedisPool) error {
 			// A *redis.Conn takes a connection from the pool at its first
 			// command and keeps it until Close.
 			conns[i] = c.Conn()
-			errs[i] = conns[i].Ping(ctx).Err()
+			errs[i] = redisPermanent(conns[i].Ping(ctx).Err())
 		})
 	}
 	wg.Wait()
@@ -111,7 +112,26 @@ func redisWarm(ctx context.Context, c *redis.Client, p RedisPool) error {
 func redisPing(ctx context.Context, c *redis.Client, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return c.Ping(ctx).Err()
+	return redisPermanent(c.Ping(ctx).Err())
+}
+
+// redisPermanent marks the replies of a server that will never accept this
+// client's configuration: a wrong password or user (WRONGPASS, or an
+// invalid password on a server with requirepass), a password the server
+// does not need or lacks (NOAUTH, AUTH without a password set), a database
+// number it does not have.
+func redisPermanent(err error) error {
+	var re redis.Error
+	if !errors.As(err, &re) {
+		return err
+	}
+	msg := re.Error()
+	for _, p := range []string{"WRONGPASS", "NOAUTH", "ERR invalid password", "ERR AUTH", "ERR DB index is out of range", "ERR invalid DB index"} {
+		if strings.HasPrefix(msg, p) {
+			return &permanentError{err}
+		}
+	}
+	return err
 }
 
 // redisStatus is the /readyz detail of a client: a ping within the dial

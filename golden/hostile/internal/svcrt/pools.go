@@ -30,6 +30,9 @@ func warmRetry(ctx context.Context, log *slog.Logger, resource string, warm func
 		if err == nil {
 			return nil
 		}
+		if permanent(err) {
+			return fmt.Errorf("gave up after %d attempts, a retry cannot fix it: %w", attempt, err)
+		}
 		if ctx.Err() != nil {
 			if last != nil && errors.Is(err, ctx.Err()) {
 				err = last
