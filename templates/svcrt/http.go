@@ -96,6 +96,7 @@ func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler,
 	}
 	n.Serve, n.Drain, n.Close = s.Serve, s.Drain, s.Close
 	n.Status, n.Stats = s.Status, s.Stats
+	n.refuse = s.refuseQueued
 	app.Add(n)
 	return &Resource[*HTTPServer]{Node: n, Value: s}
 }
@@ -149,6 +150,30 @@ func (s *HTTPServer) Bind() error {
 	s.ln = &listener{Listener: ln, s: s, stopped: make(chan struct{})}
 	s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
 	return nil
+}
+
+// refuseQueued runs when the start is given up (a failed open, a stop
+// during warmup): the clients that connected while the service warmed up,
+// as the early bind invited them to, get 503 with Retry-After and
+// Connection: close instead of the reset that closing the listener would
+// give them. It takes the accept queue as a drain does and returns when
+// they are answered, or at ctx's deadline.
+func (s *HTTPServer) refuseQueued(ctx context.Context) {
+	if s.ln == nil {
+		return // never bound
+	}
+	if s.certFile != "" && s.srv.TLSConfig == nil {
+		return // no certificate to answer with; Close resets them
+	}
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close")
+		http.Error(w, "service unavailable: its start was given up", http.StatusServiceUnavailable)
+	})
+	go s.Serve(ctx)
+	if err := s.Drain(ctx); err != nil {
+		s.log.Warn("queued connections not all answered", "resource", s.name, "err", err)
+	}
 }
 
 // Addr is the address the server listens on, once bound.

@@ -330,3 +330,63 @@ func TestHTTPOpenFails(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPQueuedAnsweredWhenStartGivenUp: a client that connected during
+// warmup, as the early bind invites, gets 503 with Retry-After and
+// Connection: close when the start fails or a stop aborts it, not a reset.
+func TestHTTPQueuedAnsweredWhenStartGivenUp(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fail bool // the gate's open fails; else a stop aborts the warmup
+		want ExitCode
+	}{
+		{"open fails", true, ExitStartFailed},
+		{"stop during warmup", false, ExitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, testConfig())
+			gate := node("gate")
+			gateIn, release := newLatch(), make(chan struct{})
+			gate.Open = func(ctx context.Context) error {
+				gateIn.fire()
+				select {
+				case <-release:
+					return errors.New("gate refused")
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			h.app.Add(gate)
+			api := httpResource(h, node("api", gate), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				t.Error("the handler ran although the start was given up")
+			}))
+			h.run()
+			recv(t, gateIn.ch, "gate opening")
+			conn, err := net.Dial("tcp", addrOf(api))
+			if err != nil {
+				t.Fatalf("connect during warmup: %v", err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(waitLimit))
+			if _, err := io.WriteString(conn, "GET /x HTTP/1.1\r\nHost: svc\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			var code ExitCode
+			if tc.fail {
+				close(release)
+				code = h.wait()
+			} else {
+				code = h.stop(StopRequested)
+			}
+			expectCode(t, code, tc.want)
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("the request sent during warmup: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !resp.Close {
+				t.Errorf("the request sent during warmup: %d, Retry-After %q, close %v", resp.StatusCode, resp.Header.Get("Retry-After"), resp.Close)
+			}
+		})
+	}
+}

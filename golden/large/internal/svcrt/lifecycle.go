@@ -47,11 +47,14 @@ type Node struct {
 	Stats func() map[string]float64
 
 	dependents []*Node // the reverse edges of Deps
-	state      atomicState
-	opened     chan struct{} // closed when open succeeded: dependents may open
-	closed     chan struct{} // closed when the stop step of the node ended: dependencies may close
-	stopServe  context.CancelFunc
-	served     chan struct{} // closed when serve returned
+	// refuse answers what queued on a bound listener when the start is
+	// given up (HTTPResource sets it).
+	refuse    func(context.Context)
+	state     atomicState
+	opened    chan struct{} // closed when open succeeded: dependents may open
+	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close
+	stopServe context.CancelFunc
+	served    chan struct{} // closed when serve returned
 }
 
 // App is the engine. The generated wiring adds the nodes and hooks (Add,
@@ -208,6 +211,7 @@ func (a *App) Run() ExitCode {
 		}
 		if err := n.Bind(); err != nil {
 			a.log.Error("start failed", "resource", n.Name, "err", err)
+			a.refuseQueued()
 			return a.exit(ExitStartFailed, begin)
 		}
 	}
@@ -379,11 +383,27 @@ func (a *App) rollback(begin time.Time, cause error) ExitCode {
 	final := time.Now().Add(budget)
 	ctx, cancel := context.WithDeadlineCause(context.Background(), final.Add(-a.cfg.Timeouts.Critical), &timeoutError{step: "stop", budget: budget - a.cfg.Timeouts.Critical})
 	defer cancel()
+	a.refuseQueued()
 	a.closeAll(ctx, final)
 	if code == ExitOK {
 		code = a.exitCode()
 	}
 	return a.exit(code, begin)
+}
+
+// refuseQueued answers, on every bound listener at once, the clients that
+// queued during a start that is given up (none of them was served), within
+// the drain budget.
+func (a *App) refuseQueued() {
+	ctx, cancel := context.WithTimeoutCause(context.Background(), a.cfg.Timeouts.Drain, &timeoutError{step: "drain", budget: a.cfg.Timeouts.Drain})
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, n := range a.nodes {
+		if n.refuse != nil {
+			wg.Go(func() { n.refuse(ctx) })
+		}
+	}
+	wg.Wait()
 }
 
 func (a *App) stopReason() string {
