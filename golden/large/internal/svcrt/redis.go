@@ -154,16 +154,18 @@ func redisStatus(c *redis.Client, p RedisPool) map[string]any {
 	return status
 }
 
-// redisStats are go-redis's pool counters.
+// redisStats are go-redis's pool counters. Hits and misses are the pool's
+// (a free connection found, or one dialled), not the cache's, and are named
+// so: a dashboard must not read them as cache hit rates.
 func redisStats(c *redis.Client) map[string]float64 {
 	s := c.PoolStats()
 	return map[string]float64{
 		"redis_connections":             float64(s.TotalConns),
-		"redis_hits_total":              float64(s.Hits),
+		"redis_pool_hits_total":         float64(s.Hits),
 		"redis_idle_connections":        float64(s.IdleConns),
-		"redis_misses_total":            float64(s.Misses),
+		"redis_pool_misses_total":       float64(s.Misses),
 		"redis_stale_connections_total": float64(s.StaleConns),
-		"redis_timeouts_total":          float64(s.Timeouts),
+		"redis_pool_timeouts_total":     float64(s.Timeouts),
 	}
 }
 
