@@ -157,15 +157,7 @@ func TestHTTPWarmupConnectionWaits(t *testing.T) {
 	}))
 	h.run()
 	recv(t, gateIn.ch, "gate opening")
-	conn, err := net.Dial("tcp", addrOf(api))
-	if err != nil {
-		t.Fatalf("connect during warmup: %v", err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(waitLimit))
-	if _, err := io.WriteString(conn, "GET /x HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
+	conn := sendDuringWarmup(t, addrOf(api), "GET /x HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n")
 	if code, body := readyz(t, h.app); code != http.StatusServiceUnavailable || stateOf(body, "api") != "pending" {
 		t.Errorf("/readyz during warmup: %d %+v", code, body)
 	}
@@ -362,15 +354,7 @@ func TestHTTPQueuedAnsweredWhenStartGivenUp(t *testing.T) {
 			}))
 			h.run()
 			recv(t, gateIn.ch, "gate opening")
-			conn, err := net.Dial("tcp", addrOf(api))
-			if err != nil {
-				t.Fatalf("connect during warmup: %v", err)
-			}
-			defer conn.Close()
-			conn.SetDeadline(time.Now().Add(waitLimit))
-			if _, err := io.WriteString(conn, "GET /x HTTP/1.1\r\nHost: svc\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
+			conn := sendDuringWarmup(t, addrOf(api), "GET /x HTTP/1.1\r\nHost: svc\r\n\r\n")
 			var code ExitCode
 			if tc.fail {
 				close(release)
@@ -389,4 +373,21 @@ func TestHTTPQueuedAnsweredWhenStartGivenUp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sendDuringWarmup connects to addr and sends request, which waits in the
+// accept queue while the service warms up; the connection closes with the
+// test.
+func sendDuringWarmup(t *testing.T, addr, request string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("connect during warmup: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(waitLimit))
+	if _, err := io.WriteString(conn, request); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
