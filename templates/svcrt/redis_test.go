@@ -1,7 +1,11 @@
 package svcrt
 
 import (
+	"context"
+	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -22,4 +26,31 @@ func TestRedisStatsNames(t *testing.T) {
 			t.Errorf("%s reads as a cache hit rate", name)
 		}
 	}
+}
+
+// go-redis's own lines (here, a pool that could not dial) reach the
+// service's structured log as records, not plain lines on stderr.
+func TestRedisLogsThroughSlog(t *testing.T) {
+	logs := newLogs()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := OpenRedis(ctx, slog.New(logs), RedisPool{
+		Name: "cache", Addr: "127.0.0.1:1", PoolSize: 1, Warm: 1,
+		DialTimeout: 100 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second,
+	})
+	if err == nil {
+		t.Fatal("opened redis on a closed port")
+	}
+	// go-redis dials in the background and says so when its retries end,
+	// which may be after the open gave up.
+	deadline := time.Now().Add(waitLimit)
+	for time.Now().Before(deadline) {
+		for _, r := range logs.all() {
+			if r.attrs["library"] == "go-redis" && strings.Contains(r.msg, "failed to dial") {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("no go-redis record in the log:\n%s", logs)
 }

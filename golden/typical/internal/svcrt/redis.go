@@ -58,6 +58,9 @@ func OpenRedis(ctx context.Context, log *slog.Logger, p RedisPool) (*redis.Clien
 	opt.DialTimeout = p.DialTimeout
 	opt.ReadTimeout = p.ReadTimeout
 	opt.WriteTimeout = p.WriteTimeout
+	// go-redis logs through a process-wide logger of its own, in plain lines
+	// on stderr: route it into the service's structured log.
+	redis.SetLogger(redisLogger{log})
 	c := redis.NewClient(opt)
 	log.Info("redis pool", "resource", p.Name, "addr", opt.Addr, "db", opt.DB, "warm", p.Warm)
 	if p.Warm == 0 {
@@ -179,4 +182,14 @@ func RedisResource(app *App, n *Node, p RedisPool) *Resource[*redis.Client] {
 		check:  func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() },
 		stats:  redisStats,
 	})
+}
+
+// redisLogger is go-redis's logger for the service: each line it writes
+// (a dial that failed, a connection it retired) is a warning record of the
+// service's log, marked as go-redis's.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
+	l.log.WarnContext(ctx, strings.TrimSpace(msg), "library", "go-redis")
 }
