@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
-
-	"github.com/svcgen/svcgen/spec"
 )
 
 // declareConstants records every value of the spec as one constant of
@@ -142,16 +140,4 @@ func requireOps(g *Context) error {
 		g.Require("lumberjack")
 	}
 	return nil
-}
-
-// hasKind reports whether the spec declares a resource of one of kinds.
-func hasKind(s *spec.Spec, kinds ...string) bool {
-	for _, r := range s.Resources {
-		for _, k := range kinds {
-			if r.Kind == k {
-				return true
-			}
-		}
-	}
-	return false
 }

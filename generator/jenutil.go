@@ -32,40 +32,9 @@ func durationCode(d time.Duration) jen.Code {
 	return jen.Qual("time", "Duration").Call(jen.Lit(int64(d)))
 }
 
-// fields renders an ordered, one-per-line composite literal body; jen.Dict
-// would sort the keys, and a struct literal reads best in the order the
-// struct declares its fields. Pairs are key, value, key, value...; a nil
-// value skips its key.
-func fields(pairs ...jen.Code) func(*jen.Group) {
-	return func(g *jen.Group) {
-		for i := 0; i+1 < len(pairs); i += 2 {
-			if pairs[i+1] == nil {
-				continue
-			}
-			g.Line().Add(pairs[i]).Op(":").Add(pairs[i+1])
-		}
-		g.Line()
-	}
-}
-
 // Short forms of the types and expressions the emitters use most.
 func ctxType() *jen.Statement  { return jen.Qual("context", "Context") }
 func ctxParam() *jen.Statement { return jen.Id("ctx").Qual("context", "Context") }
-func durType() *jen.Statement  { return jen.Qual("time", "Duration") }
-func errNotNil() *jen.Statement {
-	return jen.Err().Op("!=").Nil()
-}
-
-// ifErrReturn renders `if err != nil { return results... }`.
-func ifErrReturn(results ...jen.Code) *jen.Statement {
-	return jen.If(errNotNil()).Block(jen.Return(results...))
-}
-
-// stepFunc renders the literal of a node step with the engine's signature
-// func(ctx context.Context) error.
-func stepFunc(body ...jen.Code) *jen.Statement {
-	return jen.Func().Params(ctxParam()).Error().Block(body...)
-}
 
 // comments renders each line as its own // comment, for multi-line doc
 // comments written in emitter source.

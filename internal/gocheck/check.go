@@ -115,8 +115,7 @@ type pkgDir struct {
 	names     []string
 	imports   []string // import paths of the selected files, sorted
 	local     []string // the ones within the project
-	key       string
-	shared    bool // another package of the project imports it
+	shared    bool     // another package of the project imports it
 }
 
 // Check checks every package of a project, given as file contents by

@@ -19,15 +19,6 @@ type kv struct{ key, val string }
 
 func (t *table) set(key, val string) { t.keys = append(t.keys, kv{key, val}) }
 
-func (t *table) has(key string) bool {
-	for _, k := range t.keys {
-		if k.key == key {
-			return true
-		}
-	}
-	return false
-}
-
 // render writes the tables in order. Keys keep their order, except that
 // some tables are shuffled (kind need not come first); a table whose
 // values fit on one line is sometimes written inline at the top.

@@ -278,15 +278,6 @@ func newLatch() *latch { return &latch{ch: make(chan struct{})} }
 
 func (s *latch) fire() { s.once.Do(func() { close(s.ch) }) }
 
-func (s *latch) fired() bool {
-	select {
-	case <-s.ch:
-		return true
-	default:
-		return false
-	}
-}
-
 // hang returns a channel a step blocks on while ignoring its context; the
 // test's cleanup releases it so no goroutine outlives the test.
 func hang(t *testing.T) chan struct{} {

@@ -43,13 +43,12 @@ type suite struct {
 
 // row is one line of the summary table.
 type row struct {
-	what     string // the comparison
-	ours     string // svcgen's figure
-	theirs   string // the alternative's figure
-	ratio    string
-	target   string // "" when the issue states none
-	met      string // "yes", "no", or "" when there is no target
-	evidence []string
+	what   string // the comparison
+	ours   string // svcgen's figure
+	theirs string // the alternative's figure
+	ratio  string
+	target string // "" when the issue states none
+	met    string // "yes", "no", or "" when there is no target
 }
 
 // result of one suite in this run.
