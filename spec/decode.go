@@ -33,6 +33,10 @@ func Parse(name string, data []byte) (*Spec, error) {
 		return nil, err
 	}
 	src := strings.TrimPrefix(string(data), "\uFEFF")
+	positions := scanPositions(name, src)
+	if err := scanLimitError(positions); err != nil {
+		return nil, err
+	}
 	var raw map[string]any
 	md, err := toml.Decode(src, &raw)
 	if err != nil {
@@ -41,7 +45,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 	s := &Spec{
 		File:      filepath.Base(name),
 		Path:      name,
-		positions: scanPositions(name, src),
+		positions: positions,
 		given:     map[string]bool{},
 	}
 	d := &decoder{s: s, md: md, bad: map[string]bool{}, suggested: map[string]bool{}}

@@ -18,6 +18,19 @@ const (
 	// MaxStringBytes bounds any one string value (a description, an
 	// address, a query); anything longer belongs in a file.
 	MaxStringBytes = 4096
+	// MaxNesting bounds the length of a key path: the table header's
+	// keys, a dotted key's parts, and one more for each inline table or
+	// array a value opens. The deepest key of the schema needs 4
+	// (windows.recovery[0].action); the TOML parser's time and memory
+	// grow with the square of the depth, so a deeper spec is rejected
+	// before it is parsed.
+	MaxNesting = 32
+	// MaxKeys bounds the keys and array elements of a spec, counted
+	// once per key path: MaxResources resources with every key of their
+	// kind and long depends_on lists stay below it, and it keeps the
+	// parse and the checks of a 1 MiB spec of one-byte keys well under a
+	// second.
+	MaxKeys = 50000
 )
 
 // sizeError rejects a spec file over MaxSpecBytes before it is decoded.
@@ -27,6 +40,16 @@ func sizeError(name string, n int) error {
 	}
 	return ErrorList{{Pos: Pos{File: name, Line: 1, Col: 1},
 		Msg: fmt.Sprintf("the spec is %d bytes; the limit is %d (1 MiB)", n, MaxSpecBytes)}}
+}
+
+// scanLimitError rejects a spec whose key paths nest deeper than
+// MaxNesting or that holds more than MaxKeys keys, at the first place
+// it does.
+func scanLimitError(p *positions) error {
+	if p.overLimit == nil {
+		return nil
+	}
+	return ErrorList{p.overLimit}
 }
 
 // checkLimits reports string values over MaxStringBytes and resources

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,6 +17,9 @@ import (
 type positions struct {
 	keys   map[string]Pos // where the key is written
 	values map[string]Pos // where its value starts; a table's header
+	// overLimit is set when the scan stopped at a key path deeper than
+	// MaxNesting or at the key past MaxKeys.
+	overLimit *Error
 }
 
 func pathKey(path []string) string { return strings.Join(path, "\x00") }
@@ -47,8 +51,13 @@ type scanner struct {
 }
 
 // scanPositions records the position of every key and value in src. It
-// expects src to be valid TOML (the parser ran first) but never panics
-// on anything else: it gives up on what it does not understand.
+// runs before the parser, whose cost grows with the square of the nesting
+// depth, so it also stops at the first key path deeper than MaxNesting
+// (recording where, in positions.overLimit): every path it builds is then
+// short, and the scan is linear in the size of src. It stops as well
+// past MaxKeys keys, which bounds the work of every later stage. It never panics on
+// invalid TOML: it gives up on what it does not understand and leaves the
+// error to the parser.
 func scanPositions(file, src string) *positions {
 	s := &scanner{
 		src:    src,
@@ -61,7 +70,31 @@ func scanPositions(file, src string) *positions {
 	return s.pos
 }
 
-func (s *scanner) eof() bool { return s.i >= len(s.src) }
+// eof reports the end of the source, or of the scan once a path was too
+// deep.
+func (s *scanner) eof() bool { return s.i >= len(s.src) || s.pos.overLimit != nil }
+
+// deep checks the length of a key path about to be recorded; past
+// MaxNesting it records where and ends the scan.
+func (s *scanner) deep(path []string, at Pos) bool {
+	if len(path) <= MaxNesting {
+		return false
+	}
+	s.stopDeep(at)
+	return true
+}
+
+// stopDeep ends the scan at a path deeper than MaxNesting.
+func (s *scanner) stopDeep(at Pos) {
+	s.stop(at, fmt.Sprintf("keys nest more than %d levels deep here (the limit; each table header key, dotted key part, inline table and array adds a level)", MaxNesting))
+}
+
+// stop ends the scan at the first limit a spec exceeds.
+func (s *scanner) stop(at Pos, msg string) {
+	if s.pos.overLimit == nil {
+		s.pos.overLimit = &Error{Pos: at, Msg: msg}
+	}
+}
 
 func (s *scanner) peek(k int) byte {
 	if s.i+k < len(s.src) {
@@ -114,6 +147,10 @@ func (s *scanner) skipLine() {
 func (s *scanner) setKey(path []string, p Pos) {
 	k := pathKey(path)
 	if _, ok := s.pos.keys[k]; !ok {
+		if len(s.pos.keys) == MaxKeys {
+			s.stop(p, fmt.Sprintf("the spec holds more than %d keys and array elements; this one is past the limit", MaxKeys))
+			return
+		}
 		s.pos.keys[k] = p
 	}
 }
@@ -159,6 +196,9 @@ func (s *scanner) header() []string {
 	}
 	s.skipSpace()
 	segs := s.key()
+	if s.eof() {
+		return nil
+	}
 	s.skipSpace()
 	for !s.eof() && s.peek(0) == ']' {
 		s.advance()
@@ -167,6 +207,9 @@ func (s *scanner) header() []string {
 	for j, seg := range segs {
 		last := j == len(segs)-1
 		path = append(path, seg.name)
+		if s.deep(path, seg.pos) {
+			return nil
+		}
 		s.setKey(path, seg.pos)
 		if last && array {
 			k := pathKey(path)
@@ -177,6 +220,9 @@ func (s *scanner) header() []string {
 			s.arrays[k] = idx
 			s.setValue(path, seg.pos, false)
 			path = append(path, strconv.Itoa(idx))
+			if s.deep(path, at) {
+				return nil
+			}
 			s.setKey(path, at)
 			s.setValue(path, at, true)
 			break
@@ -188,6 +234,9 @@ func (s *scanner) header() []string {
 		s.setValue(path, seg.pos, false)
 		if cur, ok := s.arrays[pathKey(path)]; ok {
 			path = append(path, strconv.Itoa(cur))
+			if s.deep(path, seg.pos) {
+				return nil
+			}
 		}
 	}
 	return path
@@ -202,6 +251,9 @@ func (s *scanner) keyval(prefix []string) {
 	path := append([]string(nil), prefix...)
 	for j, seg := range segs {
 		path = append(path, seg.name)
+		if s.deep(path, seg.pos) {
+			return
+		}
 		s.setKey(path, seg.pos)
 		if j < len(segs)-1 {
 			s.setValue(path, seg.pos, false)
@@ -216,7 +268,8 @@ func (s *scanner) keyval(prefix []string) {
 	s.value(path)
 }
 
-// key reads a dotted key: bare, "basic" or 'literal' parts.
+// key reads a dotted key: bare, "basic" or 'literal' parts. It reads no
+// more than MaxNesting+1 parts: one more is already too deep.
 func (s *scanner) key() []keySeg {
 	var segs []keySeg
 	for {
@@ -239,6 +292,10 @@ func (s *scanner) key() []keySeg {
 			name = s.src[start:s.i]
 		}
 		segs = append(segs, keySeg{name, p})
+		if len(segs) > MaxNesting {
+			s.stopDeep(p)
+			return segs
+		}
 		s.skipSpace()
 		if s.peek(0) != '.' {
 			return segs
@@ -336,6 +393,9 @@ func (s *scanner) multiline(q byte) {
 
 // value reads any value and records where it and its children start.
 func (s *scanner) value(path []string) {
+	if s.deep(path, s.here()) {
+		return
+	}
 	s.setValue(path, s.here(), false)
 	switch c := s.peek(0); c {
 	case '"', '\'':
