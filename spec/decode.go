@@ -301,6 +301,9 @@ func (d *decoder) setValue(path []string, v any, fv reflect.Value) bool {
 			d.errorf(d.valPos(path...), "%s is out of range", dotted(path))
 			return false
 		}
+		if !d.checkInt(path, n) {
+			return false
+		}
 		fv.SetInt(n)
 	case reflect.Pointer:
 		e := reflect.New(fv.Type().Elem())
@@ -353,6 +356,9 @@ func (d *decoder) setDuration(path []string, v any, dst *Duration) bool {
 		}
 		if dur < 0 {
 			d.errorf(d.valPos(path...), "%s must not be negative", dotted(path))
+			return false
+		}
+		if !d.checkDuration(path, dur) {
 			return false
 		}
 		*dst = Duration{Duration: dur, Set: true}

@@ -156,6 +156,11 @@ func (d *decoder) validateTimeouts() {
 	if t.Stop.Duration <= 0 {
 		return
 	}
+	for _, k := range []string{"stop", "drain_delay", "drain", "critical"} {
+		if d.bad[pathKey([]string{"timeouts", k})] {
+			return // reported; the budget would be checked against its default
+		}
+	}
 	// Position a budget error at the first of the involved keys the spec
 	// wrote: that is the one to change.
 	at := func(keys ...string) Pos {

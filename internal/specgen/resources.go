@@ -46,7 +46,7 @@ func (g *gen) resourceTables() {
 		}
 		for _, k := range g.m.kindKeys[r.kind] {
 			if !slices.Contains(resourceKnownKeys, k) && g.maybe(0.3) {
-				r.t.set(k, g.generic(g.m.resource[k]))
+				r.t.set(k, g.generic(g.m.resource[k], "resource", "*", k))
 			}
 		}
 	}
@@ -98,7 +98,7 @@ func (g *gen) commonKeys(r *resource) {
 // optDur sets a duration key that only has to be non-negative.
 func (g *gen) optDur(t *table, key string) {
 	if g.maybe(0.3) {
-		t.set(key, g.durLit(g.anyDuration()))
+		t.set(key, g.durLit(g.anyDuration("resource", "*", key)))
 	}
 }
 
@@ -109,7 +109,7 @@ func (g *gen) httpKeys(r *resource) {
 		g.optDur(t, k)
 	}
 	if g.maybe(0.3) {
-		t.set("max_header_bytes", g.intLit(g.bigInt(1)))
+		t.set("max_header_bytes", g.intLit(g.bigInt(1, "resource", "*", "max_header_bytes")))
 	}
 	if g.maybe(0.2) {
 		t.set("tls_cert_file", g.str(g.path()))
@@ -145,11 +145,11 @@ func (g *gen) sqlKeys(r *resource) {
 	// warm <= max_idle <= max_open, each where given.
 	limit := -1
 	if g.maybe(0.4) {
-		limit = g.bigInt(1)
+		limit = g.bigInt(1, "resource", "*", "max_open")
 		t.set("max_open", g.intLit(limit))
 	}
 	if g.maybe(0.4) {
-		idle := g.bigInt(0)
+		idle := g.bigInt(0, "resource", "*", "max_idle")
 		if limit >= 0 {
 			idle = g.count(0, limit)
 		}
@@ -157,7 +157,7 @@ func (g *gen) sqlKeys(r *resource) {
 		t.set("max_idle", g.intLit(idle))
 	}
 	if g.maybe(0.5) {
-		warm := g.bigInt(0)
+		warm := g.bigInt(0, "resource", "*", "warm")
 		if limit >= 0 {
 			warm = g.count(0, limit)
 		}
@@ -189,12 +189,12 @@ func (g *gen) redisKeys(r *resource) {
 		t.set("password_env", g.str(g.envName()))
 	}
 	if g.maybe(0.3) {
-		t.set("db", g.intLit(g.bigInt(0)))
+		t.set("db", g.intLit(g.bigInt(0, "resource", "*", "db")))
 	}
 	// warm and min_idle fit the pool size in effect.
 	pool := -1
 	if g.maybe(0.4) {
-		pool = g.bigInt(1)
+		pool = g.bigInt(1, "resource", "*", "pool_size")
 		t.set("pool_size", g.intLit(pool))
 	}
 	warm := 1
@@ -202,7 +202,7 @@ func (g *gen) redisKeys(r *resource) {
 		if pool >= 0 {
 			warm = g.count(0, pool)
 		} else {
-			warm = g.bigInt(0)
+			warm = g.bigInt(0, "resource", "*", "warm")
 		}
 		t.set("warm", g.intLit(warm))
 	}
@@ -224,11 +224,11 @@ func (g *gen) httpClientKeys(r *resource) {
 	t.set("base_url_env", g.str(g.envName()))
 	limit := -1
 	if g.maybe(0.4) {
-		limit = g.bigInt(1)
+		limit = g.bigInt(1, "resource", "*", "max_idle_per_host")
 		t.set("max_idle_per_host", g.intLit(limit))
 	}
 	if g.maybe(0.5) {
-		warm := g.bigInt(0)
+		warm := g.bigInt(0, "resource", "*", "warm")
 		if limit >= 0 {
 			warm = g.count(0, limit)
 		}
@@ -242,22 +242,22 @@ func (g *gen) httpClientKeys(r *resource) {
 		g.optDur(t, k)
 	}
 	if g.maybe(0.3) {
-		t.set("retries", g.intLit(g.bigInt(0)))
+		t.set("retries", g.intLit(g.bigInt(0, "resource", "*", "retries")))
 	}
 	if g.maybe(0.3) {
-		t.set("breaker_failures", g.intLit(g.bigInt(0)))
+		t.set("breaker_failures", g.intLit(g.bigInt(0, "resource", "*", "breaker_failures")))
 	}
 	// retry_base <= retry_max in effect (retry_max defaults to at least
 	// retry_base, retry_base to 100ms).
 	setMax, setBase := g.maybe(0.3), g.maybe(0.3)
 	if setMax {
-		top := g.anyDuration()
+		top := g.anyDuration("resource", "*", "retry_max")
 		t.set("retry_max", g.durLit(top))
 		if setBase || top < spec.DefaultRetryBase {
 			t.set("retry_base", g.durLit(g.between(0, top)))
 		}
 	} else if setBase {
-		t.set("retry_base", g.durLit(g.anyDuration()))
+		t.set("retry_base", g.durLit(g.anyDuration("resource", "*", "retry_base")))
 	}
 }
 

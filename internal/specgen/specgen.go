@@ -148,7 +148,7 @@ func (g *gen) tableOf(name string, fill func(t *table)) {
 	fill(t)
 	for _, k := range g.m.keys(name) {
 		if !slices.Contains(known, k) && g.maybe(0.3) {
-			t.set(k, g.generic(g.m.tables[name][k]))
+			t.set(k, g.generic(g.m.tables[name][k], name, k))
 		}
 	}
 }
@@ -169,18 +169,18 @@ var knownKeys = map[string][]string{
 }
 
 // generic is a value of a key specgen has no rules for, by its schema.
-func (g *gen) generic(ks *keySchema) string {
+func (g *gen) generic(ks *keySchema, path ...string) string {
 	switch ks.Type {
 	case "duration":
-		return g.durLit(g.anyDuration())
+		return g.durLit(g.anyDuration(path...))
 	case "integer":
-		return g.intLit(g.bigInt(0))
+		return g.intLit(g.bigInt(0, path...))
 	case "boolean":
 		return boolLit(g.maybe(0.5))
 	case "array":
 		var vals []string
 		for i := g.r.IntN(3); i > 0; i-- {
-			vals = append(vals, g.generic(ks.Items))
+			vals = append(vals, g.generic(ks.Items, append(path, "0")...))
 		}
 		return g.array(vals)
 	case "object":
@@ -191,7 +191,7 @@ func (g *gen) generic(ks *keySchema) string {
 		sort.Strings(keys)
 		var pairs []string
 		for _, k := range keys {
-			pairs = append(pairs, k+" = "+g.generic(ks.Props[k]))
+			pairs = append(pairs, k+" = "+g.generic(ks.Props[k], append(path, k)...))
 		}
 		return "{ " + strings.Join(pairs, ", ") + " }"
 	}
@@ -285,17 +285,19 @@ var serviceCache, moduleCache sync.Map
 // dnsLabel is a Kubernetes object name (RFC 1123 label).
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 
-// budget is a whole-process budget: from 1ns to the longest duration.
-func (g *gen) budget() time.Duration {
+// budget is a whole-process budget: from 1ns to the longest the spec
+// accepts.
+func (g *gen) budget(key string) time.Duration {
 	if g.maybe(0.15) {
-		return pick(g, []time.Duration{time.Nanosecond, 2 * time.Nanosecond, time.Microsecond, time.Millisecond, maxDuration})
+		top, _ := spec.DurationLimit("timeouts", key)
+		return pick(g, []time.Duration{time.Nanosecond, 2 * time.Nanosecond, time.Microsecond, time.Millisecond, top})
 	}
 	return g.between(time.Second, time.Hour)
 }
 
 func (g *gen) timeouts(t *table) {
 	if g.maybe(0.6) {
-		g.stop = g.budget()
+		g.stop = g.budget("stop")
 		t.set("stop", g.durLit(g.stop))
 	}
 	stop := g.stop
@@ -318,7 +320,7 @@ func (g *gen) timeouts(t *table) {
 		t.set("shutdown", g.durLit(g.between(1, stop)))
 	}
 	if g.maybe(0.6) {
-		g.start = g.budget()
+		g.start = g.budget("start")
 		t.set("start", g.durLit(g.start))
 	}
 }
@@ -381,13 +383,13 @@ func (g *gen) windows(t *table) {
 		t.set("dependencies", g.array(deps))
 	}
 	if g.maybe(0.4) {
-		t.set("preshutdown", g.durLit(g.anyDuration()))
+		t.set("preshutdown", g.durLit(g.anyDuration("windows", "preshutdown")))
 	}
 	if g.maybe(0.5) {
 		g.recovery(t)
 	}
 	if g.maybe(0.4) {
-		d := g.anyDuration().Truncate(time.Second)
+		d := g.anyDuration("windows", "recovery_reset").Truncate(time.Second)
 		t.set("recovery_reset", g.durLit(d))
 	}
 	if g.maybe(0.4) {
@@ -408,7 +410,7 @@ func (g *gen) recovery(t *table) {
 	for i := range actions {
 		actions[i] = append(actions[i], kv{"action", g.str(pick(g, g.m.tables["windows"]["recovery"].Items.Props["action"].Enum))})
 		if g.maybe(0.7) {
-			actions[i] = append(actions[i], kv{"delay", g.durLit(g.anyDuration())})
+			actions[i] = append(actions[i], kv{"delay", g.durLit(g.anyDuration("windows", "recovery", "0", "delay"))})
 		}
 	}
 	if n > 0 && g.maybe(0.4) {
@@ -442,19 +444,19 @@ func (g *gen) simpleTable(t *table) {
 			t.set("user", g.str(pick(g, []string{"orders", "_svc", "a", "nobody", "user$", "x-y", "svcrt", "u" + strings.Repeat("x", 31)})))
 		}
 		if g.maybe(0.5) {
-			t.set("restart_sec", g.durLit(g.anyDuration()))
+			t.set("restart_sec", g.durLit(g.anyDuration("systemd", "restart_sec")))
 		}
 		if g.maybe(0.5) {
-			t.set("watchdog", g.durLit(g.anyDuration()))
+			t.set("watchdog", g.durLit(g.anyDuration("systemd", "watchdog")))
 		}
 	case "log":
 		g.logTable(t)
 	case "runtime":
 		if g.maybe(0.5) {
-			t.set("gomaxprocs", g.intLit(g.bigInt(0)))
+			t.set("gomaxprocs", g.intLit(g.bigInt(0, "runtime", "gomaxprocs")))
 		}
 		if g.maybe(0.5) {
-			t.set("gc_percent", g.intLit(pick(g, []int{-1, 0, 1, 100, 1 << 62, g.bigInt(0)})))
+			t.set("gc_percent", g.intLit(pick(g, []int{-1, 0, 1, 100, spec.IntLimit("runtime", "gc_percent"), g.bigInt(0, "runtime", "gc_percent")})))
 		}
 		if g.maybe(0.5) {
 			t.set("memory_limit", g.str(pick(g, []string{"0", "0B", "1", "1KiB", "512MiB", "2GiB", "1TiB", "8388607TiB", "9223372036854775807B", "9223372036854775807"})))
@@ -471,12 +473,12 @@ func (g *gen) simpleTable(t *table) {
 		if g.maybe(0.5) {
 			interval = g.between(time.Nanosecond, time.Hour)
 			if g.maybe(0.05) {
-				interval = maxDuration
+				interval, _ = spec.DurationLimit("watchdog", "interval")
 			}
 			t.set("interval", g.durLit(interval))
 		}
 		if g.maybe(0.5) {
-			t.set("failures", g.intLit(g.bigInt(1)))
+			t.set("failures", g.intLit(g.bigInt(1, "watchdog", "failures")))
 		}
 		if g.maybe(0.5) {
 			exit := time.Duration(0)
@@ -496,7 +498,7 @@ func (g *gen) simpleTable(t *table) {
 			t.set("namespace", g.str(pick(g, []string{"default", "a", "kube-system", "x1", "0", "n" + strings.Repeat("s", 61) + "z"})))
 		}
 		if g.maybe(0.5) {
-			t.set("replicas", g.intLit(g.bigInt(0)))
+			t.set("replicas", g.intLit(g.bigInt(0, "kubernetes", "replicas")))
 		}
 	}
 }
@@ -512,13 +514,13 @@ func (g *gen) logTable(t *table) {
 	if file {
 		t.set("file", g.str(g.path()))
 		if g.maybe(0.5) {
-			t.set("max_size_mb", g.intLit(g.bigInt(0)))
+			t.set("max_size_mb", g.intLit(g.bigInt(0, "log", "max_size_mb")))
 		}
 		if g.maybe(0.5) {
-			t.set("max_age", g.durLit(g.anyDuration()))
+			t.set("max_age", g.durLit(g.anyDuration("log", "max_age")))
 		}
 		if g.maybe(0.5) {
-			t.set("max_backups", g.intLit(g.bigInt(0)))
+			t.set("max_backups", g.intLit(g.bigInt(0, "log", "max_backups")))
 		}
 		if g.maybe(0.5) {
 			t.set("compress", boolLit(g.maybe(0.5)))

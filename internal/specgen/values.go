@@ -2,7 +2,6 @@ package specgen
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -241,10 +240,12 @@ func (g *gen) count(lo, hi int) int {
 	}
 }
 
-// bigInt is a count that is sometimes the largest int spec accepts.
-func (g *gen) bigInt(lo int) int {
+// bigInt is a count of the key at path that is sometimes the largest the
+// spec accepts there (spec.IntLimit), so the property test builds the
+// largest values too.
+func (g *gen) bigInt(lo int, path ...string) int {
 	if g.r.IntN(12) == 0 {
-		return math.MaxInt64
+		return spec.IntLimit(path...)
 	}
 	return g.count(lo, lo+100)
 }
@@ -276,8 +277,6 @@ func (g *gen) intLit(n int) string {
 func boolLit(b bool) string { return strconv.FormatBool(b) }
 
 // ---- durations ----
-
-const maxDuration = time.Duration(math.MaxInt64)
 
 // niceDurations are values people write; between picks among them.
 var niceDurations = []time.Duration{
@@ -311,18 +310,21 @@ func (g *gen) between(lo, hi time.Duration) time.Duration {
 	return lo + time.Duration(g.r.Int64N(int64(hi-lo)))
 }
 
-// anyDuration is a duration spec accepts where only "not negative" is
-// required: 0, 1ns, a usual value or the largest one.
-func (g *gen) anyDuration() time.Duration {
+// anyDuration is a duration the key at path accepts where only its
+// limits are required: 0, its unit, a usual value or the largest one
+// (spec.DurationLimit), in whole units where the key has one.
+func (g *gen) anyDuration(path ...string) time.Duration {
+	top, unit := spec.DurationLimit(path...)
+	unit = max(unit, time.Nanosecond)
 	switch x := g.r.IntN(20); {
 	case x < 3:
 		return 0
 	case x < 4:
-		return time.Nanosecond
+		return unit
 	case x < 5:
-		return maxDuration
+		return top
 	}
-	return g.between(0, 24*time.Hour)
+	return g.between(0, 24*time.Hour).Truncate(unit)
 }
 
 // durLit renders a duration as a TOML string in one of the forms Go's
