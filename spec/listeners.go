@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -64,6 +65,11 @@ func before(a, b Pos) bool {
 
 func (d *decoder) parseListener(l *listener, path []string) bool {
 	host, port, why := splitHostPort(l.addr)
+	if why == "" && host != "" && !isLocalhost(host) {
+		if _, err := netip.ParseAddr(host); err != nil {
+			why = fmt.Sprintf(`has host %q: a listener's host must be an IP address, "localhost" or empty (Go listens on only one address of a name, looked up at start)`, host)
+		}
+	}
 	if why != "" {
 		d.errorf(l.pos, "%s %q %s", dotted(path), l.addr, why)
 		return false
@@ -71,6 +77,8 @@ func (d *decoder) parseListener(l *listener, path []string) bool {
 	l.host, l.port = host, port
 	return true
 }
+
+func isLocalhost(h string) bool { return strings.EqualFold(h, "localhost") }
 
 // splitHostPort parses a listen or dial address: host:port with a numeric
 // port, the host empty, an IP or a DNS name.
@@ -89,7 +97,26 @@ func splitHostPort(addr string) (host string, port int, problem string) {
 	if host != "" && !validHost(host) {
 		return "", 0, fmt.Sprintf("has host %q: want an IP address or a DNS name", host)
 	}
+	if host != "" && numericName(host) {
+		return "", 0, fmt.Sprintf("has host %q, which is neither a DNS name nor an IP address Go reads: write an IPv4 address as four decimal parts without leading zeros, like \"127.0.0.1\"", host)
+	}
 	return host, n, ""
+}
+
+// numericName reports a host that is not an IP address but whose last
+// label is a number ("127.1", "0177.0.0.1", "0x7f.1"): C's inet_aton reads
+// such a host as an address, Go looks it up as a name and fails. No DNS
+// name ends in a numeric label (a top-level domain is never numeric).
+func numericName(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return false
+	}
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if strings.HasPrefix(last, "0x") || strings.HasPrefix(last, "0X") {
+		last = last[2:]
+		return last == "" || strings.Trim(strings.ToLower(last), "0123456789abcdef") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
 
 func validHost(h string) bool {
@@ -117,25 +144,43 @@ func validHost(h string) bool {
 // hostsOverlap reports whether two listeners on one port would fight
 // for it: a wildcard host takes the port on every address.
 func hostsOverlap(a, b string) bool {
-	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
-	if wildcard(a) || wildcard(b) {
+	if isWildcard(a) || isWildcard(b) {
 		return true
 	}
-	norm := func(h string) []string {
-		if strings.EqualFold(h, "localhost") {
-			return []string{"127.0.0.1", "::1"}
-		}
-		if ip := net.ParseIP(h); ip != nil {
-			return []string{ip.String()}
-		}
-		return []string{strings.ToLower(h)}
-	}
-	for _, x := range norm(a) {
-		for _, y := range norm(b) {
+	for _, x := range boundAddrs(a) {
+		for _, y := range boundAddrs(b) {
 			if x == y {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// isWildcard reports a listen host that takes the port on every address:
+// empty, or an unspecified address in any spelling (0.0.0.0, ::,
+// [0:0:0:0:0:0:0:0], [::ffff:0.0.0.0]). Go listens on [::] for each, a
+// dual-stack socket that holds the port for IPv4 and IPv6 alike.
+func isWildcard(h string) bool {
+	if h == "" {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.Unmap().IsUnspecified()
+}
+
+// boundAddrs are the addresses a listen host binds, as the OS compares
+// them: an IPv4-mapped IPv6 address is its IPv4 address (Go binds it as
+// one), the zone is dropped (two zones of one address are reported as a
+// collision, which errs on the safe side), and localhost is either
+// loopback address (Go picks one when it resolves the name).
+func boundAddrs(h string) []netip.Addr {
+	if isLocalhost(h) {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}
+	}
+	ip, err := netip.ParseAddr(h)
+	if err != nil {
+		return nil // not a listen host: parseListener rejected it
+	}
+	return []netip.Addr{ip.Unmap().WithZone("")}
 }

@@ -5,10 +5,16 @@ import (
 	"strings"
 )
 
+// userPrefixes are the first elements without a dot that Go leaves to
+// users: the standard library never takes them.
+var userPrefixes = map[string]bool{"example": true, "test": true}
+
 // modulePathProblem says why p is not a usable module path, or returns "".
 // It follows the import path rules of golang.org/x/mod/module: elements
 // of ASCII letters, digits and -._~, none empty, none starting or ending
-// with a dot, no Windows-reserved element, no /v0 or /v1 suffix.
+// with a dot, no Windows-reserved element, no /v0 or /v1 suffix; and, as
+// the go command requires of a module it can fetch, a dot in the first
+// element.
 func modulePathProblem(p string) string {
 	if p == "" {
 		return "it is empty"
@@ -40,6 +46,10 @@ func modulePathProblem(p string) string {
 	}
 	if strings.HasPrefix(elems[0], "-") {
 		return "it starts with -"
+	}
+	if !strings.Contains(elems[0], ".") && !userPrefixes[elems[0]] {
+		return "its first element " + strconv.Quote(elems[0]) + " has no dot: Go reserves such paths for the standard library " +
+			"(the module would hide or clash with a package of it, now or in a later Go); start with a domain, like " + strconv.Quote("example.com/"+p)
 	}
 	if last := elems[len(elems)-1]; len(elems) > 1 && (last == "v0" || last == "v1") {
 		return "major version suffixes start at /v2"

@@ -461,8 +461,10 @@ func TestDSNPassword(t *testing.T) {
 }
 
 func TestModulePath(t *testing.T) {
-	ok := []string{"example.com/orders", "orders", "github.com/a/b/v2", "example.com/x_y.z~w"}
-	bad := []string{"", "/orders", "orders/", "a//b", "a/./b", "example.com/.x", "a b", "-x", "example.com/v1", "ünïcode.com/x", "example.com/con", "a/b~1"}
+	ok := []string{"example.com/orders", "github.com/a/b/v2", "example.com/x_y.z~w", "example/orders", "test/x", "localhost.localdomain/x"}
+	bad := []string{"", "/orders", "orders/", "a//b", "a/./b", "example.com/.x", "a b", "-x", "example.com/v1", "ünïcode.com/x", "example.com/con", "a/b~1",
+		// no dot in the first element: the standard library's paths
+		"fmt", "net/http", "crypto/orders", "orders", "iter", "internal/x"}
 	for _, p := range ok {
 		if why := modulePathProblem(p); why != "" {
 			t.Errorf("modulePathProblem(%q) = %q, want ok", p, why)

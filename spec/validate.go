@@ -379,9 +379,9 @@ func (d *decoder) validateKubernetes() {
 	switch {
 	case err != nil || perr != nil:
 		d.errorf(at, "admin.addr %q is not host:port; [kubernetes] probes need it", addr)
-	case host != "" && host != "0.0.0.0" && host != "::" && !d.has("admin", "addr"):
+	case !isWildcard(host) && !d.has("admin", "addr"):
 		d.errorf(at, "[kubernetes] probes come from the kubelet to the pod's IP, but admin.addr is its default %q, on %s only: set [admin] addr = \":%d\" (every interface of the pod; publish only the API through a Service)", addr, host, port)
-	case host != "" && host != "0.0.0.0" && host != "::":
+	case !isWildcard(host):
 		d.errorf(at,
 			"admin.addr %q listens on %s only, but [kubernetes] probes come from the kubelet to the pod's IP: use \":%d\" (every interface of the pod; publish only the API through a Service)",
 			addr, host, port)

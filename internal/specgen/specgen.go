@@ -250,7 +250,7 @@ func (g *gen) modulePath() string {
 		var p string
 		switch x := g.r.IntN(10); {
 		case x < 6:
-			p = pick(g, []string{"example.com/orders", "orders", "example.com/svcrt", "github.com/acme/orders/v2",
+			p = pick(g, []string{"example.com/orders", "example/orders", "test/orders", "example.com/svcrt", "github.com/acme/orders/v2",
 				"example.com/a/internal/b", "example.com/internal", "x.y", "example.com/A-B_c.d~e", "gopkg.in/orders.v3",
 				"example.com/main", "example.com/http", "example.com/fmt", "svcgen.test/property"})
 		case x < 7:

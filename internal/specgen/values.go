@@ -354,7 +354,8 @@ func (g *gen) durLit(d time.Duration) string {
 
 // ---- addresses ----
 
-var listenHosts = []string{"", "", "0.0.0.0", "127.0.0.1", "[::1]", "[::]", "localhost", "example.com", "10.0.0.1", "[fe80::1%eth0]", "a-b.c-d.internal"}
+var listenHosts = []string{"", "", "0.0.0.0", "127.0.0.1", "[::1]", "[::]", "localhost", "LocalHost", "10.0.0.1", "[fe80::1%eth0]",
+	"[0:0:0:0:0:0:0:0]", "[::ffff:0.0.0.0]", "[::ffff:127.0.0.1]", "[::1%lo]"}
 
 // port is a listen port no other listener has (0 never collides).
 func (g *gen) port() int {
