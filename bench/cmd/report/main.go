@@ -226,6 +226,8 @@ func suites() []*suite {
 			method: fmt.Sprintf("the behaviour test run %d times (-count), one stop under load each; no alternative side", winLoadRuns)},
 		{name: "generator", title: "Generation vs go/format in process (generator/bench_test.go)", run: runGenerator, parse: parseGenerator,
 			method: fmt.Sprintf("one test binary run %d times, each running the two benchmarks one after the other", generatorRuns)},
+		{name: "hostile", title: "Hostile 1 MiB specs, parse and validate (spec/hostile_test.go)", run: runHostile, parse: parseHostile,
+			method: fmt.Sprintf("`go test -bench BenchmarkParseHostile -count %d`, in process; every shape of the test TestHostileSpecsAreBounded, each filling most of the 1 MiB limit", hostileRuns)},
 		{name: "alternatives", title: "uber-go/fx and google/wire (bench/alternatives, its own module)", run: runAlternatives, parse: parseAlternatives,
 			method: "alternating round by round, 7 rounds: engine/fx/sequential in one process; svcgen/gofmt/wire processes"},
 	}
@@ -271,6 +273,14 @@ func runGenerator(root string) (string, error) {
 		}
 	}
 	return all.String(), nil
+}
+
+// hostileRuns is the -count of the hostile spec benchmarks.
+const hostileRuns = 3
+
+func runHostile(root string) (string, error) {
+	return goTest(root, "./spec/", "-run", "^$", "-bench", "^BenchmarkParseHostile$", "-benchmem",
+		"-count", strconv.Itoa(hostileRuns), "-timeout", "30m")
 }
 
 func runAlternatives(root string) (string, error) {
@@ -656,6 +666,39 @@ func parseGenerator(out string) ([]row, error) {
 		ours:   fmtMS(gm),
 		theirs: "go/format alone" + files + " " + fmtMS(fm),
 		ratio:  fmt.Sprintf("%.2f× the floor", gm/fm),
+	}}, nil
+}
+
+var reHostile = regexp.MustCompile(`(?m)^BenchmarkParseHostile/(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op.*?\s(\d+) B/op`)
+
+// parseHostile reports the slowest and the most allocating shape, each by
+// its median over the runs, against the 1 s and 100 MB the spec promises.
+func parseHostile(out string) ([]row, error) {
+	ns, bytes := map[string][]float64{}, map[string][]float64{}
+	for _, m := range reHostile.FindAllStringSubmatch(out, -1) {
+		ns[m[1]] = append(ns[m[1]], num(m[2]))
+		bytes[m[1]] = append(bytes[m[1]], num(m[3]))
+	}
+	if len(ns) == 0 {
+		return nil, fmt.Errorf("no hostile spec benchmark figures")
+	}
+	var slow, big string
+	for shape := range ns {
+		if slow == "" || median(ns[shape]) > median(ns[slow]) || median(ns[shape]) == median(ns[slow]) && shape < slow {
+			slow = shape
+		}
+		if big == "" || median(bytes[shape]) > median(bytes[big]) || median(bytes[shape]) == median(bytes[big]) && shape < big {
+			big = shape
+		}
+	}
+	ms, mb := median(ns[slow])/1e6, median(bytes[big])/(1<<20)
+	return []row{{
+		what:   fmt.Sprintf("Parse and validate a 1 MiB hostile spec, worst of %d shapes (median of %d)", len(ns), len(ns[slow])),
+		ours:   fmt.Sprintf("slowest %s (%s); most allocated %.1f MB (%s)", fmtMS(ms), strings.ReplaceAll(slow, "_", " "), mb, strings.ReplaceAll(big, "_", " ")),
+		theirs: "—",
+		ratio:  "—",
+		target: "every shape under 1 s and 100 MB",
+		met:    yesNo(ms < 1000 && mb < 100),
 	}}, nil
 }
 
