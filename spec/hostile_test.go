@@ -17,6 +17,9 @@ type hostileShape struct {
 	deep bool
 	// many marks shapes that must be rejected for their number of keys.
 	many bool
+	// valid marks shapes that must be accepted: as large as the limits
+	// let a valid spec be (MaxResources bounds some below 1 MiB).
+	valid bool
 }
 
 // repeatTo repeats unit until the text would pass n bytes.
@@ -56,6 +59,15 @@ func hostileShapes(size int) []hostileShape {
 			src: minimal + repeatTo("[[t.u]]\nv = 1\n", size-40)},
 		{name: "many resources",
 			src: minimal + manyLines(size, func(i int) string { return fmt.Sprintf("[resource.r%d]\nkind = \"worker\"\n", i) })},
+		{name: "most resources, each depending on many", valid: true,
+			src: minimal + manyResources(MaxResources, 30, size)},
+		{name: "most listeners", valid: true,
+			src: minimal + manyLines(size, func(i int) string {
+				if i >= MaxResources {
+					return strings.Repeat(" ", size)
+				}
+				return fmt.Sprintf("[resource.h%d]\nkind = \"http\"\naddr = \"10.0.%d.%d:%d\"\nhandler = \"H\"\n", i, i/250, i%250, 1000+i%7)
+			})},
 		{name: "many short dotted keys at the limit", many: true,
 			src: minimal + manyLines(size, func(i int) string {
 				return fmt.Sprintf("k%d.%s = 1\n", i, strings.TrimSuffix(strings.Repeat("a.", MaxNesting-2), "."))
@@ -73,6 +85,25 @@ func hostileShapes(size int) []hostileShape {
 		{name: "one comment",
 			src: minimal + "#" + repeatTo("[", size-40) + "\n"},
 	}
+}
+
+// manyResources declares n workers, each depending on up to deps of the
+// ones declared before it, within size bytes: an accepted spec as large
+// as the limits allow.
+func manyResources(n, deps, size int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		var list []string
+		for j := max(0, i-deps); j < i; j++ {
+			list = append(list, fmt.Sprintf("%q", fmt.Sprintf("w%d", j)))
+		}
+		r := fmt.Sprintf("[resource.w%d]\nkind = \"worker\"\nrun = \"Run\"\ndepends_on = [%s]\n", i, strings.Join(list, ","))
+		if b.Len()+len(r) > size-200 {
+			break
+		}
+		b.WriteString(r)
+	}
+	return b.String()
 }
 
 // manyLines joins line(0), line(1), ... while the text stays under size.
@@ -100,7 +131,7 @@ func TestHostileSpecsAreBounded(t *testing.T) {
 	)
 	for _, shape := range hostileShapes(MaxSpecBytes) {
 		t.Run(shape.name, func(t *testing.T) {
-			if len(shape.src) > MaxSpecBytes || len(shape.src) < MaxSpecBytes/2 {
+			if len(shape.src) > MaxSpecBytes || len(shape.src) < MaxSpecBytes/2 && !shape.valid {
 				t.Fatalf("the shape is %d bytes, not most of the %d limit", len(shape.src), MaxSpecBytes)
 			}
 			var before, after runtime.MemStats
@@ -114,6 +145,9 @@ func TestHostileSpecsAreBounded(t *testing.T) {
 			t.Logf("%d bytes: %v, %d MB allocated", len(shape.src), took, alloc>>20)
 			if took > maxTime || alloc > maxAlloc {
 				t.Errorf("parsing took %v and allocated %d MB; the bound is %v and %d MB", took, alloc>>20, maxTime, maxAlloc>>20)
+			}
+			if shape.valid && err != nil {
+				t.Errorf("the spec was rejected: %.300s", err)
 			}
 			if err == nil {
 				return

@@ -27,7 +27,7 @@ const (
 	MaxNesting = 32
 	// MaxKeys bounds the keys and array elements of a spec, counted
 	// once per key path: MaxResources resources with every key of their
-	// kind and long depends_on lists stay below it, and it keeps the
+	// kind and 30 dependencies each stay below it, and it keeps the
 	// parse and the checks of a 1 MiB spec of one-byte keys well under a
 	// second.
 	MaxKeys = 50000

@@ -39,10 +39,12 @@ func TestListenerForms(t *testing.T) {
 		{"[::]:8080", "10.0.0.1:8080"},
 	}
 	for _, c := range collide {
-		msg := parseErr(t, twoListeners(c[0], c[1]))
-		if !strings.HasPrefix(msg, "service.toml:11:8: port 8080 of \""+c[1]+"\" is already used by [resource.a] at line 6") || strings.Contains(msg, "\n") {
-			t.Errorf("%s and %s: got\n%s", c[0], c[1], msg)
-		}
+		t.Run(c[0]+" and "+c[1], func(t *testing.T) {
+			msg := parseErr(t, twoListeners(c[0], c[1]))
+			if !strings.HasPrefix(msg, "service.toml:11:8: port 8080 of \""+c[1]+"\" is already used by [resource.a] at line 6") || strings.Contains(msg, "\n") {
+				t.Errorf("got\n%s", msg)
+			}
+		})
 	}
 	apart := [][2]string{
 		{"10.0.0.1:8080", "10.0.0.2:8080"},
@@ -70,10 +72,12 @@ func TestListenerForms(t *testing.T) {
 		"[::ffff:0.0.0.0]:http": `want a number from 0 to 65535`,
 	}
 	for addr, want := range rejected {
-		msg := parseErr(t, twoListeners(addr, "10.0.0.9:1"))
-		if !strings.HasPrefix(msg, "service.toml:6:8: resource.a.addr \""+addr+"\" ") || !strings.Contains(msg, want) {
-			t.Errorf("%s: got\n%s\nwant it at 6:8, with %q", addr, msg, want)
-		}
+		t.Run(addr, func(t *testing.T) {
+			msg := parseErr(t, twoListeners(addr, "10.0.0.9:1"))
+			if !strings.HasPrefix(msg, "service.toml:6:8: resource.a.addr \""+addr+"\" ") || !strings.Contains(msg, want) {
+				t.Errorf("got\n%s\nwant it at 6:8, with %q", msg, want)
+			}
+		})
 	}
 }
 
@@ -89,10 +93,12 @@ func TestDialHostForms(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"127.1:6379", "0x0a.1:6379", "cache.internal:0"} {
-		msg := parseErr(t, redis(bad))
-		if !strings.HasPrefix(msg, "service.toml:6:8: ") {
-			t.Errorf("%s: got %s", bad, msg)
-		}
+		t.Run(bad, func(t *testing.T) {
+			msg := parseErr(t, redis(bad))
+			if !strings.HasPrefix(msg, "service.toml:6:8: ") {
+				t.Errorf("got %s", msg)
+			}
+		})
 	}
 }
 
