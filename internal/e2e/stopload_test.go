@@ -32,7 +32,7 @@ var stopLoads = []stopLoad{
 	{name: "16 reconnecting clients, fast", clients: 16, trigger: 16 * 20},
 	{name: "64 reconnecting clients, fast", clients: 64, trigger: 64 * 10},
 	{name: "64 reconnecting clients, 50ms", delay: 50 * time.Millisecond, clients: 64, trigger: 64 * 4},
-	{name: "150 new connections a second, 50ms", delay: 50 * time.Millisecond, rate: 150, trigger: 100},
+	{name: "100 new connections a second, 50ms", delay: 50 * time.Millisecond, rate: 100, trigger: 100},
 }
 
 // run sends l's traffic to url, calls stop once l.trigger answers came, and
