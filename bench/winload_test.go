@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,19 +20,23 @@ import (
 )
 
 // TestSCMLostOnStop counts the requests lost when `sc stop` arrives under
-// load of 64 keep-alive POST clients, for the Windows build of the minimal
-// golden service and for testdata/scm/exsvc (the x/sys svc/example shape,
-// stopping through http.Server.Shutdown), both run by Wine's Service
-// Control Manager, alternating, 5 stops each:
+// load, for the Windows build of the minimal golden service and for
+// testdata/scm/exsvc (the x/sys svc/example shape, stopping through
+// http.Server.Shutdown), both run by Wine's Service Control Manager,
+// alternating, 5 stops each; and for the Linux build of the same service
+// stopped by SIGTERM. Three loads: 64 keep-alive POST clients with 2 ms
+// requests; 64 with 50 ms requests, which reconnect at once when a drain
+// answers them with Connection: close; and open-loop arrivals of 100 new
+// connections a second with 50 ms requests.
 //
 //	SVCGEN_BENCH=1 go test ./bench/ -run TestSCMLostOnStop -v -count=1
 //
-// It prints one machine-readable line for bench/cmd/report:
-// BENCH scm_lost n=... gen_median= gen_max= gen_total= ex_median= ...
+// It prints one machine-readable line per load for bench/cmd/report:
+// BENCH scm_lost load=... n=... gen_median= gen_max= gen_total= ex_median= ... linux_median= ...
 func TestSCMLostOnStop(t *testing.T) {
 	skipUnlessBench(t)
 	p := winetest.New(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 
@@ -41,8 +46,7 @@ func TestSCMLostOnStop(t *testing.T) {
 	}
 	genAddr, exAddr := e2e.FreePort(t), e2e.FreePort(t)
 	text := strings.NewReplacer(`":8080"`, strconv.Quote(genAddr), `"127.0.0.1:9090"`, strconv.Quote(e2e.FreePort(t))).Replace(string(specText))
-	// The handler reads the body and honours ?sleep= like the Linux
-	// benchmark's; exsvc answers at once.
+	// The handler reads the body and honours ?sleep= like exsvc's.
 	user := map[string]string{"api.go": `package main
 
 import (
@@ -65,44 +69,69 @@ func NewAPI() (http.Handler, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	genExe, exExe := filepath.Join(dir, "bin", "hello.exe"), filepath.Join(dir, "bin", "exsvc.exe")
+	genExe, exExe, linBin := filepath.Join(dir, "bin", "hello.exe"), filepath.Join(dir, "bin", "exsvc.exe"), filepath.Join(dir, "bin", "hello")
 	if err := winetest.BuildWindows(ctx, gen.Dir, genExe); err != nil {
 		t.Fatal(err)
 	}
 	if err := winetest.BuildWindows(ctx, filepath.Join("testdata", "scm", "exsvc"), exExe); err != nil {
 		t.Fatal(err)
 	}
+	if err := gen.Build(ctx, "linux", linBin, false); err != nil {
+		t.Fatal(err)
+	}
 	genName, exName := winetest.UniqueName("bench-lost-generated"), winetest.UniqueName("bench-lost-exsvc")
 	p.CreateService(t, genName, genExe, "service")
 	p.CreateService(t, exName, exExe, "service", exAddr)
 
-	const rounds = 5
-	var genLost, exLost, genOK, exOK []float64
-	for range rounds {
-		r := scmLostOnStop(ctx, t, p, genName, genAddr)
-		genLost, genOK = append(genLost, float64(r.Lost+r.Failed)), append(genOK, float64(r.OK))
-		r = scmLostOnStop(ctx, t, p, exName, exAddr)
-		exLost, exOK = append(exLost, float64(r.Lost+r.Failed)), append(exOK, float64(r.OK))
-	}
-	sum := func(v []float64) (s float64) {
-		for _, x := range v {
-			s += x
+	for _, l := range stopLoads {
+		const rounds = 5
+		var genLost, exLost, linLost, genOK, exOK []float64
+		for range rounds {
+			r := scmLostOnStop(ctx, t, p, genName, genAddr, l)
+			genLost, genOK = append(genLost, float64(r.Lost+r.Failed)), append(genOK, float64(r.OK))
+			r = scmLostOnStop(ctx, t, p, exName, exAddr, l)
+			exLost, exOK = append(exLost, float64(r.Lost+r.Failed)), append(exOK, float64(r.OK))
+			r = linuxLostOnStop(t, linBin, genAddr, l)
+			linLost = append(linLost, float64(r.Lost+r.Failed))
 		}
-		return s
+		t.Logf("sc stop under %s, Wine's SCM, %d stops each: requests lost (sent, never answered)", l.what, rounds)
+		t.Logf("  generated (Windows build)   lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(genLost), slices.Max(genLost), sum(genLost), median(genOK))
+		t.Logf("  x/sys svc/example shape     lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(exLost), slices.Max(exLost), sum(exLost), median(exOK))
+		t.Logf("  generated (Linux, SIGTERM)  lost per stop: median %.0f, max %.0f, total %.0f", median(linLost), slices.Max(linLost), sum(linLost))
+		t.Logf("  raw generated %v  exsvc %v  linux %v", genLost, exLost, linLost)
+		Line("scm_lost", "load", l.key, "n", rounds,
+			"gen_median", median(genLost), "gen_max", slices.Max(genLost), "gen_total", sum(genLost),
+			"ex_median", median(exLost), "ex_max", slices.Max(exLost), "ex_total", sum(exLost),
+			"linux_median", median(linLost), "linux_max", slices.Max(linLost), "linux_total", sum(linLost))
 	}
-	t.Logf("sc stop under 64 keep-alive POST clients, Wine's SCM, %d stops each: requests lost (sent, never answered)", rounds)
-	t.Logf("  generated (Windows build)   lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(genLost), slices.Max(genLost), sum(genLost), median(genOK))
-	t.Logf("  x/sys svc/example shape     lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(exLost), slices.Max(exLost), sum(exLost), median(exOK))
-	t.Logf("  raw generated %v  exsvc %v", genLost, exLost)
-	Line("scm_lost", "n", rounds,
-		"gen_median", median(genLost), "gen_max", slices.Max(genLost), "gen_total", sum(genLost),
-		"ex_median", median(exLost), "ex_max", slices.Max(exLost), "ex_total", sum(exLost))
 }
 
-// scmLostOnStop starts the service through the SCM, loads it with 64
-// clients and, after 1280 answers, sends `sc stop`; the load ends when the
-// SCM reports STOPPED.
-func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, addr string) *e2e.LoadResult {
+// stopLoad is one load of TestSCMLostOnStop.
+type stopLoad struct {
+	key, what string
+	path      string // with the handler's ?sleep=
+	clients   int    // closed-loop; 0 with rate
+	rate      int    // open-loop arrivals a second
+	trigger   int64  // answers after which the stop is sent
+}
+
+var stopLoads = []stopLoad{
+	{key: "keepalive", what: "64 keep-alive POST clients, 2 ms requests", path: "/?sleep=2ms", clients: 64, trigger: 64 * 20},
+	{key: "reconnect", what: "64 POST clients reconnecting at once, 50 ms requests", path: "/?sleep=50ms", clients: 64, trigger: 64 * 4},
+	{key: "open", what: "100 new connections a second, 50 ms requests", path: "/?sleep=50ms", rate: 100, trigger: 100},
+}
+
+func sum(v []float64) (s float64) {
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// scmLostOnStop starts the service through the SCM, loads it with l and,
+// after l.trigger answers, sends `sc stop`; the load ends when the SCM
+// reports STOPPED.
+func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, addr string, l stopLoad) *e2e.LoadResult {
 	t.Helper()
 	if _, err := p.SC(ctx, "start", name); err != nil {
 		t.Fatalf("sc start %s: %v", name, err)
@@ -110,22 +139,8 @@ func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, 
 	if _, err := p.WaitState(ctx, name, winetest.StateRunning, time.Minute, nil); err != nil {
 		t.Fatal(err)
 	}
-	client := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		resp, err := client.Get("http://" + addr + "/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s RUNNING but not serving on %s: %v", name, addr, err)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitServing(t, name, addr)
 	trigger, stopped, stopErr := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	var once sync.Once
 	go func() {
 		<-trigger
 		_, err := p.SC(ctx, "stop", name)
@@ -135,12 +150,65 @@ func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, 
 		close(stopped)
 		stopErr <- err
 	}()
+	res := loadUntilStopped(ctx, "http://"+addr+l.path, l, trigger, stopped)
+	if err := <-stopErr; err != nil {
+		t.Fatalf("sc stop %s: %v", name, err)
+	}
+	return res
+}
+
+// linuxLostOnStop runs the Linux build with l and sends SIGTERM after
+// l.trigger answers; the load ends when the process exits.
+func linuxLostOnStop(t *testing.T, bin, addr string, l stopLoad) *e2e.LoadResult {
+	t.Helper()
+	proc, err := e2e.Start(bin, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proc.Kill()
+	waitServing(t, bin, addr)
+	trigger := make(chan struct{})
+	go func() {
+		<-trigger
+		proc.Signal(syscall.SIGTERM)
+	}()
+	res := loadUntilStopped(context.Background(), "http://"+addr+l.path, l, trigger, proc.Exited())
+	if code, err := proc.Wait(time.Minute); err != nil || code != 0 {
+		t.Fatalf("linux build exited %d, %v:\n%s", code, err, proc.Log())
+	}
+	return res
+}
+
+// waitServing waits until addr answers 200.
+func waitServing(t *testing.T, name, addr string) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Second}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		resp, err := client.Get("http://" + addr + "/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not serving on %s: %v", name, addr, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// loadUntilStopped sends l to url, closes trigger after l.trigger answers,
+// and ends when stopped is closed.
+func loadUntilStopped(ctx context.Context, url string, l stopLoad, trigger chan struct{}, stopped <-chan struct{}) *e2e.LoadResult {
+	var once sync.Once
 	res := e2e.Load(ctx, e2e.LoadConfig{
-		URL:     "http://" + addr + "/?sleep=2ms",
-		Clients: 64,
+		URL:     url,
+		Clients: l.clients,
+		Rate:    l.rate,
 		Post:    true,
 		Until: func(n int64) bool {
-			if n >= 64*20 {
+			if n >= l.trigger {
 				once.Do(func() { close(trigger) })
 			}
 			return false
@@ -148,8 +216,5 @@ func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, 
 		Stopped: stopped,
 	})
 	once.Do(func() { close(trigger) })
-	if err := <-stopErr; err != nil {
-		t.Fatalf("sc stop %s: %v", name, err)
-	}
 	return res
 }

@@ -11,11 +11,18 @@ import (
 	"time"
 )
 
-// LoadConfig describes a closed-loop load: Clients goroutines, each with its
-// own keep-alive connection, send requests back to back.
+// LoadConfig describes a load: closed-loop, Clients goroutines, each with
+// its own keep-alive connection, send requests back to back and reconnect at
+// once when an answer carries Connection: close; or open-loop, Rate new
+// connections a second, each sending one request whatever became of the
+// others.
 type LoadConfig struct {
 	URL     string
 	Clients int
+	// Rate, when set, makes the load open-loop: Rate arrivals a second,
+	// each on a new connection; Clients is ignored. Arrivals go on after a
+	// refused dial, as new clients of a real service would.
+	Rate int
 	// Post sends a small POST body: POST is not replayable, so the client
 	// never retries it silently and a lost request shows as an error.
 	Post bool
@@ -71,7 +78,82 @@ func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
 		answered atomic.Int64
 		wg       sync.WaitGroup
 	)
-	for i := 0; i < cfg.Clients; i++ {
+	// send makes one request with client and counts what became of it; it
+	// reports whether the request was sent (a refused dial was not).
+	send := func(client *http.Client) bool {
+		var sent atomic.Bool
+		trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				sent.Store(true)
+			}
+		}}
+		method, body := "GET", io.Reader(nil)
+		if cfg.Post {
+			method, body = "POST", bytes.NewReader([]byte(`{"order":42}`))
+		}
+		// Not ctx: a request in flight when the load ends must finish,
+		// or its cancellation would count as lost.
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), method, cfg.URL, body)
+		begin := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			mu.Lock()
+			if sent.Load() {
+				res.Lost++
+				if len(res.LostErrs) < 10 {
+					res.LostErrs = append(res.LostErrs, err)
+				}
+			} else {
+				res.Refused++
+			}
+			mu.Unlock()
+			return sent.Load()
+		}
+		_, rerr := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		took := time.Since(begin)
+		mu.Lock()
+		switch {
+		case rerr != nil:
+			res.Lost++
+			if len(res.LostErrs) < 10 {
+				res.LostErrs = append(res.LostErrs, rerr)
+			}
+		case resp.StatusCode/100 == 2:
+			res.OK++
+			if resp.Close {
+				res.Closing++
+			}
+			if cfg.Latencies {
+				res.Latencies = append(res.Latencies, took)
+			}
+		default:
+			res.Failed++
+		}
+		mu.Unlock()
+		if n := answered.Add(1); cfg.Until != nil && cfg.Until(n) {
+			cancel()
+		}
+		return true
+	}
+	if cfg.Rate > 0 {
+		tick := time.NewTicker(time.Second / time.Duration(cfg.Rate))
+		defer tick.Stop()
+		for ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-tick.C:
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					tr := &http.Transport{DisableKeepAlives: true}
+					defer tr.CloseIdleConnections()
+					send(&http.Client{Transport: tr, Timeout: time.Minute})
+				}()
+			}
+		}
+	}
+	for i := 0; cfg.Rate == 0 && i < cfg.Clients; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -79,61 +161,8 @@ func Load(ctx context.Context, cfg LoadConfig) *LoadResult {
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr, Timeout: time.Minute}
 			for ctx.Err() == nil {
-				var sent atomic.Bool
-				trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
-					if i.Err == nil {
-						sent.Store(true)
-					}
-				}}
-				method, body := "GET", io.Reader(nil)
-				if cfg.Post {
-					method, body = "POST", bytes.NewReader([]byte(`{"order":42}`))
-				}
-				// Not ctx: a request in flight when the load ends must finish,
-				// or its cancellation would count as lost.
-				req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), method, cfg.URL, body)
-				begin := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					mu.Lock()
-					if sent.Load() {
-						res.Lost++
-						if len(res.LostErrs) < 10 {
-							res.LostErrs = append(res.LostErrs, err)
-						}
-					} else {
-						res.Refused++
-					}
-					mu.Unlock()
-					if !sent.Load() {
-						return // the server is gone for this client
-					}
-					continue
-				}
-				_, rerr := io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				took := time.Since(begin)
-				mu.Lock()
-				switch {
-				case rerr != nil:
-					res.Lost++
-					if len(res.LostErrs) < 10 {
-						res.LostErrs = append(res.LostErrs, rerr)
-					}
-				case resp.StatusCode/100 == 2:
-					res.OK++
-					if resp.Close {
-						res.Closing++
-					}
-					if cfg.Latencies {
-						res.Latencies = append(res.Latencies, took)
-					}
-				default:
-					res.Failed++
-				}
-				mu.Unlock()
-				if n := answered.Add(1); cfg.Until != nil && cfg.Until(n) {
-					cancel()
+				if !send(client) {
+					return // the server is gone for this client
 				}
 			}
 		}()

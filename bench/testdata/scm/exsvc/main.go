@@ -1,13 +1,15 @@
 // Command exsvc is the baseline of the SCM benchmark: a Windows service in
 // the shape of golang.org/x/sys/windows/svc/example (one Execute loop,
 // StartPending then Running at once, StopPending then return on Stop) that
-// serves one HTTP hello like the minimal golden service, without the
-// example's artificial pending delay. Registered as `exsvc.exe service ADDR`.
+// serves one HTTP hello like the minimal golden service (reading the body,
+// then sleeping as long as ?sleep= says), without the example's artificial
+// pending delay. Registered as `exsvc.exe service ADDR`.
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -34,7 +36,11 @@ func (h *handler) Execute(_ []string, r <-chan svc.ChangeRequest, s chan<- svc.S
 	if err != nil {
 		return true, 3
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if d, err := time.ParseDuration(r.URL.Query().Get("sleep")); err == nil {
+			time.Sleep(d)
+		}
 		fmt.Fprintln(w, "hello")
 	})}
 	go srv.Serve(ln)
