@@ -400,7 +400,7 @@ func (c *depCache) lookup(key entryKey, dir string, src *source) (l *listing, fu
 		return nil, false
 	}
 	var e cacheEntry
-	if json.Unmarshal(data, &e) != nil || e.Root != key.root || e.Listing.Export == nil {
+	if json.Unmarshal(data, &e) != nil || e.Root != key.root {
 		return nil, false
 	}
 	if shape, ok := dirShape(dir, src); !ok || shape != e.Shape {
@@ -410,7 +410,10 @@ func (c *depCache) lookup(key entryKey, dir string, src *source) (l *listing, fu
 		return nil, false
 	}
 	c.touch(c.path(key), time.Now())
-	full = e.Key == key.full
+	e.Listing.goroot = e.GOROOT
+	// An entry without export data holds the package's own listing only
+	// (a run that needed no dependencies, syntaxload.go).
+	full = e.Key == key.full && e.Listing.Export != nil
 	for d, want := range e.Local {
 		if !full {
 			break
