@@ -121,7 +121,7 @@ func TestGoGenerate(t *testing.T) {
 			{"go generate, unchanged", unchanged},
 			{"go generate, user file edited", edited},
 			{"go generate, go.mod+sibling edited", depsEdited},
-			{"go generate, first run (empty cache)", first},
+			{"go generate, first run in package", first},
 			{"go generate, SVCGEN_CACHE=off", cold},
 			{"svcgen generate -package, unchanged", direct},
 			{"go list -e -json .", list},
