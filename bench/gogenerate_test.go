@@ -34,9 +34,10 @@ import (
 //
 // Three packages of internal/pkgmode/testdata/shop: cmd/mailer has no
 // OS-specific file; cmd/orders has a Windows-only file that imports
-// nothing new, type-checked in process after the one load; cmd/agent has
-// a Windows-only file importing golang.org/x/sys/windows, so it is loaded
-// twice (this OS and GOOS=windows, concurrently).
+// nothing new; cmd/agent has a Windows-only file importing
+// golang.org/x/sys/windows (a load with the dependencies would list it
+// twice, for this OS and GOOS=windows). The Windows-only files are
+// type-checked in process.
 func TestGoGenerate(t *testing.T) {
 	skipUnlessBench(t)
 	tmp := t.TempDir()

@@ -40,6 +40,13 @@ import (
 // use cgo or go:embed always take the go command: it processes those
 // files itself.
 //
+// An entry can also hold the package's own listing alone, without export
+// data, kept by a run that needed no dependencies (syntaxload.go). That
+// part depends only on the directory's shape, the go env file, go.work,
+// the module path and go and toolchain lines of go.mod, the environment
+// and the toolchain, so it still holds after a go get or an edit to a
+// sibling package.
+//
 // Entries live in the user's cache directory (os.UserCacheDir()/svcgen/deps,
 // or $SVCGEN_CACHE; SVCGEN_CACHE=off disables the cache), one file per
 // package directory and go command environment, replaced when it no
