@@ -60,7 +60,7 @@ func commands() []command {
 		{"diff", "print what generate would change", runDiff},
 		{"graph", "print the resource graph: start and stop order (-format text|mermaid|dot)", runGraph},
 		{"schema", "print the JSON Schema of the spec, for TOML editors", runSchema},
-		{"version", "print svcgen's version", runVersion},
+		{"version", "print svcgen's module version, or the commit it was built from", runVersion},
 	}
 }
 
