@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/svcgen/svcgen/generator"
 	"github.com/svcgen/svcgen/internal/specschema"
@@ -34,9 +35,10 @@ const (
 	exitError = 2 // usage, I/O: svcgen could not do its job
 )
 
-// version is the tool's version, set at link time by release builds
-// (-ldflags "-X main.version=v1.2.3"). It never reaches generated output.
-var version = "devel"
+// version is the tool's version when set at link time (-ldflags "-X
+// main.version=v1.2.3"); otherwise the build says it (version.go). It
+// never reaches generated output.
+var version = ""
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -58,7 +60,7 @@ func commands() []command {
 		{"diff", "print what generate would change", runDiff},
 		{"graph", "print the resource graph: start and stop order (-format text|mermaid|dot)", runGraph},
 		{"schema", "print the JSON Schema of the spec, for TOML editors", runSchema},
-		{"version", "print svcgen's version", runVersion},
+		{"version", "print svcgen's module version, or the commit it was built from", runVersion},
 	}
 }
 
@@ -105,7 +107,12 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stdout, "svcgen", version)
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "svcgen version: unexpected argument %q\n", args[0])
+		return exitError
+	}
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintln(stdout, "svcgen", describeBuild(version, info))
 	return exitOK
 }
 

@@ -40,6 +40,13 @@ import (
 // use cgo or go:embed always take the go command: it processes those
 // files itself.
 //
+// An entry can also hold the package's own listing alone, without export
+// data, kept by a run that needed no dependencies (syntaxload.go). That
+// part depends only on the directory's shape, the go env file, go.work,
+// the module path and go and toolchain lines of go.mod, the environment
+// and the toolchain, so it still holds after a go get or an edit to a
+// sibling package.
+//
 // Entries live in the user's cache directory (os.UserCacheDir()/svcgen/deps,
 // or $SVCGEN_CACHE; SVCGEN_CACHE=off disables the cache), one file per
 // package directory and go command environment, replaced when it no
@@ -400,7 +407,7 @@ func (c *depCache) lookup(key entryKey, dir string, src *source) (l *listing, fu
 		return nil, false
 	}
 	var e cacheEntry
-	if json.Unmarshal(data, &e) != nil || e.Root != key.root || e.Listing.Export == nil {
+	if json.Unmarshal(data, &e) != nil || e.Root != key.root {
 		return nil, false
 	}
 	if shape, ok := dirShape(dir, src); !ok || shape != e.Shape {
@@ -410,7 +417,10 @@ func (c *depCache) lookup(key entryKey, dir string, src *source) (l *listing, fu
 		return nil, false
 	}
 	c.touch(c.path(key), time.Now())
-	full = e.Key == key.full
+	e.Listing.goroot = e.GOROOT
+	// An entry without export data holds the package's own listing only
+	// (a run that needed no dependencies, syntaxload.go).
+	full = e.Key == key.full && e.Listing.Export != nil
 	for d, want := range e.Local {
 		if !full {
 			break

@@ -244,7 +244,10 @@ func within(path, dir string) bool {
 // against the host load's imports. Otherwise both configurations are
 // loaded concurrently. Each configuration's dependencies come from the
 // cache when nothing they depend on has changed (depcache.go).
-func loadAll(dir string, src *source, p plan, cache *depCache) ([]load, error) {
+//
+// root, when not nil, is the host's listing of the package alone, made by
+// this run (syntaxload.go): only the dependencies are then listed.
+func loadAll(dir string, src *source, p plan, cache *depCache, root *listing) ([]load, error) {
 	type config struct {
 		ctx build.Context
 		env []string
@@ -259,7 +262,11 @@ func loadAll(dir string, src *source, p plan, cache *depCache) ([]load, error) {
 	var wg sync.WaitGroup
 	for i, c := range configs {
 		wg.Go(func() {
-			l, err := loadConfig(dir, src, p.importsFor(dir, c.ctx), c.ctx.GOARCH, c.env, cache)
+			var known *listing
+			if i == 0 {
+				known = root
+			}
+			l, err := loadConfigFrom(dir, src, p.importsFor(dir, c.ctx), c.ctx.GOARCH, c.env, cache, known)
 			if err != nil {
 				errs[i] = fmt.Errorf("load the package in %s (GOOS=%s): %w", dir, c.ctx.GOOS, err)
 				return
@@ -273,7 +280,7 @@ func loadAll(dir string, src *source, p plan, cache *depCache) ([]load, error) {
 		return nil, err
 	}
 	if p.needOther && p.inProcess && out[0].pkg.Types != nil {
-		out = append(out, load{goos: p.other.GOOS, pkg: checkOther(out[0], dir, p), how: "in process"})
+		out = append(out, load{goos: p.other.GOOS, pkg: checkOther(out[0], dir, p, hostImports(out[0])), how: "in process"})
 	}
 	return out, nil
 }
@@ -283,9 +290,27 @@ func loadAll(dir string, src *source, p plan, cache *depCache) ([]load, error) {
 // command, whose answer then refills the cache. guess is what the
 // package's files import as far as go/build tells.
 func loadConfig(dir string, src *source, guess []string, goarch string, env []string, cache *depCache) (load, error) {
+	return loadConfigFrom(dir, src, guess, goarch, env, cache, nil)
+}
+
+// loadConfigFrom is loadConfig with, when root is not nil, the package's
+// own listing made by this run: only the dependencies are then listed.
+func loadConfigFrom(dir string, src *source, guess []string, goarch string, env []string, cache *depCache, root *listing) (load, error) {
 	key := cache.key(dir, env)
-	l, full := cache.lookup(key, dir, src)
 	how := "go list"
+	if root != nil {
+		fset := token.NewFileSet()
+		files, parseErrs := parseFiles(fset, root.Files)
+		if err := listDeps(dir, env, importsOfFiles(files), root); err != nil {
+			return load{}, err
+		}
+		pkg, _ := typeCheck(root, fset, files, parseErrs, goarch)
+		if root.dependable() && covered(files, root) {
+			cache.store(key, dir, src, root)
+		}
+		return load{pkg: pkg, how: how}, nil
+	}
+	l, full := cache.lookup(key, dir, src)
 	var (
 		fset      *token.FileSet
 		files     []*ast.File

@@ -270,3 +270,23 @@ func TestGoGenerateSharesTheKey(t *testing.T) {
 		t.Error("a GOROOT without the go command on PATH shares the slot")
 	}
 }
+
+// likelyName is the package name a load of the package alone gives an
+// import; a wrong guess only sends the run to the full load.
+func TestLikelyName(t *testing.T) {
+	for path, want := range map[string]string{
+		"net/http":                          "http",
+		"math/rand/v2":                      "rand",
+		"github.com/redis/go-redis/v9":      "redis",
+		"gopkg.in/yaml.v3":                  "yaml",
+		"github.com/jackc/pgx/v5":           "pgx",
+		"github.com/mattn/go-sqlite3":       "sqlite3",
+		"github.com/segmentio/kafka-go":     "kafka",
+		"example.com/shop/internal/catalog": "catalog",
+		"v2":                                "v2",
+	} {
+		if got := likelyName(path); got != want {
+			t.Errorf("likelyName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -126,7 +126,7 @@ func importsOf(path string) []string {
 // process: the host load's syntax for the files both build, the other
 // family's own files parsed here, and the host load's imported packages
 // (planLoads made sure they are the same for both).
-func checkOther(host load, dir string, p plan) *packages.Package {
+func checkOther(host load, dir string, p plan, importer func(string) (*types.Package, error)) *packages.Package {
 	hp := host.pkg
 	fset := hp.Fset
 	parsed := map[string]*ast.File{}
@@ -151,11 +151,18 @@ func checkOther(host load, dir string, p plan) *packages.Package {
 		out.CompiledGoFiles = append(out.CompiledGoFiles, fset.File(f.FileStart).Name())
 	}
 	out.GoFiles = out.CompiledGoFiles
+	out.Types, out.TypesInfo = checkTypes(out, importer, p.other.GOARCH)
+	return out
+}
+
+// hostImports imports what the host load imported (planLoads made sure
+// the other family's files import nothing else).
+func hostImports(host load) func(string) (*types.Package, error) {
 	imported := map[string]*types.Package{}
-	for _, ip := range hp.Types.Imports() {
+	for _, ip := range host.pkg.Types.Imports() {
 		imported[ip.Path()] = ip
 	}
-	out.Types, out.TypesInfo = checkTypes(out, func(path string) (*types.Package, error) {
+	return func(path string) (*types.Package, error) {
 		if path == "unsafe" {
 			return types.Unsafe, nil
 		}
@@ -163,6 +170,5 @@ func checkOther(host load, dir string, p plan) *packages.Package {
 			return ip, nil
 		}
 		return nil, os.ErrNotExist
-	}, p.other.GOARCH)
-	return out
+	}
 }

@@ -1,13 +1,17 @@
 // Package pkgmode generates a service's lifecycle files into a package of
 // an existing module (the `go generate` way in).
 //
-// It loads the target package with golang.org/x/tools/go/packages (no
-// NeedDeps: imports come from the build cache's export data) and sees it
-// as both OS families build it when the package's own files differ
-// between them (a hooks_windows.go): in process when the Windows-only
-// files import nothing new and nothing OS-specific, else by a second,
-// concurrent load with GOOS=windows (other.go). It resolves every function
-// the spec names with go/types and checks its signature against what the
+// It first loads the target package alone (syntaxload.go): the go command
+// lists the package without its imports, or svcgen's cache holds that
+// listing, and the package is type-checked with empty imports. When that
+// settles every function the spec names, no export data is read. Else it
+// loads the package with golang.org/x/tools/go/packages (no NeedDeps:
+// imports come from the build cache's export data) and sees it as both
+// OS families build it when the package's own files differ between them
+// (a hooks_windows.go): in process when the Windows-only files import
+// nothing new and nothing OS-specific, else by a second, concurrent load
+// with GOOS=windows (other.go). It resolves every function the spec
+// names with go/types and checks its signature against what the
 // generated code calls (resolve.go), checks that the module requires what
 // the generated code imports (modules.go), and only then hands the files
 // to the writer. Every problem is reported at once, as a spec.ErrorList:
@@ -86,10 +90,22 @@ func Generate(s *spec.Spec, dir string) (*Result, error) {
 	early := make(chan generated, 1)
 	go func() { early <- generate(s, guess) }()
 
-	loads, err := loadAll(dir, src, p, openDepCache())
+	cache := openDepCache()
+	po, err := loadPackageOnly(dir, src, p, cache, importNames(s))
 	gen := <-early
 	if err != nil {
 		return nil, err
+	}
+	loads := po.loads
+	if po.usable {
+		if opt, _ := loadOptions(loads, src); !sameOptions(opt, guess) {
+			guess, gen = opt, generate(s, opt)
+		}
+	}
+	if !settles(s, po, src, gen) {
+		if loads, err = loadAll(dir, src, p, cache, po.root); err != nil {
+			return nil, err
+		}
 	}
 	first := loads[0].pkg
 	res := &Result{PkgPath: first.PkgPath, Name: first.Name}

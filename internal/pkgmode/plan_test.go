@@ -51,7 +51,7 @@ func TestOptionsGuess(t *testing.T) {
 		}
 		p := planLoads(abs, src)
 		guess := src.options(abs, p)
-		loads, err := loadAll(abs, src, p, nil)
+		loads, err := loadAll(abs, src, p, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -100,11 +100,12 @@ func matchAll(l load, tuple *types.Tuple, exprs []ast.Expr, want []generator.Typ
 
 // match compares a parameter or result type with the type the generated
 // code uses. A type of the runtime package (svcrt.HTTPClient) is not in the
-// load before the first run wrote the package, so the user's reference to
-// it is an invalid type: it is then compared as written.
+// load before the first run wrote the package, and no imported type is in
+// a load of the package alone (syntaxload.go): the user's reference to it
+// is then an invalid type, and it is compared as written.
 func match(l load, t types.Type, expr ast.Expr, want generator.TypeRef) bool {
 	if t == types.Typ[types.Invalid] || isInvalidPtr(t) {
-		return want.Runtime && expr != nil && types.ExprString(expr) == want.String()
+		return matchWritten(l, expr, want)
 	}
 	if want.Pointer {
 		p, ok := types.Unalias(t).(*types.Pointer)
@@ -206,4 +207,40 @@ func flatten(fl *ast.FieldList) []ast.Expr {
 		}
 	}
 	return out
+}
+
+// matchWritten compares a type expression with the wanted type of another
+// package: a qualified name (under a * when a pointer is wanted) whose
+// qualifier is the file's import of the wanted package.
+func matchWritten(l load, expr ast.Expr, want generator.TypeRef) bool {
+	if expr == nil || want.Local || want.Path == "" {
+		return false
+	}
+	if want.Runtime && types.ExprString(expr) == want.String() {
+		return true
+	}
+	if want.Pointer {
+		star, ok := ast.Unparen(expr).(*ast.StarExpr)
+		if !ok {
+			return false
+		}
+		expr = star.X
+	}
+	sel, ok := ast.Unparen(expr).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != want.Name {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok || l.pkg.TypesInfo == nil {
+		return false
+	}
+	pn, ok := l.pkg.TypesInfo.Uses[x].(*types.PkgName)
+	if !ok {
+		return false
+	}
+	path := want.Path
+	if want.Runtime {
+		path = l.pkg.PkgPath + "/" + want.Path
+	}
+	return pn.Imported().Path() == path
 }
