@@ -5,10 +5,10 @@ package specschema
 // docs are the rows of the key tables of spec/REFERENCE.md.
 var docs = []keyDoc{
 	{Table: "service", Kind: "", Key: "name", Type: "string", Default: "required", Meaning: "Binary name, Windows service name and systemd unit name. Lowercase ASCII letters, digits, `-` and `_`, starting with a letter; at most 80 characters."},
-	{Table: "service", Kind: "", Key: "display_name", Type: "string", Default: "`\"\"`", Meaning: "Name the Services console shows. One line, at most 256 bytes."},
-	{Table: "service", Kind: "", Key: "description", Type: "string", Default: "`\"\"`", Meaning: "Description registered with the SCM and written to the unit file and README. May span lines."},
+	{Table: "service", Kind: "", Key: "display_name", Type: "string", Default: "`\"\"`", Meaning: "Name the Services console shows, and the title of the unit's `Description=` and of the README. One line without control characters, at most 256 bytes."},
+	{Table: "service", Kind: "", Key: "description", Type: "string", Default: "`\"\"`", Meaning: "Description registered with the SCM and written to the unit file and README. May span lines; no other control character. The unit's `Description=` holds it on one line (line breaks become spaces, `%` is doubled, trailing backslashes are dropped); the README shows it as plain text (Markdown characters are escaped)."},
 	{Table: "service", Kind: "", Key: "module", Type: "string", Default: "—", Meaning: "Module path of the generated `go.mod` (`example.com/orders`). Required to generate a new project; not used when generating into an existing package. Checked with the Go module path rules."},
-	{Table: "service", Kind: "", Key: "version", Type: "string", Default: "`\"\"`", Meaning: "Version the binary reports (`orders -version`, logs). One line."},
+	{Table: "service", Kind: "", Key: "version", Type: "string", Default: "`\"\"`", Meaning: "Version the binary reports (`orders version`, logs). One line."},
 	{Table: "timeouts", Kind: "", Key: "start", Type: "duration", Default: "`\"30s\"`", Meaning: "Whole start budget: open and warm every resource, then the `after_ready` hooks. Past it the service exits with code 3."},
 	{Table: "timeouts", Kind: "", Key: "stop", Type: "duration", Default: "`\"20s\"`", Meaning: "Whole stop budget, from the stop request to process exit."},
 	{Table: "timeouts", Kind: "", Key: "drain_delay", Type: "duration", Default: "`\"0s\"`", Meaning: "Step 2 of the stop: not ready (`/readyz` 503) but still serving, so load balancers deregister the instance. Skipped on an OS shutdown. Behind a balancer use 2s–5s."},
