@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svcgen/svcgen/internal/artifactcheck"
 	"github.com/svcgen/svcgen/spec"
 )
 
 // FuzzGenerate runs decode, validate and generate on arbitrary specs,
 // seeded from the golden examples and the bad specs. Every accepted spec
 // must generate without a panic, and every Go file must be gofmt-clean;
-// generating twice must give the same bytes.
+// generating twice must give the same bytes; the unit file, manifest and
+// README must keep their grammar (artifactcheck.Check).
 //
 //	go test ./generator -run '^$' -fuzz FuzzGenerate -fuzztime 60s
 func FuzzGenerate(f *testing.F) {
@@ -44,6 +46,13 @@ func FuzzGenerate(f *testing.F) {
 		again, err := Generate(s, Options{Mode: ProjectMode})
 		if err != nil || len(again) != len(files) {
 			t.Fatalf("second generate differs: %v", err)
+		}
+		byPath := map[string][]byte{}
+		for _, file := range files {
+			byPath[file.Path] = file.Content
+		}
+		for _, err := range artifactcheck.Check(s, byPath, "") {
+			t.Error(err)
 		}
 		for i, file := range files {
 			if !bytes.Equal(file.Content, again[i].Content) {

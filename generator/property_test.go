@@ -18,14 +18,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/artifactcheck"
 	"github.com/svcgen/svcgen/internal/gocheck"
 	"github.com/svcgen/svcgen/internal/specgen"
 	"github.com/svcgen/svcgen/spec"
 	"github.com/svcgen/svcgen/templates"
 )
 
-// The property: every spec that spec accepts generates, and the project
-// type-checks and vets for linux and windows. internal/specgen writes the
+// The property: every spec that spec accepts generates, the project
+// type-checks and vets for linux and windows, and its unit file, manifest
+// and README keep their grammar (artifactcheck). internal/specgen writes the
 // random specs; internal/gocheck checks each project in memory. The
 // default run checks a few hundred specs; the long run, by hand:
 //
@@ -95,6 +97,9 @@ func checkSpec(seed uint64, checkers []*gocheck.Checker) outcome {
 		}
 		if p := unreservedImports(o.files); len(p) > 0 {
 			o.problems["imports"] = p
+		}
+		for _, err := range artifactcheck.Check(s, o.files, "") {
+			o.problems["artifacts"] = append(o.problems["artifacts"], gocheck.Problem{Msg: err.Error(), Check: "artifactcheck"})
 		}
 		for _, c := range checkers {
 			problems, err := c.Check(o.files)

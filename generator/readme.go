@@ -28,11 +28,14 @@ type readmeResource struct {
 func emitReadme(g *Context) error {
 	s := g.Spec
 	data := map[string]any{
-		"SpecFile":    s.File,
-		"Name":        s.Service.Name,
-		"DisplayName": firstNonEmpty(s.Service.DisplayName, s.Service.Name),
-		"Description": s.Service.Description,
-		"BeforeDrain": codeList(s.Hooks.BeforeDrain),
+		// Free text is escaped for Markdown (markdown.go): a value shows as it
+		// is and never opens a heading, code, a link or HTML.
+		"SpecFileComment": htmlCommentText(s.File),
+		"SpecFileCode":    codeSpan(s.File),
+		"Name":            s.Service.Name,
+		"DisplayName":     markdownText(firstNonEmpty(s.Service.DisplayName, s.Service.Name)),
+		"Description":     markdownText(s.Service.Description),
+		"BeforeDrain":     codeList(s.Hooks.BeforeDrain),
 	}
 	var rows []readmeResource
 	for _, r := range s.Resources {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
@@ -42,8 +43,21 @@ func systemdDuration(d time.Duration) string {
 	return fmt.Sprintf("%dms", d/time.Millisecond)
 }
 
-// unitEscape escapes a value for a unit file: % starts a specifier.
-func unitEscape(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+// unitText writes free text as a unit setting that takes its value as it is
+// (Description=): on one line with single spaces, since a line break would
+// start a new setting or section; without trailing backslashes, which would
+// join the next line to it; and with % doubled, since % starts a specifier.
+// The runtime's unitText does the same for the unit install writes.
+func unitText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimRight(strings.Join(strings.Fields(s), " "), " \\")
+	return strings.ReplaceAll(s, "%", "%%")
+}
 
 // renderUnit renders the systemd unit with exec as the binary's path. With
 // placeholders, every value of the spec is a @NAME@ placeholder instead:
@@ -61,7 +75,7 @@ func renderUnit(g *Context, exec string, placeholders bool) ([]byte, error) {
 	data := map[string]any{
 		"Header":       g.Header(),
 		"Name":         s.Service.Name,
-		"Description":  unitEscape(desc),
+		"Description":  unitText(desc),
 		"Exec":         exec,
 		"Reload":       s.Hooks.Reload != "",
 		"User":         s.Systemd.User,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -31,6 +32,12 @@ func Load(path string) (*Spec, error) {
 func Parse(name string, data []byte) (*Spec, error) {
 	if err := sizeError(name, len(data)); err != nil {
 		return nil, err
+	}
+	if base := filepath.Base(name); !utf8.ValidString(base) || strings.IndexFunc(base, isControl) >= 0 || strings.ContainsRune(base, '\uFEFF') {
+		// The base name is written into the header of every generated file:
+		// a line break there would start a line of a unit file or manifest,
+		// and Go source holds no byte order mark or invalid UTF-8.
+		return nil, ErrorList{{Pos: Pos{File: name}, Msg: "the spec file's name holds a control character, a line break, a byte order mark or invalid UTF-8; rename the file"}}
 	}
 	src := strings.TrimPrefix(string(data), "\uFEFF")
 	positions := scanPositions(name, src)

@@ -3,7 +3,9 @@ package spec
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is one problem in a spec file, at the position of the key or value
@@ -78,9 +80,15 @@ func (l ErrorList) err() error {
 
 // String renders "file:line:col" (or just the file when the line is
 // unknown), the form editors and terminals turn into a link.
+// A file name holding a control character, a line break or invalid UTF-8 is quoted, so one
+// problem stays one line.
 func (p Pos) String() string {
-	if p.Line <= 0 {
-		return p.File
+	file := p.File
+	if !utf8.ValidString(file) || strings.IndexFunc(file, isControl) >= 0 {
+		file = strconv.Quote(file)
 	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	if p.Line <= 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Col)
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 func (d *decoder) validate() {
@@ -86,18 +87,40 @@ func (d *decoder) positiveDur(val Duration, path ...string) {
 }
 
 // singleLine checks text that becomes one line somewhere (a display
-// name, a unit file value): no control characters.
+// name, a unit file value, a log record): no control characters, C0 or C1,
+// and no line or paragraph separator.
 func (d *decoder) singleLine(val string, path ...string) bool {
 	if !d.ok(path...) {
 		return true
 	}
 	for _, r := range val {
-		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+		if isControl(r) {
 			d.errorf(d.valPos(path...), "%s must not contain control characters or line breaks", dotted(path))
 			return false
 		}
 	}
 	return true
+}
+
+// multiLine checks text that may span lines (a description): line breaks
+// are "\n" (a CRLF-edited spec's "\r\n" was made "\n" before), and no other
+// control character, which a terminal, a unit file or a log viewer would act on.
+func (d *decoder) multiLine(val string, path ...string) {
+	if !d.ok(path...) {
+		return
+	}
+	for _, r := range val {
+		if r != '\n' && unicode.IsControl(r) {
+			d.errorf(d.valPos(path...), "%s must not contain control characters other than line breaks (found %q)", dotted(path), r)
+			return
+		}
+	}
+}
+
+// isControl reports a rune that is not text on one line: a C0 or C1
+// control character, or a Unicode line or paragraph separator.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // ident checks a user function or type name.
@@ -145,6 +168,8 @@ func (d *decoder) validateService() {
 		}
 	}
 	d.singleLine(sv.Version, "service", "version")
+	d.s.Service.Description = strings.ReplaceAll(sv.Description, "\r\n", "\n")
+	d.multiLine(d.s.Service.Description, "service", "description")
 }
 
 func (d *decoder) validateTimeouts() {
@@ -390,9 +415,10 @@ func (d *decoder) validateKubernetes() {
 	}
 }
 
+// isPrintable reports text without control characters or line breaks.
 func isPrintable(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+		if isControl(r) {
 			return false
 		}
 	}

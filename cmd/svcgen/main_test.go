@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/svcgen/svcgen/spec"
 )
 
 // svcgen runs the CLI in-process and returns its exit code and output.
@@ -139,6 +142,38 @@ func TestInitWritesAValidSpec(t *testing.T) {
 	}
 	if code, _, _ := svcgen(t, "init"); code != exitFix {
 		t.Error("init over an existing spec should refuse")
+	}
+}
+
+// TestInitStarterUncommented: uncommenting every setting and table the
+// starter spec shows in comments, as its comments suggest, gives a spec
+// that validates, with the API depending on the pool.
+func TestInitStarterUncommented(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := svcgen(t, "init"); code != exitOK {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile("service.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commented := regexp.MustCompile(`(?m)^# ((\[[a-z_.]+\]|[a-z_]+ = ).*)$`)
+	if n := len(commented.FindAll(data, -1)); n < 2 {
+		t.Fatalf("the starter shows %d commented settings; the test uncomments nothing", n)
+	}
+	data = commented.ReplaceAll(data, []byte("$1"))
+	if err := os.WriteFile("service.toml", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := svcgen(t, "validate"); code != exitOK {
+		t.Fatalf("validate of the uncommented starter: exit %d: %s\n%s", code, stderr, data)
+	}
+	s, err := spec.Load("service.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Resources) != 2 || len(s.Resources[0].DependsOn) != 1 {
+		t.Errorf("the uncommented starter has %d resources, the first depending on %q; want api depending on db", len(s.Resources), s.Resources[0].DependsOn)
 	}
 }
 

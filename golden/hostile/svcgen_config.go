@@ -13,10 +13,10 @@ import (
 const (
 	// [service]
 	svcServiceName = "hostile"
-	svcVersion     = "PWNED\"`*/\\"
+	svcVersion     = "PWNED\"`*/\\ %n time=x level=ERROR"
 	// the SCM's display name (empty: the service name)
-	svcDisplayName = "PWNED \" + os.Exit(1) + \" `raw` */ /*"
-	svcDescription = "PWNED line one\n*/ func init() { panic(\"PWNED\") } /*\n//go:generate rm -rf / PWNED\n` backtick PWNED \u2028 next"
+	svcDisplayName = "PWNED \" + os.Exit(1) + \" `raw` */ /* # <b>PWNED</b> [PWNED](https://example.com/) ![x](y) &amp; | ~~PWNED~~ $PWNED$ %n %% www.example.com PWNED@example.com ; PWNED \\"
+	svcDescription = "PWNED line one\n[Service]\nExecStartPre=+/bin/sh -c 'echo PWNED > /tmp/PWNED'\n*/ func init() { panic(\"PWNED\") } /*\n//go:generate rm -rf / PWNED\n` backtick PWNED \u2028 next\n# PWNED heading\n```PWNED fence\n    PWNED indented code\n\n<script>alert(\"PWNED\")</script>\n<!-- PWNED comment -->\n[PWNED](https://example.com/PWNED) https://example.com/PWNED www.example.com PWNED@example.com <https://example.com/PWNED>\n- PWNED list\n* PWNED list\n+ PWNED list\n1. PWNED ordered\n2) PWNED ordered\n> PWNED quote\n| PWNED | table |\n| --- | --- |\n***\nPWNED setext\n===\nPWNED setext\n---\n&amp; &#x50; PWNED entity %n %i %% specifiers $x^2$ math [^PWNED] footnote\nPWNED **bold** _em_ ~~strike~~ ``code`` \\* escaped\nPWNED ends in backslashes \\\\\\"
 )
 
 const (
@@ -26,7 +26,7 @@ const (
 	svcLogLevel  = slog.LevelInfo
 	svcLogStderr = true
 	// a bare name: in the service's log directory; relative: against the executable's directory
-	svcLogFile = "logs/PWNED\"`*/.log"
+	svcLogFile = "logs/PWNED\"`*/ level=ERROR %n.log"
 	// rotate at this size (0: 100)
 	svcLogMaxSizeMB = 100
 	// delete rotated files older than this, rounded up to days (0: keep)
@@ -53,7 +53,7 @@ const (
 	// [admin]
 	// net/http/pprof under /debug/pprof/ on the admin listener
 	svcAdminPprof = false
-	svcAdminAddr  = "127.0.0.1:9390"
+	svcAdminAddr  = ":9390"
 )
 
 const (

@@ -147,13 +147,15 @@ var textPieces = []string{
 	"orders", "Orders API", "service", " ", " ", "%s", "%v", "%d", "%!", "%%", "%", `"`, `\`, "`",
 	"'", "*/", "/*", "//", "//go:generate echo PWNED", "#", "=", ":", "- ", "{{.Name}}", "${HOME}",
 	"$(id)", "<b>", "&amp;", "]]", "[[", "é", "日本語", "🙂", "\u00a0", "\ufeff", "PWNED",
+	"[Service]", "ExecStartPre=+/bin/true", "```", "~~~", "<!--", "-->", "[x](https://example.com)",
+	"https://example.com", "www.example.com", "1. ", "> ", "| a |", "***", "_x_", "\\",
 }
 
-// lineBreaks may only appear in text that spec allows to span lines.
-var lineBreaks = []string{"\n", "\r\n", "\t", "\r", "\u2028", "\u2029", "\x7f", "\x01", "\x1b[31m"}
+// lineBreaks may only appear in text that spec allows to span lines (a
+// description): every other control character is rejected there too.
+var lineBreaks = []string{"\n", "\r\n", "\u2028", "\u2029", "\n\n", "\n    ", "\n# ", "\n---\n", "\n==="}
 
-// text is free text of at most max bytes; multiline allows line breaks
-// and control characters.
+// text is free text of at most max bytes; multiline allows line breaks.
 func (g *gen) text(max int, multiline bool) string {
 	if max > 16 && g.r.IntN(25) == 0 {
 		// Exactly as long as allowed.

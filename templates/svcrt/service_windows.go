@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -299,37 +297,28 @@ func (e *events) tee(log *slog.Logger) *slog.Logger {
 	if e == nil {
 		return log
 	}
-	return slog.New(&eventHandler{Handler: log.Handler(), events: e})
+	return slog.New(&eventHandler{Handler: log.Handler(), events: e, text: newRecordText()})
 }
 
-// eventHandler is a slog.Handler that copies error records to the event log.
+// eventHandler is a slog.Handler that copies error records to the event log,
+// in the text log's syntax (recordText).
 type eventHandler struct {
 	slog.Handler
 	events *events
-	attrs  []slog.Attr
+	text   recordText
 }
 
 func (h *eventHandler) Handle(ctx context.Context, r slog.Record) error {
 	if r.Level >= slog.LevelError {
-		var b strings.Builder
-		b.WriteString(r.Message)
-		add := func(a slog.Attr) bool {
-			fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
-			return true
-		}
-		for _, a := range h.attrs {
-			add(a)
-		}
-		r.Attrs(add)
-		h.events.log.Error(eventError, b.String())
+		h.events.log.Error(eventError, h.text.format(r))
 	}
 	return h.Handler.Handle(ctx, r)
 }
 
 func (h *eventHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &eventHandler{Handler: h.Handler.WithAttrs(attrs), events: h.events, attrs: append(slices.Clip(h.attrs), attrs...)}
+	return &eventHandler{Handler: h.Handler.WithAttrs(attrs), events: h.events, text: h.text.withAttrs(attrs)}
 }
 
 func (h *eventHandler) WithGroup(name string) slog.Handler {
-	return &eventHandler{Handler: h.Handler.WithGroup(name), events: h.events, attrs: h.attrs}
+	return &eventHandler{Handler: h.Handler.WithGroup(name), events: h.events, text: h.text.withGroup(name)}
 }

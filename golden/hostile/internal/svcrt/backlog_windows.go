@@ -4,54 +4,21 @@ package svcrt
 
 import (
 	"context"
-	"errors"
 	"net"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
 
-// backlogGap ends the taking of the accept queue: nothing accepted for this
-// long, and nothing queued, means the queue is empty. The clients whose
-// connections were taken wait for their answers and do not reconnect, so the
-// loop ends after at most one connection per client; clients answered with
-// Connection: close meanwhile reconnect within it (20 ms lost requests under
-// Wine in 2 of 5 stops, 50 ms none in 6). An idle service pays it once.
-const backlogGap = 50 * time.Millisecond
-
-// acceptBacklog accepts every connection waiting in the accept queue of ln,
-// until the drain's deadline at the latest; the caller serves them and closes
-// ln. The deadline also ends the server's own Accept, which then waits for
-// these connections (listener.Accept).
-func acceptBacklog(ctx context.Context, ln net.Listener) []net.Conn {
-	tl, ok := ln.(*net.TCPListener)
+// acceptBacklog takes the accept queue of l before the caller closes the
+// socket, which on Windows resets every connection still queued (see
+// takeQueue), and returns the connections kept for later.
+func acceptBacklog(ctx context.Context, l *listener) []net.Conn {
+	tl, ok := l.Listener.(*net.TCPListener)
 	if !ok {
 		return nil
 	}
-	var conns []net.Conn
-	for ctx.Err() == nil {
-		until := time.Now().Add(backlogGap)
-		if d, ok := ctx.Deadline(); ok && d.Before(until) {
-			until = d
-		}
-		if err := tl.SetDeadline(until); err != nil {
-			return conns
-		}
-		c, err := tl.Accept()
-		if err == nil {
-			conns = append(conns, c)
-			continue
-		}
-		// An AcceptEx can stay pending past its deadline while connections are
-		// queued (under load, Wine's Winsock did so in one stop in three, and
-		// the close then reset every queued connection): ask Winsock.
-		var ne net.Error
-		if !errors.As(err, &ne) || !ne.Timeout() || !queued(tl) {
-			return conns
-		}
-	}
-	return conns
+	return takeQueue(ctx, l, tl, queued)
 }
 
 // wsaPoll is ws2_32's WSAPoll, which x/sys/windows does not wrap.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 )
 
 // notify sends one sd_notify(3) message to systemd over the datagram socket
@@ -192,10 +193,43 @@ func systemctl(args ...string) error {
 }
 
 // unitQuote quotes a path for ExecStart: % starts a specifier, $ a variable,
-// and quotes keep a path with spaces one argument.
+// quotes keep a path with spaces one argument, and a control character (a
+// line break would end the setting) is written as a C escape, which
+// ExecStart= decodes.
 func unitQuote(p string) string {
-	r := strings.NewReplacer("\\", "\\\\", "\"", "\\\"", "%", "%%", "$", "$$")
-	return "\"" + r.Replace(p) + "\""
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, c := range []byte(p) {
+		switch {
+		case c == '\\' || c == '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '%' || c == '$':
+			b.WriteByte(c)
+			b.WriteByte(c)
+		case c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// unitText writes free text as a unit setting that takes its value as it is
+// (Description=): on one line with single spaces, since a line break would
+// start a new setting or section; without trailing backslashes, which would
+// join the next line to it; and with % doubled, since % starts a specifier.
+func unitText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimRight(strings.Join(strings.Fields(s), " "), " \\")
+	return strings.ReplaceAll(s, "%", "%%")
 }
 
 // systemdMargin is added to the start and stop budgets for TimeoutStartSec and
@@ -214,7 +248,7 @@ func unit(cfg *Config, exe string) string {
 	}
 	return strings.NewReplacer(
 		"@EXEC@", unitQuote(exe),
-		"@DESCRIPTION@", strings.ReplaceAll(desc, "%", "%%"),
+		"@DESCRIPTION@", unitText(desc),
 		"@TIMEOUT_START@", unitDuration(cfg.Timeouts.Start+systemdMargin),
 		"@TIMEOUT_STOP@", unitDuration(cfg.Timeouts.Stop+systemdMargin),
 		"@RESTART_SEC@", unitDuration(cfg.Systemd.RestartSec),

@@ -12,6 +12,6 @@ import (
 // acceptBacklog takes nothing here: the accept queue cannot be read without
 // blocking through the standard library, so closing the listener is a plain
 // close.
-func acceptBacklog(context.Context, net.Listener) []net.Conn {
+func acceptBacklog(context.Context, *listener) []net.Conn {
 	return nil
 }

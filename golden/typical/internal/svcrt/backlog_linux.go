@@ -10,14 +10,14 @@ import (
 )
 
 // acceptBacklog accepts, without blocking, every connection waiting in the
-// accept queue of ln, then shuts the socket down for new connections in the
+// accept queue of l, then shuts the socket down for new connections in the
 // same breath: a connection the kernel completes between the last accept and
 // the close would be reset, and under load there are many (the conversion
 // below takes long enough). The socket is already non-blocking (Go's poller),
 // so accept4 returns EAGAIN once the queue is empty: nothing here blocks, so
 // the drain's deadline is not needed.
-func acceptBacklog(_ context.Context, ln net.Listener) []net.Conn {
-	sc, ok := ln.(syscall.Conn)
+func acceptBacklog(_ context.Context, l *listener) []net.Conn {
+	sc, ok := l.Listener.(syscall.Conn)
 	if !ok {
 		return nil
 	}

@@ -149,7 +149,7 @@ func (s *HTTPServer) Bind() error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", s.addr, err)
 	}
-	s.ln = &listener{Listener: ln, s: s, stopped: make(chan struct{})}
+	s.ln = newListener(ln, s)
 	s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
 	return nil
 }
@@ -480,36 +480,76 @@ func (w *response) Unwrap() http.ResponseWriter {
 	return w.ResponseWriter
 }
 
-// listener hands the server, after the drain closed the socket, the
-// connections taken from the kernel's accept queue (see stop).
+// listener hands the server the connections the drain takes from the
+// kernel's accept queue: at once while the drain takes them (handOff), or
+// after it closed the socket (backlog).
 type listener struct {
 	net.Listener
-	s       *HTTPServer
+	s *HTTPServer
+	// taking: the drain accepts from the socket itself (acceptBacklog on
+	// Windows); the server's own accepting waits for what it hands over.
+	taking  atomic.Bool
+	handoff chan net.Conn
+	// take is how the drain takes the accept queue: acceptBacklog, the
+	// platform's way.
+	take    func(context.Context, *listener) []net.Conn
+	handed  int // connections handed over by handOff
 	mu      sync.Mutex
 	backlog []net.Conn
 	stopped chan struct{} // closed once stop has queued the backlog
 }
 
+func newListener(ln net.Listener, s *HTTPServer) *listener {
+	return &listener{Listener: ln, s: s, handoff: make(chan net.Conn), take: acceptBacklog, stopped: make(chan struct{})}
+}
+
 func (l *listener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.s.track(c)
-		return c, nil
+	err := net.ErrClosed
+	if !l.taking.Load() {
+		var c net.Conn
+		if c, err = l.Listener.Accept(); err == nil {
+			l.s.track(c)
+			return c, nil
+		}
 	}
 	if l.s.draining.Load() {
-		// The drain shut the socket: wait for the connections it took from
-		// the accept queue before reporting the listener closed.
-		<-l.stopped
+		// The drain takes the accept queue and shuts the socket: serve what it
+		// hands over, then the connections it kept, before reporting the
+		// listener closed.
+		select {
+		case c := <-l.handoff:
+			l.s.track(c)
+			return c, nil
+		case <-l.stopped:
+		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.backlog) == 0 {
+		if l.s.draining.Load() {
+			// Not the accept's own error: a timeout that ended the server's
+			// accept when the drain took over would make net/http retry.
+			return nil, net.ErrClosed
+		}
 		return nil, err
 	}
+	var c net.Conn
 	c, l.backlog = l.backlog[0], l.backlog[1:]
 	// Handed to net/http now: its idle grace starts here.
 	l.s.track(c)
 	return c, nil
+}
+
+// handOff gives c, taken from the accept queue by the drain, to the server
+// to serve at once; false if the server does not take it before ctx ends.
+func (l *listener) handOff(ctx context.Context, c net.Conn) bool {
+	select {
+	case l.handoff <- c:
+		l.handed++
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // stop closes the listening socket without losing a connection: closing it
@@ -518,7 +558,7 @@ func (l *listener) Accept() (net.Conn, error) {
 // (where the OS allows it, see acceptBacklog) and served like the others;
 // ctx bounds the taking by the drain's deadline.
 func (l *listener) stop(ctx context.Context) {
-	conns := acceptBacklog(ctx, l.Listener)
+	conns := l.take(ctx, l)
 	for _, c := range conns {
 		l.s.trackQueued(c)
 	}
@@ -527,8 +567,8 @@ func (l *listener) stop(ctx context.Context) {
 	l.mu.Unlock()
 	l.Listener.Close()
 	close(l.stopped)
-	if len(conns) > 0 {
-		l.s.log.Info("accept queue taken over", "resource", l.s.name, "connections", len(conns))
+	if n := len(conns) + l.handed; n > 0 {
+		l.s.log.Info("accept queue taken over", "resource", l.s.name, "connections", n)
 	}
 }
 
