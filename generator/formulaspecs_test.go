@@ -31,7 +31,20 @@ func durationText(rng *rand.Rand, d time.Duration) string {
 // rules, often at their limit, and sometimes anywhere.
 func randomSpec(rng *rand.Rand) string {
 	var b strings.Builder
-	put := func(key string, v time.Duration) { fmt.Fprintf(&b, "%s = %q\n", key, durationText(rng, v)) }
+	table := []string{"timeouts"} // where put writes, for its key's limit
+	put := func(key string, v time.Duration) {
+		// Mostly within the key's limit (spec.DurationLimit), so most specs
+		// are valid; sometimes anything, which the validator must reject.
+		if limit, unit := spec.DurationLimit(append(table, key)...); rng.IntN(10) > 0 {
+			if v > limit {
+				v = time.Duration(rng.Int64N(int64(limit) + 1))
+			}
+			if unit > 0 {
+				v -= v % unit
+			}
+		}
+		fmt.Fprintf(&b, "%s = %q\n", key, durationText(rng, v))
+	}
 	maybe := func(key string, v time.Duration) {
 		if rng.IntN(3) == 0 {
 			put(key, v)
@@ -91,12 +104,14 @@ func randomSpec(rng *rand.Rand) string {
 	maybe("shutdown", upTo(stop))
 	if rng.IntN(4) == 0 {
 		b.WriteString("\n[windows]\n")
+		table = []string{"windows"}
 		put("preshutdown", randomDuration(rng))
 	}
 
 	open := start
 	resource := func(name, kind, more string) {
 		fmt.Fprintf(&b, "\n[resource.%s]\nkind = %q\n%s", name, kind, more)
+		table = []string{"resource", name}
 		open = start
 		if rng.IntN(3) == 0 {
 			open = upTo(start)
