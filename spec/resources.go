@@ -212,7 +212,8 @@ func (d *decoder) validateSQL(r *Resource) {
 		}
 	}
 	d.singleLine(r.DSNFile, rp(r, "dsn_file")...)
-	if d.ok(rp(r, "dsn")...) && dsnHasPassword(r.DSN) {
+	if d.ok(rp(r, "dsn")...) && len(credentialForms(r.Driver, r.DSN)) > 0 {
+		// The value is not quoted: the message would print the credential.
 		d.errorf(d.valPos(rp(r, "dsn")...), "%s holds a password: read the DSN from the environment (dsn_env) or a file (dsn_file)", dotted(rp(r, "dsn")))
 	}
 	d.positive(r.MaxOpen, rp(r, "max_open")...)
@@ -238,42 +239,15 @@ func (d *decoder) stepWithinOpen(r *Resource, key string, v Duration) {
 	}
 }
 
-var passwordKV = regexp.MustCompile(`(?i)(^|[\s;?&])(password|pwd)\s*=\s*[^\s;&]`)
-
-// dsnHasPassword reports whether a DSN literal carries a password: a URL
-// with user:password@, a key/value DSN with password= (pgx, sqlserver),
-// or mysql's user:password@tcp(...)/db.
-func dsnHasPassword(dsn string) bool {
-	if passwordKV.MatchString(dsn) {
-		return true
-	}
-	if strings.Contains(dsn, "://") {
-		if u, err := url.Parse(dsn); err == nil {
-			p, ok := u.User.Password()
-			return ok && p != ""
-		}
-		_, dsn, _ = strings.Cut(dsn, "://")
-	}
-	// mysql: [user[:password]@][net[(addr)]]/dbname; the password may hold
-	// '@' and '/', so take the last '/' and the last '@' before it.
-	head := dsn
-	if i := strings.LastIndexByte(head, '/'); i >= 0 {
-		head = head[:i]
-	}
-	at := strings.LastIndexByte(head, '@')
-	if at < 0 {
-		return false
-	}
-	_, pass, ok := strings.Cut(head[:at], ":")
-	return ok && pass != ""
-}
-
 func (d *decoder) validateRedis(r *Resource) {
 	d.exactlyOne(r, []string{"addr_env", "addr"}, "or addr: the variable holding host:port")
 	d.envName(r.AddrEnv, rp(r, "addr_env")...)
 	d.envName(r.PasswordEnv, rp(r, "password_env")...)
 	if d.ok(rp(r, "addr")...) {
-		if why := redisAddrProblem(r.Addr); why != "" {
+		if len(credentialForms(credRedis, r.Addr)) > 0 {
+			// The value is not quoted: the message would print the credential.
+			d.errorf(d.valPos(rp(r, "addr")...), "%s holds a password: use addr_env, or password_env for the password", dotted(rp(r, "addr")))
+		} else if why := redisAddrProblem(r.Addr); why != "" {
 			d.errorf(d.valPos(rp(r, "addr")...), "%s %q %s", dotted(rp(r, "addr")), r.Addr, why)
 		}
 	}
@@ -290,15 +264,13 @@ func (d *decoder) validateRedis(r *Resource) {
 	d.stepWithinOpen(r, "dial_timeout", r.DialTimeout)
 }
 
-// redisAddrProblem checks host:port or a redis:// URL without a password.
+// redisAddrProblem checks host:port or a redis:// URL (one with a password
+// is rejected before, see credentialForms).
 func redisAddrProblem(addr string) string {
 	if strings.Contains(addr, "://") {
 		u, err := url.Parse(addr)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
 			return "is not host:port or a redis:// URL"
-		}
-		if p, ok := u.User.Password(); ok && p != "" {
-			return "holds a password: use addr_env, or password_env for the password"
 		}
 		return ""
 	}

@@ -454,8 +454,8 @@ func TestDSNPassword(t *testing.T) {
 		{"server=h;user id=sa;database=d", false},
 	}
 	for _, c := range cases {
-		if got := dsnHasPassword(c.dsn); got != c.want {
-			t.Errorf("dsnHasPassword(%q) = %v, want %v", c.dsn, got, c.want)
+		if got := len(credentialForms("", c.dsn)) > 0; got != c.want {
+			t.Errorf("credentialForms(%q) = %v, want %v", c.dsn, got, c.want)
 		}
 	}
 }

@@ -33,10 +33,19 @@ type HTTPClientPool struct {
 // connections to the base URL, retrying while ctx (the resource's open
 // timeout) allows.
 func OpenHTTPClient(ctx context.Context, log *slog.Logger, p HTTPClientPool) (*HTTPClient, error) {
+	return openHTTPClient(ctx, log, p, &secretSet{})
+}
+
+// openHTTPClient is OpenHTTPClient recording the base URL's credentials
+// (user:password@, tokens in its query) in secrets, which redact every
+// error of the client: net/http quotes the URL of a failed request with its
+// query.
+func openHTTPClient(ctx context.Context, log *slog.Logger, p HTTPClientPool, secrets *secretSet) (*HTTPClient, error) {
 	raw, err := env(p.BaseURLEnv)
 	if err != nil {
 		return nil, fmt.Errorf("base url: %w", err)
 	}
+	secrets.add(credHTTP, raw)
 	base, err := url.Parse(raw)
 	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
 		return nil, fmt.Errorf("base url: %s does not hold an absolute http or https URL", p.BaseURLEnv)
@@ -50,8 +59,9 @@ func OpenHTTPClient(ctx context.Context, log *slog.Logger, p HTTPClientPool) (*H
 	tr.IdleConnTimeout = p.IdleConnTimeout
 	tr.TLSHandshakeTimeout = p.TLSHandshakeTimeout
 	c := &HTTPClient{
-		name: p.Name,
-		base: base,
+		name:    p.Name,
+		base:    base,
+		secrets: secrets,
 		client: &http.Client{
 			Timeout:   p.RequestTimeout,
 			Transport: tr,
@@ -64,7 +74,7 @@ func OpenHTTPClient(ctx context.Context, log *slog.Logger, p HTTPClientPool) (*H
 			maxFailures: p.BreakerFailures,
 		},
 	}
-	log.Info("http client", "resource", p.Name, "base_url", base.Redacted(), "warm", p.Warm)
+	log.Info("http client", "resource", p.Name, "base_url", secrets.redact(base.Redacted()), "warm", p.Warm)
 	if p.Warm == 0 {
 		return c, nil
 	}
@@ -73,7 +83,7 @@ func OpenHTTPClient(ctx context.Context, log *slog.Logger, p HTTPClientPool) (*H
 		return nil, fmt.Errorf("warm path: %w", err)
 	}
 	target := base.ResolveReference(ref).String()
-	err = warmRetry(ctx, log, p.Name, func(ctx context.Context) error {
+	err = warmRetry(ctx, log, p.Name, secrets, func(ctx context.Context) error {
 		return httpWarm(ctx, c.client, p.Warm, target)
 	})
 	if err != nil {
@@ -89,6 +99,7 @@ func OpenHTTPClient(ctx context.Context, log *slog.Logger, p HTTPClientPool) (*H
 type HTTPClient struct {
 	name                string
 	base                *url.URL
+	secrets             *secretSet // the base URL's credentials, redacted from Do's errors
 	client              *http.Client
 	retries             int
 	retryBase, retryMax time.Duration
@@ -149,6 +160,13 @@ func (c *HTTPClient) status() map[string]any {
 // capped at retry_max; a retry whose wait would outlast req's context is not
 // started, and the last answer is returned.
 func (c *HTTPClient) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.do(req)
+	// The caller logs the error: net/http quotes the request's URL in it,
+	// whose query may carry the base URL's token.
+	return resp, c.secrets.redactErr(err)
+}
+
+func (c *HTTPClient) do(req *http.Request) (*http.Response, error) {
 	if err := c.breaker.allow(); err != nil {
 		return nil, fmt.Errorf("%s %s: %s: %w", req.Method, req.URL.Redacted(), c.name, err)
 	}
@@ -308,9 +326,11 @@ func checkHTTP(ctx context.Context, c *HTTPClient, path string) error {
 // HTTPClientResource adds an http_client resource: a client opened and warmed
 // by OpenHTTPClient; its liveness check requests the warm path.
 func HTTPClientResource(app *App, n *Node, p HTTPClientPool) *Resource[*HTTPClient] {
+	secrets := &secretSet{}
 	k := pooled[*HTTPClient]{
-		kind: "http_client",
-		open: func(ctx context.Context) (*HTTPClient, error) { return OpenHTTPClient(ctx, app.log, p) },
+		kind:    "http_client",
+		secrets: secrets,
+		open:    func(ctx context.Context) (*HTTPClient, error) { return openHTTPClient(ctx, app.log, p, secrets) },
 		close: func(_ context.Context, c *HTTPClient) error {
 			c.CloseIdleConnections()
 			return nil

@@ -62,7 +62,7 @@ func TestWarmRetryGivesUpOnPermanent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	calls := 0
-	err := warmRetry(ctx, newTestLogger(), "db", func(context.Context) error {
+	err := warmRetry(ctx, newTestLogger(), "db", nil, func(context.Context) error {
 		calls++
 		return pgError{"3D000"}
 	})

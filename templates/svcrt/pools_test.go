@@ -20,7 +20,7 @@ func TestWarmRetry(t *testing.T) {
 	refused := errors.New("connection refused")
 	t.Run("succeeds after failures", func(t *testing.T) {
 		calls := 0
-		err := warmRetry(context.Background(), newTestLogger(), "db", func(context.Context) error {
+		err := warmRetry(context.Background(), newTestLogger(), "db", nil, func(context.Context) error {
 			if calls++; calls < 2 {
 				return refused
 			}
@@ -34,7 +34,7 @@ func TestWarmRetry(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), warmRetryFirst/2)
 		defer cancel()
 		calls := 0
-		err := warmRetry(ctx, newTestLogger(), "db", func(context.Context) error {
+		err := warmRetry(ctx, newTestLogger(), "db", nil, func(context.Context) error {
 			calls++
 			return refused
 		})
@@ -48,7 +48,7 @@ func TestWarmRetry(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*warmRetryFirst/2)
 		defer cancel()
 		calls := 0
-		err := warmRetry(ctx, newTestLogger(), "db", func(ctx context.Context) error {
+		err := warmRetry(ctx, newTestLogger(), "db", nil, func(ctx context.Context) error {
 			if calls++; calls == 1 {
 				return refused
 			}

@@ -30,23 +30,32 @@ type RedisPool struct {
 // OpenRedis creates the client of p and warms p.Warm connections, retrying
 // while ctx (the resource's open timeout) allows.
 func OpenRedis(ctx context.Context, log *slog.Logger, p RedisPool) (*redis.Client, error) {
+	return openRedis(ctx, log, p, &secretSet{})
+}
+
+// openRedis is OpenRedis recording the address's and the password's
+// credentials in secrets, which redact every error that leaves go-redis
+// here and later (url.Parse quotes a malformed URL whole).
+func openRedis(ctx context.Context, log *slog.Logger, p RedisPool, secrets *secretSet) (*redis.Client, error) {
 	addr, err := p.Addr, error(nil)
 	if p.AddrEnv != "" {
 		if addr, err = env(p.AddrEnv); err != nil {
 			return nil, fmt.Errorf("addr: %w", err)
 		}
 	}
+	secrets.add(credRedis, addr)
 	opt := &redis.Options{Addr: addr}
 	if strings.Contains(addr, "://") {
 		// redis://[user:password@]host:port[/db], or rediss:// for TLS.
 		if opt, err = redis.ParseURL(addr); err != nil {
-			return nil, fmt.Errorf("addr: %w", err)
+			return nil, fmt.Errorf("addr: %w", secrets.redactErr(err))
 		}
 	}
 	if p.PasswordEnv != "" {
 		if opt.Password, err = env(p.PasswordEnv); err != nil {
 			return nil, fmt.Errorf("password: %w", err)
 		}
+		secrets.addValue(opt.Password)
 	}
 	if p.DB != 0 {
 		opt.DB = p.DB
@@ -58,14 +67,16 @@ func OpenRedis(ctx context.Context, log *slog.Logger, p RedisPool) (*redis.Clien
 	opt.WriteTimeout = p.WriteTimeout
 	// go-redis logs through a process-wide logger of its own, in plain lines
 	// on stderr: route it into the service's structured log.
-	redis.SetLogger(redisLogger{log})
+	// The logger is one for every client: it redacts the credentials of all.
+	redisLogSecrets.merge(secrets)
+	redis.SetLogger(redisLogger{log, &redisLogSecrets})
 	c := redis.NewClient(opt)
 	log.Info("redis pool", "resource", p.Name, "addr", opt.Addr, "db", opt.DB, "warm", p.Warm)
 	if p.Warm == 0 {
 		// warm = 0: the client dials on first use; the start does not wait for redis.
 		return c, nil
 	}
-	err = warmRetry(ctx, log, p.Name, func(ctx context.Context) error {
+	err = warmRetry(ctx, log, p.Name, secrets, func(ctx context.Context) error {
 		return redisWarm(ctx, c, p)
 	})
 	if err != nil {
@@ -172,22 +183,31 @@ func redisStats(c *redis.Client) map[string]float64 {
 
 // RedisResource adds a redis resource: a client opened and warmed by OpenRedis.
 func RedisResource(app *App, n *Node, p RedisPool) *Resource[*redis.Client] {
+	secrets := &secretSet{}
 	return poolResource(app, n, pooled[*redis.Client]{
-		kind:   "redis",
-		open:   func(ctx context.Context) (*redis.Client, error) { return OpenRedis(ctx, app.log, p) },
-		close:  func(ctx context.Context, c *redis.Client) error { return closeWithin(ctx, c.Close) },
-		status: func(c *redis.Client) map[string]any { return redisStatus(c, p) },
-		check:  func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() },
-		stats:  redisStats,
+		kind:    "redis",
+		secrets: secrets,
+		open:    func(ctx context.Context) (*redis.Client, error) { return openRedis(ctx, app.log, p, secrets) },
+		close:   func(ctx context.Context, c *redis.Client) error { return closeWithin(ctx, c.Close) },
+		status:  func(c *redis.Client) map[string]any { return redisStatus(c, p) },
+		check:   func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() },
+		stats:   redisStats,
 	})
 }
 
 // redisLogger is go-redis's logger for the service: each line it writes
 // (a dial that failed, a connection it retired) is a warning record of the
-// service's log, marked as go-redis's.
-type redisLogger struct{ log *slog.Logger }
+// service's log, marked as go-redis's, with the credentials of every redis
+// resource redacted.
+type redisLogger struct {
+	log     *slog.Logger
+	secrets *secretSet
+}
+
+// redisLogSecrets are the credentials of every redis resource opened.
+var redisLogSecrets secretSet
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
-	msg := strings.TrimPrefix(fmt.Sprintf(format, v...), "redis: ")
+	msg := strings.TrimPrefix(l.secrets.redact(fmt.Sprintf(format, v...)), "redis: ")
 	l.log.WarnContext(ctx, strings.TrimSpace(msg), "library", "go-redis")
 }

@@ -29,8 +29,14 @@ type SQLPool struct {
 
 // OpenSQL opens the pool of p and warms p.Warm connections, retrying while
 // ctx (the resource's open timeout) allows. The DSN is never printed as is:
-// messages carry it with its password redacted.
+// messages carry it with its credentials redacted.
 func OpenSQL(ctx context.Context, log *slog.Logger, p SQLPool) (*sql.DB, error) {
+	return openSQL(ctx, log, p, &secretSet{})
+}
+
+// openSQL is OpenSQL recording the DSN's credentials in secrets, which
+// redact every error that leaves the driver here and later.
+func openSQL(ctx context.Context, log *slog.Logger, p SQLPool, secrets *secretSet) (*sql.DB, error) {
 	dsn, err := p.DSN, error(nil)
 	switch {
 	case p.DSNEnv != "":
@@ -41,10 +47,10 @@ func OpenSQL(ctx context.Context, log *slog.Logger, p SQLPool) (*sql.DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("dsn: %w", err)
 	}
-	secrets := dsnSecrets(dsn)
+	secrets.add(p.Driver, dsn)
 	db, err := sql.Open(p.Driver, dsn)
 	if err != nil {
-		return nil, redactErr(err, secrets)
+		return nil, secrets.redactErr(err)
 	}
 	db.SetMaxOpenConns(p.MaxOpen)
 	// database/sql keeps 2 idle connections unless told otherwise: every warm
@@ -52,14 +58,13 @@ func OpenSQL(ctx context.Context, log *slog.Logger, p SQLPool) (*sql.DB, error) 
 	db.SetMaxIdleConns(p.MaxIdle)
 	db.SetConnMaxLifetime(p.ConnMaxLifetime)
 	db.SetConnMaxIdleTime(p.ConnMaxIdleTime)
-	log.Info("sql pool", "resource", p.Name, "driver", p.Driver, "dsn", redact(dsn, secrets), "warm", p.Warm)
+	log.Info("sql pool", "resource", p.Name, "driver", p.Driver, "dsn", secrets.redact(dsn), "warm", p.Warm)
 	if p.Warm == 0 {
 		// warm = 0: the pool dials on first use; the start does not wait for the database.
 		return db, nil
 	}
-	err = warmRetry(ctx, log, p.Name, func(ctx context.Context) error {
-		// Redacted here: the retry loop logs each failure.
-		return redactErr(sqlWarm(ctx, db, p), secrets)
+	err = warmRetry(ctx, log, p.Name, secrets, func(ctx context.Context) error {
+		return sqlWarm(ctx, db, p)
 	})
 	if err != nil {
 		db.Close()
@@ -177,12 +182,14 @@ func sqlStats(db *sql.DB) map[string]float64 {
 
 // SQLResource adds an sql resource: a pool opened and warmed by OpenSQL.
 func SQLResource(app *App, n *Node, p SQLPool) *Resource[*sql.DB] {
+	secrets := &secretSet{}
 	return poolResource(app, n, pooled[*sql.DB]{
-		kind:   "sql",
-		open:   func(ctx context.Context) (*sql.DB, error) { return OpenSQL(ctx, app.log, p) },
-		close:  func(ctx context.Context, db *sql.DB) error { return closeWithin(ctx, db.Close) },
-		status: func(db *sql.DB) map[string]any { return sqlStatus(db, p) },
-		check:  sqlPing,
-		stats:  sqlStats,
+		kind:    "sql",
+		secrets: secrets,
+		open:    func(ctx context.Context) (*sql.DB, error) { return openSQL(ctx, app.log, p, secrets) },
+		close:   func(ctx context.Context, db *sql.DB) error { return closeWithin(ctx, db.Close) },
+		status:  func(db *sql.DB) map[string]any { return sqlStatus(db, p) },
+		check:   sqlPing,
+		stats:   sqlStats,
 	})
 }

@@ -22,11 +22,13 @@ const (
 // warmRetry runs warm until it succeeds or ctx (the resource's open
 // timeout) ends. The error keeps the last real cause: "context deadline
 // exceeded" alone would not say that the database refused connections.
-func warmRetry(ctx context.Context, log *slog.Logger, resource string, warm func(context.Context) error) error {
+// Each failure is redacted with secrets before it is logged or returned: a
+// driver's message may echo its connection string.
+func warmRetry(ctx context.Context, log *slog.Logger, resource string, secrets *secretSet, warm func(context.Context) error) error {
 	wait := warmRetryFirst
 	var last error
 	for attempt := 1; ; attempt++ {
-		err := warm(ctx)
+		err := secrets.redactErr(warm(ctx))
 		if err == nil {
 			return nil
 		}
@@ -82,12 +84,16 @@ func closeWithin(ctx context.Context, closeFn func() error) error {
 // pooled is what a pooled kind (sql, redis, http_client) hands poolResource:
 // how to open its value and what to do with it afterwards.
 type pooled[T any] struct {
-	kind   string
-	open   func(context.Context) (T, error)
-	close  func(context.Context, T) error
-	status func(T) map[string]any
-	check  func(context.Context, T) error // nil: no liveness check
-	stats  func(T) map[string]float64
+	kind string
+	// secrets are the credentials open reads (from the environment or a
+	// file): every error, readiness detail and panic of the resource leaves
+	// redacted with them.
+	secrets *secretSet
+	open    func(context.Context) (T, error)
+	close   func(context.Context, T) error
+	status  func(T) map[string]any
+	check   func(context.Context, T) error // nil: no liveness check
+	stats   func(T) map[string]float64
 }
 
 // poolResource adds the node of a pooled resource: open sets the value that
@@ -95,14 +101,18 @@ type pooled[T any] struct {
 func poolResource[T any](app *App, n *Node, k pooled[T]) *Resource[T] {
 	r := &Resource[T]{Node: n}
 	n.Kind = k.kind
-	n.Open = func(ctx context.Context) (err error) {
-		r.Value, err = k.open(ctx)
-		return err
+	n.Open = func(ctx context.Context) error {
+		// Recovered here, not only by the lifecycle, so that a driver's panic
+		// that quotes the connection string is redacted too.
+		return k.secrets.redactErr(guard(func() (err error) {
+			r.Value, err = k.open(ctx)
+			return err
+		}))
 	}
-	n.Close = func(ctx context.Context) error { return k.close(ctx, r.Value) }
-	n.Status = func() map[string]any { return k.status(r.Value) }
+	n.Close = func(ctx context.Context) error { return k.secrets.redactErr(k.close(ctx, r.Value)) }
+	n.Status = func() map[string]any { return k.secrets.redactStatus(k.status(r.Value)) }
 	if k.check != nil {
-		n.Check = func(ctx context.Context) error { return k.check(ctx, r.Value) }
+		n.Check = func(ctx context.Context) error { return k.secrets.redactErr(k.check(ctx, r.Value)) }
 	}
 	n.Stats = func() map[string]float64 { return k.stats(r.Value) }
 	app.Add(n)

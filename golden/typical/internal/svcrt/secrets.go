@@ -5,10 +5,10 @@ package svcrt
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
-	"regexp"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // env returns a required environment variable: secrets and addresses come
@@ -35,59 +35,89 @@ func readSecretFile(path string) (string, error) {
 	return v, nil
 }
 
-// dsnKeyPassword finds the password of key=value DSNs: PostgreSQL
-// "password=..." (quoted or not), SQL Server "password=...;", "pwd={...}".
-var dsnKeyPassword = regexp.MustCompile("(?i)\\b(?:password|pwd)\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\"[^\"]*\"|\\{[^}]*\\}|[^\\s;&]+)")
-
-// dsnSecrets returns the forms the password of dsn may take in a message:
-// as written and decoded. Drivers may echo either; both are redacted.
-func dsnSecrets(dsn string) []string {
-	var out []string
-	for _, m := range dsnKeyPassword.FindAllStringSubmatch(dsn, -1) {
-		out = append(out, m[1], strings.Trim(m[1], "'\"{}"))
-	}
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		// URL form, scheme://user:password@host/...: the password decoded,
-		// and as written (up to the last "@" of the authority).
-		if p, ok := u.User.Password(); ok {
-			authority := dsn[strings.Index(dsn, "//")+2:]
-			if end := strings.IndexAny(authority, "/?#"); end >= 0 {
-				authority = authority[:end]
-			}
-			_, raw, _ := strings.Cut(authority[:strings.LastIndex(authority, "@")], ":")
-			out = append(out, p, raw)
-		}
-	} else if slash := strings.LastIndex(dsn, "/"); slash > 0 {
-		// MySQL form, user:password@protocol(address)/dbname, parsed the
-		// driver's way: from the last "/" and the last "@" before it.
-		if at := strings.LastIndex(dsn[:slash], "@"); at > 0 {
-			if user, pw, ok := strings.Cut(dsn[:at], ":"); ok && !strings.Contains(user, "=") {
-				out = append(out, pw)
-			}
-		}
-	}
-	return out
+// secretSet holds the credentials a resource read from its environment or
+// files, in every form a message may show them. Each error of the
+// resource's driver leaves through it, so no log line, retry, readiness
+// detail or recovered panic has to remember to redact.
+type secretSet struct {
+	mu    sync.RWMutex
+	forms []string // longest first
 }
 
-// redact replaces every secret in s. Everything printed about a DSN goes
-// through it: logs and readiness output are read by more people than the
-// DSN is meant for.
-func redact(s string, secrets []string) string {
-	for _, p := range secrets {
-		if p != "" {
-			s = strings.ReplaceAll(s, p, "xxxxx")
-		}
-	}
-	return s
+// add records the credentials of a connection string read by driver (see
+// credentialForms).
+func (s *secretSet) add(driver, dsn string) {
+	s.addForms(credentialForms(driver, dsn))
 }
 
-// redactErr returns err with every secret replaced in its message.
-func redactErr(err error, secrets []string) error {
+// addValue records a credential given on its own (a password variable).
+func (s *secretSet) addValue(v string) {
+	s.addForms(escapedForms([]string{v}))
+}
+
+// merge records the credentials of other.
+func (s *secretSet) merge(other *secretSet) {
+	other.mu.RLock()
+	forms := slices.Clone(other.forms)
+	other.mu.RUnlock()
+	s.addForms(forms)
+}
+
+func (s *secretSet) addForms(forms []string) {
+	if len(forms) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forms = longestFirst(append(s.forms, forms...))
+}
+
+// redact replaces every credential in text. Logs and readiness output are
+// read by more people than the credential is meant for.
+func (s *secretSet) redact(text string) string {
+	if s == nil {
+		return text // a value built without one (a test's HTTPClient)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, f := range s.forms {
+		text = strings.ReplaceAll(text, f, "xxxxx")
+	}
+	return text
+}
+
+// redactErr returns err with every credential replaced in its message. The
+// error still unwraps to the driver's, so errors.As finds its codes (see
+// permanent); a recovered panic's value and stack are redacted as well.
+func (s *secretSet) redactErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	if msg, safe := err.Error(), redact(err.Error(), secrets); safe != msg {
-		return errors.New(safe)
+	var p *panicError
+	if errors.As(err, &p) {
+		return &panicError{value: s.redact(fmt.Sprint(p.value)), stack: []byte(s.redact(string(p.stack)))}
+	}
+	if msg, safe := err.Error(), s.redact(err.Error()); safe != msg {
+		return &redactedError{msg: safe, err: err}
 	}
 	return err
 }
+
+// redactStatus redacts the text values of a /readyz detail.
+func (s *secretSet) redactStatus(status map[string]any) map[string]any {
+	for k, v := range status {
+		if t, ok := v.(string); ok {
+			status[k] = s.redact(t)
+		}
+	}
+	return status
+}
+
+// redactedError is a driver's error whose message held a credential.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
