@@ -17,6 +17,7 @@ func (d *decoder) validate() {
 	d.validateLog()
 	d.validateRuntime()
 	d.validateHooks()
+	d.validateMetrics()
 	d.validateWatchdog()
 	d.validateKubernetes()
 	d.validateResources()
@@ -331,6 +332,18 @@ func (d *decoder) validateHooks() {
 		}
 	}
 	d.ident(h.Reload, "hooks", "reload")
+}
+
+// validateMetrics checks [metrics] register: a Go function name, for a
+// /metrics that is served.
+func (d *decoder) validateMetrics() {
+	if !d.ok("metrics", "register") {
+		return
+	}
+	d.ident(d.s.Metrics.Register, "metrics", "register")
+	if !d.s.Metrics.Enabled {
+		d.errorf(d.keyPos("metrics", "register"), "metrics.register needs /metrics, which enabled = false turns off")
+	}
 }
 
 func (d *decoder) validateWatchdog() {
