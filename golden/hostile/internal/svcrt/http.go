@@ -395,7 +395,7 @@ func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if s.record != nil {
 		// Deferred before recover, so it runs after it: a panic is counted
 		// with the 500 recover answers.
-		defer s.count(rw, time.Now())
+		defer s.count(rw, monotonic())
 	}
 	defer s.recover(rw, req)
 	s.handler.ServeHTTP(rw, req)
@@ -409,7 +409,7 @@ func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // count records an answered request: its status (200 when the handler
 // wrote nothing, as net/http answers; 101 for a connection the handler took
 // over) and how long the handler ran.
-func (s *HTTPServer) count(rw *response, began time.Time) {
+func (s *HTTPServer) count(rw *response, began time.Duration) {
 	code := rw.code
 	switch {
 	case rw.hijacked && code == 0:
@@ -417,8 +417,14 @@ func (s *HTTPServer) count(rw *response, began time.Time) {
 	case code == 0:
 		code = http.StatusOK
 	}
-	s.record(code, time.Since(began))
+	s.record(code, monotonic()-began)
 }
+
+// monotonic reads the monotonic clock alone: time.Now reads the wall clock
+// too, which a request's duration does not need.
+func monotonic() time.Duration { return time.Since(monotonicEpoch) }
+
+var monotonicEpoch = time.Now()
 
 func (s *HTTPServer) leave() {
 	s.mu.Lock()
