@@ -30,6 +30,7 @@ func TestUserFuncs(t *testing.T) {
 		"close SaveState func(context.Context, *State) error @resource.state.close",
 		"after_ready hook Register func(context.Context) error @hooks.after_ready.0",
 		"before_drain hook Deregister func(context.Context) error @hooks.before_drain.0",
+		"metrics register RegisterMetrics func(prometheus.Registerer) error @metrics.register",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
