@@ -99,8 +99,6 @@ func TestMetricsRegister(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
 	}{
-		{"disabled", minimal + "[metrics]\nenabled = false\nregister = \"RegisterMetrics\"\n",
-			"service.toml:5:1: metrics.register needs /metrics, which enabled = false turns off"},
 		{"not an identifier", minimal + "[metrics]\nregister = \"register-metrics\"\n",
 			`service.toml:4:12: metrics.register: "register-metrics" is not a Go identifier`},
 		{"imported name", minimal + "[metrics]\nregister = \"prometheus\"\n",

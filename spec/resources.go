@@ -60,8 +60,9 @@ var onFailureAliases = map[string]string{
 }
 
 // validateOnFailure checks on_failure where the spec gives it: one of
-// OnFailures, on a resource that has a check, with [watchdog] running it.
-// A key that can do nothing is an error, like a key of another kind.
+// OnFailures, on a resource that has a check, in a spec with [watchdog]. A
+// key that can do nothing is an error, like a key of another kind; with
+// [watchdog] enabled = false it is kept for when the checks run again.
 func (d *decoder) validateOnFailure(r *Resource) {
 	p := rp(r, "on_failure")
 	if !d.ok(p...) {
@@ -80,7 +81,7 @@ func (d *decoder) validateOnFailure(r *Resource) {
 		d.errorf(d.keyPos(p...), "on_failure needs warm_path in [resource.%s]: without it the client has no check to fail", r.Name)
 	case r.Kind == KindCustom && !r.Checked():
 		d.errorf(d.keyPos(p...), "on_failure needs check in [resource.%s]: without it the resource has no check to fail", r.Name)
-	case !d.s.Watchdog.Enabled:
+	case !d.has("watchdog"):
 		d.errorf(d.keyPos(p...), "on_failure in [resource.%s] needs [watchdog]: without it no check runs", r.Name)
 	}
 }

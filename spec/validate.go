@@ -334,16 +334,11 @@ func (d *decoder) validateHooks() {
 	d.ident(h.Reload, "hooks", "reload")
 }
 
-// validateMetrics checks [metrics] register: a Go function name, for a
-// /metrics that is served.
+// validateMetrics checks [metrics] register: a Go function name. With
+// enabled = false it is kept for when /metrics is turned on again, and
+// nothing calls it.
 func (d *decoder) validateMetrics() {
-	if !d.ok("metrics", "register") {
-		return
-	}
 	d.ident(d.s.Metrics.Register, "metrics", "register")
-	if !d.s.Metrics.Enabled {
-		d.errorf(d.keyPos("metrics", "register"), "metrics.register needs /metrics, which enabled = false turns off")
-	}
 }
 
 func (d *decoder) validateWatchdog() {
