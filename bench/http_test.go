@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -25,12 +26,19 @@ import (
 // second, p50 and p99 latency, and one line per case for bench/cmd/report:
 //
 //	BENCH http_<connections>[_1ms] n= svc_rps= bare_rps= svc_p50= svc_p99= bare_p50= bare_p99=
+//
+// SVCGEN_BENCH_HTTP_METRICS=1 runs the svcgen side with [metrics], so each
+// request is also counted by status class.
 func TestHTTPThroughput(t *testing.T) {
 	skipUnlessBench(t)
 	bin := buildTestdata(t, t.TempDir(), "httpserve")
 	svcAddr, adminAddr, bareAddr := e2e.FreePort(t), e2e.FreePort(t), e2e.FreePort(t)
 
-	svc, err := e2e.Start(bin, t.TempDir(), nil, "-server", "svcgen", "-addr", svcAddr, "-admin", adminAddr)
+	svcArgs := []string{"-server", "svcgen", "-addr", svcAddr, "-admin", adminAddr}
+	if os.Getenv("SVCGEN_BENCH_HTTP_METRICS") != "" {
+		svcArgs = append(svcArgs, "-metrics")
+	}
+	svc, err := e2e.Start(bin, t.TempDir(), nil, svcArgs...)
 	if err != nil {
 		t.Fatal(err)
 	}

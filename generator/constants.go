@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/svcgen/svcgen/spec"
 )
 
 // declareConstants records every value of the spec as one constant of
@@ -35,8 +37,8 @@ func declareConstants(g *Context) error {
 
 	if w := s.Watchdog; w.Enabled {
 		g.Const("[watchdog]", "svcWatchdogInterval", durationCode(w.Interval.Duration), "between two rounds of checks; also each check's timeout")
-		g.Const("[watchdog]", "svcWatchdogFailures", jen.Lit(w.Failures), "consecutive failures of a check that turn the service not ready")
-		g.Const("[watchdog]", "svcWatchdogExitAfter", durationCode(w.ExitAfter.Duration), "a check failing this long stops the service with exit code 8 (0: never)")
+		g.Const("[watchdog]", "svcWatchdogFailures", jen.Lit(w.Failures), "consecutive failures that make a check failing: its resource's on_failure says what that does")
+		g.Const("[watchdog]", "svcWatchdogExitAfter", durationCode(w.ExitAfter.Duration), "the check of an on_failure = liveness resource failing this long stops the service with exit code 8 (0: never)")
 	}
 
 	g.Const("[metrics]", "svcMetricsEnabled", jen.Lit(s.Metrics.Enabled), "Prometheus /metrics on the admin listener")
@@ -64,6 +66,9 @@ func declareConstants(g *Context) error {
 		g.Const(b, constName(r, "open_timeout"), durationCode(r.OpenTimeout.Duration), "")
 		g.Const(b, constName(r, "close_timeout"), durationCode(r.CloseTimeout.Duration), "")
 		g.Const(b, constName(r, "critical"), jen.Lit(r.Critical), "")
+		if watched(s, r) {
+			g.Const(b, constName(r, "on_failure"), jen.Lit(r.OnFailure), "")
+		}
 		if err := k.declare(g, r); err != nil {
 			return fmt.Errorf("resource %q: %w", r.Name, err)
 		}
@@ -125,6 +130,12 @@ func declareWindows(g *Context) {
 	g.DurationConst("[windows]", "svcWindowsRecoveryReset", w.RecoveryReset, "failure count resets after this long without one")
 	nonCrash := w.RecoveryOnNonCrash == nil || *w.RecoveryOnNonCrash
 	g.Const("[windows]", "svcWindowsRecoveryOnNonCrash", jen.Lit(nonCrash), "recovery also when the service stops with a non-zero exit code")
+}
+
+// watched reports whether [watchdog] checks r, so that its on_failure
+// reaches the runtime.
+func watched(s *spec.Spec, r *spec.Resource) bool {
+	return s.Watchdog.Enabled && r.Checked()
 }
 
 // recoveryConst names the constant of the (i+1)th windows.recovery action.

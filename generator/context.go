@@ -173,6 +173,7 @@ func (g *Context) importNames(f *jen.File) {
 		"time":                         "time",
 		"fmt":                          "fmt",
 		"github.com/redis/go-redis/v9": "redis",
+		prometheusPath:                 "prometheus",
 		g.runtimePath():                "svcrt",
 	})
 }

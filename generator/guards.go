@@ -66,6 +66,9 @@ func emitGuards(g *Context) error {
 		guard("[hooks] before_drain", n, hook.Clone())
 	}
 	guard("[hooks] reload", s.Hooks.Reload, hook.Clone())
+	if s.Metrics.Enabled {
+		guard("[metrics] register", s.Metrics.Register, registerType())
+	}
 	if len(lines) == 0 {
 		return nil
 	}
@@ -112,3 +115,11 @@ func guardDepTypes(g *Context, r *spec.Resource, byName map[string]*spec.Resourc
 	_, types := valueDeps(g, r, byName)
 	return types
 }
+
+// registerType is the type of the [metrics] register function.
+func registerType() *jen.Statement {
+	return jen.Func().Params(jen.Qual(prometheusPath, "Registerer")).Error()
+}
+
+// prometheusPath is the import path of the Prometheus client library.
+const prometheusPath = "github.com/prometheus/client_golang/prometheus"

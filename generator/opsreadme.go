@@ -23,6 +23,7 @@ func opsReadme(g *Context) (string, error) {
 		"Reload":   s.Hooks.Reload != "",
 		"Watchdog": s.Watchdog.Enabled,
 		"Metrics":  s.Metrics.Enabled,
+		"Register": s.Metrics.Register != "",
 		"Pprof":    s.Admin.Pprof,
 		"Kube":     s.Kubernetes.Enabled,
 	}

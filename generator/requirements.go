@@ -146,6 +146,9 @@ func UserFuncs(s *spec.Spec) ([]UserFunc, error) {
 		add(n, "before_drain hook", []string{"hooks", "before_drain", strconv.Itoa(i)}, []jen.Code{ctxParam()}, jen.Error())
 	}
 	add(h.Reload, "reload hook", []string{"hooks", "reload"}, []jen.Code{ctxParam()}, jen.Error())
+	if s.Metrics.Enabled {
+		add(s.Metrics.Register, "metrics register", []string{"metrics", "register"}, []jen.Code{jen.Id("reg").Qual(prometheusPath, "Registerer")}, jen.Error())
+	}
 	if len(funcs) == 0 {
 		return nil, nil
 	}

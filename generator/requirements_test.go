@@ -30,6 +30,7 @@ func TestUserFuncs(t *testing.T) {
 		"close SaveState func(context.Context, *State) error @resource.state.close",
 		"after_ready hook Register func(context.Context) error @hooks.after_ready.0",
 		"before_drain hook Deregister func(context.Context) error @hooks.before_drain.0",
+		"metrics register RegisterMetrics func(prometheus.Registerer) error @metrics.register",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -68,7 +69,7 @@ func TestRequiredModules(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/redis/go-redis/v9", "golang.org/x/sys"} {
+	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/prometheus/client_golang", "github.com/redis/go-redis/v9", "golang.org/x/sys"} {
 		want = append(want, p+"@"+pinned[p])
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {

@@ -31,6 +31,7 @@ const (
 	rtWatchdogConfig     rtRef = "WatchdogConfig"
 	rtOpenRotatingFile   rtRef = "OpenRotatingFile"
 	rtServeMetrics       rtRef = "ServeMetrics"
+	rtServeMetricsWith   rtRef = "ServeMetricsWith"
 	rtHTTPResource       rtRef = "HTTPResource"
 	rtHTTPConfig         rtRef = "HTTPConfig"
 	rtWorkerResource     rtRef = "WorkerResource"
@@ -51,7 +52,7 @@ const (
 var rtFields = map[rtRef][]string{
 	rtApp:            {"AfterReady", "BeforeDrain", "OnReload"},
 	rtResource:       {"Node", "Value"},
-	rtNode:           {"Name", "Deps", "Critical", "OpenTimeout", "CloseTimeout"},
+	rtNode:           {"Name", "Deps", "Critical", "OpenTimeout", "CloseTimeout", "OnFailure"},
 	rtHook:           {"Name", "Fn"},
 	rtConfig:         {"Name", "Version", "DisplayName", "Description", "Timeouts", "Admin", "Log", "Windows", "Systemd", "Runtime", "Watchdog", "Metrics"},
 	rtTimeoutConfig:  {"Start", "Stop", "DrainDelay", "Drain", "Critical", "Shutdown"},

@@ -136,6 +136,13 @@ func scaffoldHooks(g *Context, need func(string) bool) {
 			"drain (before_drain). ctx carries the stop deadline.")
 	}
 	add(h.Reload, h.Reload+" reloads configuration on request (reload).")
+	if r := g.Spec.Metrics.Register; g.Spec.Metrics.Enabled && need(r) {
+		decls = append(decls, comments(
+			r+" adds the service's own collectors to the registry /metrics serves",
+			"([metrics] register), once at the start, before any resource opens: keep",
+			"them in package variables that handlers update. An error fails the start.",
+		).Line().Func().Id(r).Params(jen.Id("reg").Qual(prometheusPath, "Registerer")).Error().Block(jen.Return(jen.Nil())))
+	}
 	if len(decls) == 0 {
 		return
 	}

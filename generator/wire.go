@@ -57,7 +57,8 @@ func emitWire(g *Context) error {
 				setIf(len(deps) > 0, "Deps", jen.Index().Op("*").Add(g.rt(rtNode)).Values(deps...)).
 				set("Critical", jen.Id(constName(r, "critical"))).
 				set("OpenTimeout", jen.Id(constName(r, "open_timeout"))).
-				set("CloseTimeout", jen.Id(constName(r, "close_timeout")))
+				set("CloseTimeout", jen.Id(constName(r, "close_timeout"))).
+				setIf(watched(s, r), "OnFailure", jen.Id(constName(r, "on_failure")))
 			call := kinds[r.Kind].wire(g, r, jen.Op("&").Add(node.code(g)), values)
 			body.Comment(fmt.Sprintf("[resource.%s] kind %s", r.Name, r.Kind))
 			if usedAsDep(s, r) {
@@ -181,5 +182,6 @@ func configLit(g *Context) *rtLit {
 		set("Systemd", systemd.code(g)).
 		setIf(len(runtime.items) > 0, "Runtime", runtime.code(g)).
 		setIf(s.Watchdog.Enabled, "Watchdog", watchdog.code(g)).
-		setIf(s.Metrics.Enabled, "Metrics", g.rt(rtServeMetrics))
+		setIf(s.Metrics.Enabled && s.Metrics.Register == "", "Metrics", g.rt(rtServeMetrics)).
+		setIf(s.Metrics.Enabled && s.Metrics.Register != "", "Metrics", g.rt(rtServeMetricsWith).Call(id(s.Metrics.Register)))
 }

@@ -40,6 +40,22 @@ const (
 	DefaultLogMaxBackups   = 5
 )
 
+// DefaultOnFailure is what a failing [watchdog] check of a resource does
+// when the spec does not say (on_failure), by kind. A database or a redis
+// the handlers are handed is what most routes need: while it fails the
+// instance steps out of rotation (readiness) and keeps running, since a
+// restart does not bring it back. An http_client is one upstream, which
+// some routes call and others do not, and which fails fast behind its
+// breaker: its failure is reported (metrics) and takes no route down. A
+// custom check is the user's own test of a resource the service holds:
+// readiness, as for the pools. Kinds without a check have no entry.
+var DefaultOnFailure = map[string]string{
+	KindSQL:        OnFailureReadiness,
+	KindRedis:      OnFailureReadiness,
+	KindHTTPClient: OnFailureMetrics,
+	KindCustom:     OnFailureReadiness,
+}
+
 // DefaultRecovery are the SCM failure actions when the spec has no
 // windows.recovery: restart after 5s, then 30s, then every 60s.
 func DefaultRecovery() []RecoveryAction {
@@ -133,6 +149,9 @@ func (d *decoder) applyDefaults() {
 
 func (d *decoder) resourceDefaults(r *Resource) {
 	p := func(key string) []string { return []string{"resource", r.Name, key} }
+	if v, ok := DefaultOnFailure[r.Kind]; ok {
+		d.dfltStr(&r.OnFailure, v, p("on_failure")...)
+	}
 	switch r.Kind {
 	case KindHTTP:
 		dflt(&r.ReadHeaderTimeout, DefaultReadHeader)

@@ -51,6 +51,7 @@ func (d *decoder) validateFunctions() {
 		}
 	}
 	add(h.Reload, []string{"hooks", "reload"}, "reload hook", "func(context.Context) error")
+	add(d.s.Metrics.Register, []string{"metrics", "register"}, "metrics register", "func(prometheus.Registerer) error")
 
 	// Report each conflict at the later of the two uses in the file.
 	sortUses(d, uses)

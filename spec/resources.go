@@ -34,6 +34,55 @@ func (d *decoder) validateResources() {
 			d.ident(r.Type, "resource", r.Name, "type")
 		}
 		d.validateStepTimeouts(r)
+		d.validateOnFailure(r)
+	}
+}
+
+// Checked reports whether [watchdog] has a check of the resource: sql and
+// redis pings, an http_client's warm_path, a custom resource's check.
+func (r *Resource) Checked() bool {
+	switch r.Kind {
+	case KindSQL, KindRedis:
+		return true
+	case KindHTTPClient:
+		return r.WarmPath != ""
+	case KindCustom:
+		return r.Check != ""
+	}
+	return false
+}
+
+// onFailureAliases catch what people write for what a failure should do.
+var onFailureAliases = map[string]string{
+	"ready": OnFailureReadiness, "unready": OnFailureReadiness, "not_ready": OnFailureReadiness,
+	"live": OnFailureLiveness, "restart": OnFailureLiveness, "exit": OnFailureLiveness, "stop": OnFailureLiveness,
+	"none": OnFailureMetrics, "ignore": OnFailureMetrics, "log": OnFailureMetrics, "report": OnFailureMetrics,
+}
+
+// validateOnFailure checks on_failure where the spec gives it: one of
+// OnFailures, on a resource that has a check, in a spec with [watchdog]. A
+// key that can do nothing is an error, like a key of another kind; with
+// [watchdog] enabled = false it is kept for when the checks run again.
+func (d *decoder) validateOnFailure(r *Resource) {
+	p := rp(r, "on_failure")
+	if !d.ok(p...) {
+		return
+	}
+	if !contains(OnFailures, r.OnFailure) {
+		hint := didYouMean(r.OnFailure, OnFailures)
+		if alias, ok := onFailureAliases[strings.ToLower(r.OnFailure)]; ok {
+			hint = ` (did you mean "` + alias + `"?)`
+		}
+		d.errorf(d.valPos(p...), "%s %q is not one of %s%s", dotted(p), r.OnFailure, strings.Join(OnFailures, ", "), hint)
+		return
+	}
+	switch {
+	case r.Kind == KindHTTPClient && !r.Checked():
+		d.errorf(d.keyPos(p...), "on_failure needs warm_path in [resource.%s]: without it the client has no check to fail", r.Name)
+	case r.Kind == KindCustom && !r.Checked():
+		d.errorf(d.keyPos(p...), "on_failure needs check in [resource.%s]: without it the resource has no check to fail", r.Name)
+	case !d.has("watchdog"):
+		d.errorf(d.keyPos(p...), "on_failure in [resource.%s] needs [watchdog]: without it no check runs", r.Name)
 	}
 }
 

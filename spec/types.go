@@ -17,6 +17,18 @@ const (
 // Kinds lists every resource kind in the order the reference documents them.
 var Kinds = []string{KindHTTP, KindSQL, KindRedis, KindHTTPClient, KindWorker, KindCustom}
 
+// What a resource's failing [watchdog] check does while the service runs
+// (on_failure): turn it not ready, turn it not live and in the end stop it
+// (exit code 8), or only report it.
+const (
+	OnFailureReadiness = "readiness"
+	OnFailureLiveness  = "liveness"
+	OnFailureMetrics   = "metrics"
+)
+
+// OnFailures lists the values of on_failure.
+var OnFailures = []string{OnFailureReadiness, OnFailureLiveness, OnFailureMetrics}
+
 // Spec is a decoded, defaulted and validated service description. The
 // generator reads nothing else: every value it emits comes from here.
 type Spec struct {
@@ -141,6 +153,9 @@ type Hooks struct {
 // Metrics enables Prometheus /metrics on the admin listener.
 type Metrics struct {
 	Enabled bool `toml:"enabled"`
+	// Register names the user function that adds the service's own
+	// collectors to the registry /metrics serves.
+	Register string `toml:"register"`
 }
 
 // Watchdog configures liveness checking of every resource.
@@ -174,6 +189,10 @@ type Resource struct {
 	// Step timeouts; each must fit in the whole start or stop budget.
 	OpenTimeout  Duration `toml:"open_timeout"`
 	CloseTimeout Duration `toml:"close_timeout"`
+
+	// sql, redis, http_client, custom: what a failing [watchdog] check of
+	// the resource does (OnFailure*).
+	OnFailure string `toml:"on_failure"`
 
 	// http
 	Addr              string   `toml:"addr"`

@@ -18,6 +18,7 @@ func (d *decoder) validate() {
 	d.validateLog()
 	d.validateRuntime()
 	d.validateHooks()
+	d.validateMetrics()
 	d.validateWatchdog()
 	d.validateKubernetes()
 	d.validateResources()
@@ -361,6 +362,13 @@ func (d *decoder) validateHooks() {
 		}
 	}
 	d.ident(h.Reload, "hooks", "reload")
+}
+
+// validateMetrics checks [metrics] register: a Go function name. With
+// enabled = false it is kept for when /metrics is turned on again, and
+// nothing calls it.
+func (d *decoder) validateMetrics() {
+	d.ident(d.s.Metrics.Register, "metrics", "register")
 }
 
 func (d *decoder) validateWatchdog() {

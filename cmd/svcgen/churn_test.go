@@ -55,6 +55,7 @@ var legitChurn = map[string]struct {
 	"resource.*.driver":   {-1, "a driver is a different module: the import and its constant change"},
 	"service.module":      {-1, "it is written once into go.mod, which is the user's after that (check reports a go.mod whose module differs from the spec); the generated files that import the runtime package name it in its import path"},
 	"hooks.reload":        {2, "a function name appears where the generated code calls it and in its guard"},
+	"metrics.register":    {2, "a function name appears where the generated code calls it and in its guard"},
 	"admin.pprof":         {-1, "a switch: it turns generated code and its README section on or off"},
 	"systemd.enabled":     {-1, "a switch: it writes deploy/<name>.service or not"},
 	"metrics.enabled":     {-1, "a switch: it turns generated code and its README section on or off"},
@@ -189,6 +190,14 @@ func candidates(v churnValue) []string {
 			return []string{`"NetworkService"`, `"LocalSystem"`, strconv.Quote(s + "x")}
 		case strings.HasSuffix(v.key, ".driver"):
 			return []string{`"mysql"`, `"pgx"`}
+		case strings.HasSuffix(v.key, ".on_failure"):
+			var out []string
+			for _, o := range spec.OnFailures {
+				if o != s {
+					out = append(out, strconv.Quote(o))
+				}
+			}
+			return out
 		case strings.HasSuffix(v.key, ".kind"):
 			return []string{`"custom"`}
 		case strings.HasSuffix(v.key, ".action"):

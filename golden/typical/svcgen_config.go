@@ -34,9 +34,19 @@ const (
 )
 
 const (
+	// [watchdog]
+	// between two rounds of checks; also each check's timeout
+	svcWatchdogInterval = 10 * time.Second
+	// consecutive failures that make a check failing: its resource's on_failure says what that does
+	svcWatchdogFailures = 3
+	// the check of an on_failure = liveness resource failing this long stops the service with exit code 8 (0: never)
+	svcWatchdogExitAfter = time.Minute
+)
+
+const (
 	// [metrics]
 	// Prometheus /metrics on the admin listener
-	svcMetricsEnabled = false
+	svcMetricsEnabled = true
 )
 
 const (
@@ -67,6 +77,7 @@ const (
 	svcDBOpenTimeout     = svcTimeoutStart
 	svcDBCloseTimeout    = max(svcTimeoutStop-svcTimeoutDrainDelay-svcTimeoutDrain-svcTimeoutCritical, 0)
 	svcDBCritical        = false
+	svcDBOnFailure       = "readiness"
 	svcDBDriver          = "pgx"
 	svcDBDsnEnv          = "ORDERS_DB_DSN"
 	svcDBMaxOpen         = 50
@@ -82,6 +93,7 @@ const (
 	svcCacheOpenTimeout  = svcTimeoutStart
 	svcCacheCloseTimeout = max(svcTimeoutStop-svcTimeoutDrainDelay-svcTimeoutDrain-svcTimeoutCritical, 0)
 	svcCacheCritical     = false
+	svcCacheOnFailure    = "metrics"
 	svcCacheAddrEnv      = "ORDERS_REDIS_ADDR"
 	svcCacheDB           = 0
 	svcCachePoolSize     = 20
@@ -97,6 +109,7 @@ const (
 	svcPaymentsOpenTimeout         = svcTimeoutStart
 	svcPaymentsCloseTimeout        = max(svcTimeoutStop-svcTimeoutDrainDelay-svcTimeoutDrain-svcTimeoutCritical, 0)
 	svcPaymentsCritical            = false
+	svcPaymentsOnFailure           = "readiness"
 	svcPaymentsBaseURLEnv          = "ORDERS_PAYMENTS_URL"
 	svcPaymentsWarm                = 4
 	svcPaymentsWarmPath            = "/healthz"

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"example.com/orders/internal/svcrt"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -27,3 +28,5 @@ var _ func(context.Context, *State) error = svcrt.Contract("[resource.state] clo
 var _ func(context.Context) error = svcrt.Contract("[hooks] after_ready Register: keep this signature, or change service.toml and run svcgen generate", Register)
 
 var _ func(context.Context) error = svcrt.Contract("[hooks] before_drain Deregister: keep this signature, or change service.toml and run svcgen generate", Deregister)
+
+var _ func(prometheus.Registerer) error = svcrt.Contract("[metrics] register RegisterMetrics: keep this signature, or change service.toml and run svcgen generate", RegisterMetrics)

@@ -57,6 +57,12 @@ func svcConfig() *svcrt.Config {
 			Unit:       svcSystemdUnit,
 			RestartSec: svcSystemdRestartSec,
 		},
+		Watchdog: svcrt.WatchdogConfig{
+			Interval:  svcWatchdogInterval,
+			Failures:  svcWatchdogFailures,
+			ExitAfter: svcWatchdogExitAfter,
+		},
+		Metrics: svcrt.ServeMetricsWith(RegisterMetrics),
 	}
 }
 
@@ -70,6 +76,7 @@ func svcWire(svcApp *svcrt.App) {
 		Critical:     svcDBCritical,
 		OpenTimeout:  svcDBOpenTimeout,
 		CloseTimeout: svcDBCloseTimeout,
+		OnFailure:    svcDBOnFailure,
 	}, svcrt.SQLPool{
 		Name:            "db",
 		Driver:          svcDBDriver,
@@ -87,6 +94,7 @@ func svcWire(svcApp *svcrt.App) {
 		Critical:     svcCacheCritical,
 		OpenTimeout:  svcCacheOpenTimeout,
 		CloseTimeout: svcCacheCloseTimeout,
+		OnFailure:    svcCacheOnFailure,
 	}, svcrt.RedisPool{
 		Name:         "cache",
 		AddrEnv:      svcCacheAddrEnv,
@@ -104,6 +112,7 @@ func svcWire(svcApp *svcrt.App) {
 		Critical:     svcPaymentsCritical,
 		OpenTimeout:  svcPaymentsOpenTimeout,
 		CloseTimeout: svcPaymentsCloseTimeout,
+		OnFailure:    svcPaymentsOnFailure,
 	}, svcrt.HTTPClientPool{
 		Name:                "payments",
 		BaseURLEnv:          svcPaymentsBaseURLEnv,

@@ -66,6 +66,35 @@ next:
 	return 0, false
 }
 
+// histogramCount is the sample count of the histogram of family name
+// whose labels include labels.
+func histogramCount(t *testing.T, fams map[string]*dto.MetricFamily, name string, labels ...string) uint64 {
+	t.Helper()
+	f := fams[name]
+	if f == nil {
+		t.Fatalf("no histogram %s", name)
+	}
+next:
+	for _, m := range f.GetMetric() {
+		for i := 0; i+1 < len(labels); i += 2 {
+			found := false
+			for _, l := range m.GetLabel() {
+				if l.GetName() == labels[i] && l.GetValue() == labels[i+1] {
+					found = true
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		if m.Histogram != nil {
+			return m.GetHistogram().GetSampleCount()
+		}
+	}
+	t.Fatalf("no histogram sample %s%v", name, labels)
+	return 0
+}
+
 func mustValue(t *testing.T, fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
 	t.Helper()
 	v, ok := value(fams, name, labels...)

@@ -53,7 +53,48 @@ func (g *gen) resourceTables() {
 	g.dependencies()
 	for _, r := range g.resources {
 		g.functions(r)
+		g.onFailure(r)
 	}
+}
+
+// onFailure sometimes writes on_failure, where spec takes it: a resource
+// [watchdog] checks (sql and redis always, an http_client with warm_path, a
+// custom resource with check), in a spec whose [watchdog] runs.
+func (g *gen) onFailure(r *resource) {
+	checked := false
+	switch r.kind {
+	case spec.KindSQL, spec.KindRedis:
+		checked = true
+	case spec.KindHTTPClient:
+		_, checked = r.t.get("warm_path")
+	case spec.KindCustom:
+		_, checked = r.t.get("check")
+	}
+	if !checked || !g.watchdogRuns() || !g.maybe(0.5) {
+		return
+	}
+	r.t.set("on_failure", g.str(pick(g, spec.OnFailures)))
+}
+
+// watchdogRuns reports whether the spec has a [watchdog] table that does
+// not say enabled = false.
+func (g *gen) watchdogRuns() bool {
+	t := g.tableNamed("watchdog")
+	if t == nil {
+		return false
+	}
+	v, set := t.get("enabled")
+	return !set || v == "true"
+}
+
+// tableNamed is the table written under name, or nil.
+func (g *gen) tableNamed(name string) *table {
+	for _, t := range g.tables {
+		if t.name == name && !t.array {
+			return t
+		}
+	}
+	return nil
 }
 
 // resourceKnownKeys are the resource keys whose rules specgen follows.
@@ -66,7 +107,7 @@ var resourceKnownKeys = []string{
 	"addr_env", "password_env", "db", "pool_size", "min_idle", "dial_timeout",
 	"base_url_env", "warm_path", "max_idle_per_host", "idle_conn_timeout", "tls_handshake_timeout",
 	"request_timeout", "retries", "retry_base", "retry_max", "breaker_failures", "breaker_cooldown",
-	"run", "open", "close", "type", "check",
+	"run", "open", "close", "type", "check", "on_failure",
 }
 
 // resourceName is a name spec accepts whose Go name no other resource has.

@@ -106,6 +106,7 @@ func (g *gen) build() {
 	}
 	g.resourceTables()
 	g.tableOf("hooks", g.hooks)
+	g.metricsRegister()
 	// Tables appear in any order in a file; a table and its [[sub]]
 	// tables stay together.
 	g.r.Shuffle(len(g.tables), func(i, j int) { g.tables[i], g.tables[j] = g.tables[j], g.tables[i] })
@@ -163,7 +164,7 @@ var knownKeys = map[string][]string{
 	"log":        {"format", "level", "stderr", "file", "max_size_mb", "max_age", "max_backups", "compress"},
 	"runtime":    {"gomaxprocs", "gc_percent", "memory_limit"},
 	"hooks":      {"after_ready", "before_drain", "reload"},
-	"metrics":    {"enabled"},
+	"metrics":    {"enabled", "register"},
 	"watchdog":   {"enabled", "interval", "failures", "exit_after"},
 	"kubernetes": {"enabled", "image", "namespace", "replicas"},
 }
@@ -528,6 +529,21 @@ func (g *gen) logTable(t *table) {
 	}
 	if g.maybe(0.4) {
 		t.set("stderr", boolLit(!file || g.maybe(0.5)))
+	}
+}
+
+// metricsRegister sometimes names the [metrics] register function, once
+// the resources' types are known, where /metrics is served.
+func (g *gen) metricsRegister() {
+	t := g.tableNamed("metrics")
+	if t == nil {
+		return
+	}
+	if v, set := t.get("enabled"); set && v != "true" {
+		return
+	}
+	if g.maybe(0.5) {
+		t.set("register", g.str(g.funcName("func(prometheus.Registerer) error")))
 	}
 }
 

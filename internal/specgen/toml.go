@@ -19,6 +19,16 @@ type kv struct{ key, val string }
 
 func (t *table) set(key, val string) { t.keys = append(t.keys, kv{key, val}) }
 
+// get is the value written under key, if any.
+func (t *table) get(key string) (string, bool) {
+	for _, k := range t.keys {
+		if k.key == key {
+			return k.val, true
+		}
+	}
+	return "", false
+}
+
 // render writes the tables in order. Keys keep their order, except that
 // some tables are shuffled (kind need not come first); a table whose
 // values fit on one line is sometimes written inline at the top.

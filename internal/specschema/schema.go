@@ -34,6 +34,7 @@ var enums = map[string][]string{
 	"log.level":               {"debug", "info", "warn", "error"},
 	"resource.kind":           spec.Kinds,
 	"resource.driver":         spec.Drivers,
+	"resource.on_failure":     spec.OnFailures,
 }
 
 // accountSchema: a built-in account, or DOMAIN\user (.\user for a local

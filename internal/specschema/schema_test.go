@@ -172,6 +172,9 @@ func TestEnumsMatchSpec(t *testing.T) {
 		},
 		"log.format": func(v string) string { return base + "\n[log]\nformat = \"" + v + "\"\n" },
 		"log.level":  func(v string) string { return base + "\n[log]\nlevel = \"" + v + "\"\n" },
+		"resource.on_failure": func(v string) string {
+			return base + "\n[watchdog]\n\n[resource.db]\nkind = \"sql\"\ndriver = \"pgx\"\ndsn_env = \"DB_DSN\"\non_failure = \"" + v + "\"\n"
+		},
 	}
 	for key, values := range enums {
 		build, ok := cases[key]

@@ -198,12 +198,13 @@ func TestAdminAnswersInFlightAtExit(t *testing.T) {
 	entered, release := newLatch(), newLatch()
 	// A route of the admin listener that holds its request until released
 	// (through the hook [metrics] uses to add /metrics).
-	cfg.Metrics = func(_ *App, mux *http.ServeMux) {
+	cfg.Metrics = func(_ *App, mux *http.ServeMux) error {
 		mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
 			entered.fire()
 			<-release.ch
 			io.WriteString(w, "answered")
 		})
+		return nil
 	}
 	h := newHarness(t, cfg)
 	h.app.Add(node("a"))

@@ -43,6 +43,10 @@ type Node struct {
 	// numbers /metrics exports (metrics.go). Nil when the spec has none.
 	Check func(context.Context) error
 	Stats func() map[string]float64
+	// OnFailure is what a Check that keeps failing does while the service
+	// runs ([resource] on_failure; watchdog.go). The zero value is
+	// OnFailureReadiness.
+	OnFailure FailureEffect
 
 	dependents []*Node // the reverse edges of Deps
 	// refuse answers what queued on a bound listener when the start is
@@ -53,6 +57,7 @@ type Node struct {
 	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close
 	stopServe context.CancelFunc
 	served    chan struct{} // closed when serve returned
+	check     checkState    // the watchdog's view of Check, for /readyz and /metrics
 }
 
 // App is the engine. The generated wiring adds the nodes and hooks (Add,
@@ -73,7 +78,8 @@ type App struct {
 	nodes   []*Node // topological order
 	admin   *admin
 	phase   atomicPhase
-	failing atomic.Bool // a liveness check keeps failing (watchdog.go): not ready
+	failing atomic.Bool // the check of an on_failure = liveness node keeps failing (watchdog.go): not live, not ready
+	unready atomic.Bool // the check of an on_failure = readiness node keeps failing: not ready
 
 	// Callbacks of the front door. progress follows every real step (from
 	// several goroutines at once while nodes open or close concurrently), so the
@@ -86,6 +92,9 @@ type App struct {
 	// observe records how long a step took, for /metrics: start, open, drain,
 	// close, stop.
 	observe func(step, resource string, took time.Duration)
+	// requestMetrics, set by [metrics] (metrics.go), gives each http resource
+	// the function that counts its answered requests; nil: none are counted.
+	requestMetrics func(resource string) func(code int, took time.Duration)
 
 	// abort cancels the start (opens and after_ready hooks) when a stop begins.
 	abort    context.CancelCauseFunc
@@ -200,8 +209,8 @@ func (a *App) Run() ExitCode {
 	// The admin listener comes first and goes last, so probes see 503
 	// (not a refused connection) during the start and the whole stop.
 	if err := a.admin.listen(); err != nil {
-		a.log.Error("start failed", "resource", "admin", "err", err)
-		return a.exit(ExitStartFailed, begin)
+		a.logFailure("start failed", "admin", err)
+		return a.exit(faultCode(err, ExitStartFailed), begin)
 	}
 	for _, n := range a.nodes {
 		if n.Bind == nil {

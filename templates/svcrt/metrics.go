@@ -1,6 +1,7 @@
 package svcrt
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,16 +13,82 @@ import (
 )
 
 // ServeMetrics is Config.Metrics for [metrics]: /metrics on the admin
-// listener, loopback by default and never on a public server, and the
-// engine's step durations recorded for it.
-func ServeMetrics(app *App, mux *http.ServeMux) {
-	m := &metrics{app: app, took: map[[2]string]float64{}}
-	app.observe = m.observe
-	// A registry of its own: nothing registered elsewhere (a library's init)
-	// shows up here by accident.
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), m)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+// listener, loopback by default and never on a public server, the engine's
+// step durations recorded for it, and the requests of every http resource
+// counted.
+func ServeMetrics(app *App, mux *http.ServeMux) error {
+	return ServeMetricsWith(nil)(app, mux)
+}
+
+// ServeMetricsWith is Config.Metrics for [metrics] with register: the
+// user's function ([metrics] register) adds its own collectors to the
+// registry /metrics serves, once, before any resource opens. An error or a
+// panic of register fails the start.
+func ServeMetricsWith(register func(prometheus.Registerer) error) func(app *App, mux *http.ServeMux) error {
+	return func(app *App, mux *http.ServeMux) error {
+		m := &metrics{app: app, took: map[[2]string]float64{}}
+		// A registry of its own: nothing registered elsewhere (a library's
+		// init) shows up here by accident.
+		reg := prometheus.NewRegistry()
+		requests := newRequestMetrics()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), m,
+			requests.count, requests.duration)
+		if register != nil {
+			if err := guard(func() error { return register(reg) }); err != nil {
+				return fmt.Errorf("register the service's collectors: %w", err)
+			}
+		}
+		app.observe = m.observe
+		app.requestMetrics = requests.recorder
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		return nil
+	}
+}
+
+// requestMetrics are the request counts and durations of the http
+// resources, by resource and status class.
+type requestMetrics struct {
+	count    *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newRequestMetrics() *requestMetrics {
+	labels := []string{"resource", "code_class"}
+	return &requestMetrics{
+		count: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "svc_http_requests_total",
+			Help: "Requests an http resource answered, by status class (1xx: switched protocols).",
+		}, labels),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "svc_http_request_duration_seconds",
+			Help:    "How long an http resource's handler took, by status class.",
+			Buckets: prometheus.DefBuckets,
+		}, labels),
+	}
+}
+
+// codeClasses are the values of the code_class label, by status / 100 - 1.
+var codeClasses = [5]string{"1xx", "2xx", "3xx", "4xx", "5xx"}
+
+// recorder returns the function an http resource calls once per answered
+// request. The series of every class are made here, once: a request costs
+// an index, a counter increment and a histogram observation, with no lookup
+// by label and no allocation, and a class no request had yet shows 0
+// rather than nothing.
+func (r *requestMetrics) recorder(resource string) func(code int, took time.Duration) {
+	var counts [len(codeClasses)]prometheus.Counter
+	var durations [len(codeClasses)]prometheus.Observer
+	for i, class := range codeClasses {
+		counts[i] = r.count.WithLabelValues(resource, class)
+		durations[i] = r.duration.WithLabelValues(resource, class)
+	}
+	return func(code int, took time.Duration) {
+		// net/http accepts codes 100 to 999: the nonstandard 6xx to 9xx
+		// count as server errors.
+		i := min(max(code/100, 1), len(codeClasses)) - 1
+		counts[i].Inc()
+		durations[i].Observe(took.Seconds())
+	}
 }
 
 // metrics exports the engine's state at each scrape: readiness and phase,
@@ -68,8 +135,8 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	}
 	a := m.app
 	phase := a.phase.Load()
-	gauge("ready", "1 while /readyz answers 200", one(phase == PhaseReady && !a.failing.Load()))
-	gauge("live", "0 while a [watchdog] check keeps failing", one(!a.failing.Load()))
+	gauge("ready", "1 while /readyz answers 200", one(a.isReady()))
+	gauge("live", "0 while the check of an on_failure = liveness resource keeps failing", one(!a.failing.Load()))
 	for _, p := range []Phase{PhaseStarting, PhaseReady, PhaseStopping} {
 		gauge("phase", "1 for the current phase of the service", one(p == phase), "phase", p.String())
 	}
@@ -84,6 +151,13 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	m.mu.Unlock()
 	for _, n := range a.nodes {
 		gauge("resource_ready", "1 while the resource is open and warm", one(n.state.Load() == StateReady), "resource", n.Name)
+		if n.check.watched.Load() {
+			// Labelled with on_failure: a failing resource whose failure
+			// turns nothing else (metrics) is seen here or nowhere.
+			gauge("resource_check_failing", "1 while the resource's [watchdog] check keeps failing", one(n.check.failing.Load()),
+				"resource", n.Name, "on_failure", string(n.effect()))
+			gauge("resource_check_failures", "consecutive failed checks of the resource", float64(n.check.failures.Load()), "resource", n.Name)
+		}
 		if n.Stats == nil || n.state.Load() != StateReady {
 			continue
 		}

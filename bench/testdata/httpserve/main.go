@@ -4,7 +4,7 @@
 // runs); -server bare serves it from a plain http.Server. The handler writes
 // 13 bytes, after sleeping for ?sleep= when given.
 //
-//	httpserve -server svcgen -addr 127.0.0.1:8080 -admin 127.0.0.1:9090
+//	httpserve -server svcgen -addr 127.0.0.1:8080 -admin 127.0.0.1:9090 [-metrics]
 //	httpserve -server bare -addr 127.0.0.1:8081
 //
 // The svcgen side stops in order on SIGTERM; the bare one just exits.
@@ -31,10 +31,15 @@ func main() {
 	server := flag.String("server", "", "svcgen or bare")
 	addr := flag.String("addr", "127.0.0.1:0", "listen address of the handler")
 	admin := flag.String("admin", "127.0.0.1:0", "admin listener (/readyz) of the svcgen server")
+	metrics := flag.Bool("metrics", false, "the svcgen server with [metrics]: its requests counted by status class")
 	flag.Parse()
 	switch *server {
 	case "svcgen":
-		os.Exit(svcrt.Main(config(*admin), wire(*addr), []string{"run"}))
+		cfg := config(*admin)
+		if *metrics {
+			cfg.Metrics = svcrt.ServeMetrics
+		}
+		os.Exit(svcrt.Main(cfg, wire(*addr), []string{"run"}))
 	case "bare":
 		srv := &http.Server{
 			Addr:              *addr,

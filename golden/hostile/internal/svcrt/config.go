@@ -26,10 +26,12 @@ type Config struct {
 	Runtime  RuntimeConfig
 	Watchdog WatchdogConfig
 
-	// Metrics adds /metrics to the admin listener and records the engine's
-	// step durations; nil when [metrics] is off. ServeMetrics (metrics.go) is
-	// the one implementation.
-	Metrics func(app *App, mux *http.ServeMux)
+	// Metrics adds /metrics to the admin listener, records the engine's step
+	// durations and counts the requests of every http resource; nil when
+	// [metrics] is off. ServeMetrics and ServeMetricsWith (metrics.go) are the
+	// implementations; an error (the user's collectors could not be
+	// registered) fails the start.
+	Metrics func(app *App, mux *http.ServeMux) error
 }
 
 // TimeoutConfig is [timeouts]: the whole start and stop budgets and the

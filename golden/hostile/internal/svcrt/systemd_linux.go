@@ -40,8 +40,8 @@ func notify(state string) error {
 // the stop begins, and EXTEND_TIMEOUT_USEC with each real step of the warmup
 // and the stop, so a slow but moving start is not killed by TimeoutStartSec.
 // Under WatchdogSec it sends WATCHDOG=1 at half the interval while the service
-// is live: when a [watchdog] check keeps failing the pings stop and systemd
-// restarts the service.
+// is live: when the check of an on_failure = liveness resource keeps failing
+// the pings stop and systemd restarts the service.
 func systemdDoor(app *App) {
 	if os.Getenv("NOTIFY_SOCKET") == "" {
 		return

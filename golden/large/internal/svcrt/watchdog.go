@@ -6,8 +6,47 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
+
+// FailureEffect is what a resource's check that keeps failing does while the
+// service runs ([resource] on_failure). Each choice also reports: the
+// failures are logged, /readyz shows the resource's check, and /metrics has
+// svc_resource_check_failing.
+type FailureEffect string
+
+const (
+	// OnFailureReadiness: /readyz answers 503 while the check keeps failing,
+	// so balancers send the traffic elsewhere; the process keeps running and
+	// turns ready again with the first passing check.
+	OnFailureReadiness FailureEffect = "readiness"
+	// OnFailureLiveness: as readiness, and the service is not live (the
+	// systemd watchdog pings stop); failing for exit_after, it stops with
+	// exit code 8 so that systemd or the SCM starts it again.
+	OnFailureLiveness FailureEffect = "liveness"
+	// OnFailureMetrics: only reported. /readyz stays 200, for the routes
+	// that never call the resource.
+	OnFailureMetrics FailureEffect = "metrics"
+)
+
+// effect is what the node's failing check does: readiness unless the node
+// says liveness or metrics.
+func (n *Node) effect() FailureEffect {
+	switch n.OnFailure {
+	case OnFailureLiveness, OnFailureMetrics:
+		return n.OnFailure
+	}
+	return OnFailureReadiness
+}
+
+// checkState is what the watchdog last saw of a node's check, read by
+// /readyz and /metrics while the watchdog writes it.
+type checkState struct {
+	watched  atomic.Bool  // the watchdog runs this check
+	failures atomic.Int32 // consecutive
+	failing  atomic.Bool  // failures reached [watchdog] failures
+}
 
 // liveness is the watchdog's record of one node's check.
 type liveness struct {
@@ -17,11 +56,13 @@ type liveness struct {
 	err      error
 }
 
-// watch starts the liveness checks; they run until the stop begins. Only
-// dependencies are checked (a database, a cache, a user check): /healthz stays
-// 200, because restarting this process does not bring a database back, but a
-// dependency that stays down long enough (exit_after) ends the process so that
-// recovery (SCM actions, systemd Restart=) starts it again from scratch.
+// watch starts the checks; they run until the stop begins. Only
+// dependencies are checked (a database, a cache, a user check): /healthz
+// stays 200, because restarting this process does not bring a database
+// back. What a check that keeps failing does is its node's OnFailure: the
+// service not ready, not live and in the end stopped (exit_after) so that
+// recovery (SCM actions, systemd Restart=) starts it from scratch, or only
+// a report.
 func (a *App) watch() {
 	if a.cfg.Watchdog.Interval <= 0 {
 		return // no [watchdog]
@@ -29,6 +70,7 @@ func (a *App) watch() {
 	var checks []*liveness
 	for _, n := range a.nodes {
 		if n.Check != nil {
+			n.check.watched.Store(true)
 			checks = append(checks, &liveness{node: n})
 		}
 	}
@@ -52,7 +94,8 @@ func (a *App) watch() {
 }
 
 // checkRound runs every check once, concurrently, each within the interval,
-// and updates readiness. It reports false when it stopped the service.
+// and updates readiness and liveness. It reports false when it stopped the
+// service.
 func (a *App) checkRound(checks []*liveness) bool {
 	var wg sync.WaitGroup
 	for _, c := range checks {
@@ -63,32 +106,47 @@ func (a *App) checkRound(checks []*liveness) bool {
 		})
 	}
 	wg.Wait()
-	failing := false
+	unready, failing := false, false
 	for _, c := range checks {
+		n := c.node
 		if c.err == nil {
 			if c.failures > 0 {
-				a.log.Info("check passed", "resource", c.node.Name, "after", c.failures)
+				a.log.Info("check passed", "resource", n.Name, "after", c.failures)
 			}
 			c.failures = 0
+			n.check.failures.Store(0)
+			n.check.failing.Store(false)
 			continue
 		}
 		if c.failures == 0 {
 			c.since = time.Now()
 		}
 		c.failures++
-		a.log.Warn("check failed", "resource", c.node.Name, "failures", c.failures, "err", c.err)
+		n.check.failures.Store(int32(min(c.failures, 1<<30)))
+		a.log.Warn("check failed", "resource", n.Name, "failures", c.failures, "on_failure", string(n.effect()), "err", c.err)
 		if faultCode(c.err, ExitOK) == ExitPanic {
-			a.logFailure("panic", c.node.Name, c.err)
-			a.fault(ExitPanic, "panic in the check of "+c.node.Name)
+			// A panic is a bug of the program, not a dependency that is down:
+			// whatever the resource's on_failure, it stops the service.
+			a.logFailure("panic", n.Name, c.err)
+			a.fault(ExitPanic, "panic in the check of "+n.Name)
 			return false
 		}
-		if c.failures >= a.cfg.Watchdog.Failures {
+		if n.effect() == OnFailureLiveness && a.cfg.Watchdog.ExitAfter > 0 && time.Since(c.since) >= a.cfg.Watchdog.ExitAfter {
+			a.log.Error("liveness failed", "resource", n.Name, "for", time.Since(c.since).Round(time.Millisecond), "err", c.err)
+			a.fault(ExitLiveness, fmt.Sprintf("liveness: %s failing for %s", n.Name, a.cfg.Watchdog.ExitAfter))
+			return false
+		}
+		if c.failures < a.cfg.Watchdog.Failures {
+			continue
+		}
+		if !n.check.failing.Swap(true) {
+			a.log.Warn("check failing", "resource", n.Name, "on_failure", string(n.effect()), "failures", c.failures)
+		}
+		switch n.effect() {
+		case OnFailureLiveness:
 			failing = true
-		}
-		if a.cfg.Watchdog.ExitAfter > 0 && time.Since(c.since) >= a.cfg.Watchdog.ExitAfter {
-			a.log.Error("liveness failed", "resource", c.node.Name, "for", time.Since(c.since).Round(time.Millisecond), "err", c.err)
-			a.fault(ExitLiveness, fmt.Sprintf("liveness: %s failing for %s", c.node.Name, a.cfg.Watchdog.ExitAfter))
-			return false
+		case OnFailureReadiness:
+			unready = true
 		}
 	}
 	if a.failing.Swap(failing) != failing {
@@ -98,5 +156,18 @@ func (a *App) checkRound(checks []*liveness) bool {
 			a.log.Info("live again")
 		}
 	}
+	if a.unready.Swap(unready) != unready {
+		if unready {
+			a.log.Warn("not ready", "failures", a.cfg.Watchdog.Failures)
+		} else {
+			a.log.Info("ready again")
+		}
+	}
 	return true
+}
+
+// isReady is what /readyz answers: ready, and no check that steers traffic
+// away keeps failing.
+func (a *App) isReady() bool {
+	return a.phase.Load() == PhaseReady && !a.failing.Load() && !a.unready.Load()
 }

@@ -37,6 +37,9 @@ type HTTPServer struct {
 	srv      *http.Server
 	handler  http.Handler
 	ln       *listener
+	// record counts each answered request for /metrics; nil without
+	// [metrics]. Set by the open, before anything is served.
+	record func(code int, took time.Duration)
 
 	draining atomic.Bool
 	drainCh  chan struct{} // closed when the drain begins: see Draining
@@ -93,6 +96,9 @@ func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler,
 		h, err := handler()
 		if err != nil {
 			return err
+		}
+		if app.requestMetrics != nil {
+			s.record = app.requestMetrics(n.Name)
 		}
 		return s.Open(h)
 	}
@@ -386,6 +392,11 @@ func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	s.mu.Unlock()
 	defer s.leave()
 	rw := &response{ResponseWriter: w, s: s}
+	if s.record != nil {
+		// Deferred before recover, so it runs after it: a panic is counted
+		// with the 500 recover answers.
+		defer s.count(rw, monotonic())
+	}
 	defer s.recover(rw, req)
 	s.handler.ServeHTTP(rw, req)
 	if !rw.wrote && !rw.hijacked && s.draining.Load() {
@@ -394,6 +405,26 @@ func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		rw.WriteHeader(http.StatusOK)
 	}
 }
+
+// count records an answered request: its status (200 when the handler
+// wrote nothing, as net/http answers; 101 for a connection the handler took
+// over) and how long the handler ran.
+func (s *HTTPServer) count(rw *response, began time.Duration) {
+	code := rw.code
+	switch {
+	case rw.hijacked && code == 0:
+		code = http.StatusSwitchingProtocols
+	case code == 0:
+		code = http.StatusOK
+	}
+	s.record(code, monotonic()-began)
+}
+
+// monotonic reads the monotonic clock alone: time.Now reads the wall clock
+// too, which a request's duration does not need.
+func monotonic() time.Duration { return time.Since(monotonicEpoch) }
+
+var monotonicEpoch = time.Now()
 
 func (s *HTTPServer) leave() {
 	s.mu.Lock()
@@ -434,6 +465,7 @@ type response struct {
 	s        *HTTPServer
 	wrote    bool
 	hijacked bool
+	code     int // the status of the answer, once it began
 }
 
 func (w *response) begin() {
@@ -441,6 +473,9 @@ func (w *response) begin() {
 		return
 	}
 	w.wrote = true
+	if w.code == 0 {
+		w.code = http.StatusOK // a Write without WriteHeader
+	}
 	if w.s.draining.Load() {
 		w.Header().Set("Connection", "close")
 	}
@@ -448,6 +483,9 @@ func (w *response) begin() {
 
 func (w *response) WriteHeader(code int) {
 	if code >= 200 {
+		if !w.wrote {
+			w.code = code
+		}
 		w.begin() // 1xx responses are not the answer
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -23,15 +23,19 @@ type admin struct {
 
 // listen binds the admin address and serves it until close.
 func (s *admin) listen() error {
-	ln, err := net.Listen("tcp", s.app.cfg.Admin.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", s.app.cfg.Admin.Addr, err)
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if s.app.cfg.Metrics != nil {
-		s.app.cfg.Metrics(s.app, mux) // /metrics (metrics.go)
+		// /metrics (metrics.go); it fails when the user's collectors cannot
+		// be registered.
+		if err := s.app.cfg.Metrics(s.app, mux); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", s.app.cfg.Admin.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.app.cfg.Admin.Addr, err)
 	}
 	if s.app.cfg.Admin.Pprof {
 		// Registered by hand on the admin mux, loopback by default: profiles
@@ -89,18 +93,18 @@ func (s *admin) healthz(w http.ResponseWriter, _ *http.Request) {
 type readiness struct {
 	Ready     bool                      `json:"ready"`
 	Phase     string                    `json:"phase"`
-	Live      bool                      `json:"live"` // false while a [watchdog] check keeps failing
+	Live      bool                      `json:"live"` // false while the check of an on_failure = liveness resource keeps failing
 	Resources map[string]map[string]any `json:"resources"`
 }
 
 // readyz answers 200 once every resource is warm and until the stop begins,
-// 503 otherwise, with every resource's state: balancers route on the code,
-// people read the body.
+// 503 otherwise (also while the check of a resource whose on_failure is
+// readiness or liveness keeps failing), with every resource's state and
+// check: balancers route on the code, people read the body.
 func (s *admin) readyz(w http.ResponseWriter, _ *http.Request) {
-	phase := s.app.phase.Load()
 	body := readiness{
-		Ready:     phase == PhaseReady && !s.app.failing.Load(),
-		Phase:     phase.String(),
+		Ready:     s.app.isReady(),
+		Phase:     s.app.phase.Load().String(),
 		Live:      !s.app.failing.Load(),
 		Resources: make(map[string]map[string]any, len(s.app.nodes)),
 	}
@@ -111,6 +115,15 @@ func (s *admin) readyz(w http.ResponseWriter, _ *http.Request) {
 			for k, v := range n.Status() {
 				detail[k] = v
 			}
+		}
+		if n.check.watched.Load() {
+			check := "passing"
+			if n.check.failing.Load() {
+				check = "failing"
+			}
+			detail["check"] = check
+			detail["check_failures"] = n.check.failures.Load()
+			detail["on_failure"] = string(n.effect())
 		}
 		body.Resources[n.Name] = detail
 	}
