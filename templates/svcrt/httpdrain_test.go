@@ -406,3 +406,49 @@ func TestRequestFraming(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPDrainBodyArriving: a request whose body is still arriving when the
+// drain begins, its handler reading it, is answered once the body is whole;
+// so is one whose client waits for 100 Continue before sending its body.
+func TestHTTPDrainBodyArriving(t *testing.T) {
+	for _, tc := range []struct {
+		name, head, rest string
+		continued        bool // the client waits for 100 Continue before rest
+	}{
+		{"body half sent", "POST /half HTTP/1.1\r\nHost: svc\r\nContent-Length: 8\r\n\r\nbod", "y-end", false},
+		{"100-continue", "POST /expect HTTP/1.1\r\nHost: svc\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n", "body", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, testConfig())
+			in := newLatch()
+			api := httpResource(h, node("api"), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				in.fire()
+				echoPath.ServeHTTP(w, r)
+			}))
+			h.run()
+			h.waitReady()
+			c := rawConn(t, addrOf(api))
+			send(t, c, tc.head)
+			recv(t, in.ch, "the request in its handler")
+			if h.app.Stop(StopRequested, "test") {
+				t.Fatal("the first Stop reported forced")
+			}
+			recv(t, api.Value.drainCh, "Draining closed")
+			br := bufio.NewReader(c)
+			if tc.continued {
+				if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100 ") {
+					t.Fatalf("waiting for 100 Continue: %q %v", line, err)
+				}
+				if line, err := br.ReadString('\n'); err != nil || line != "\r\n" {
+					t.Fatalf("after 100 Continue: %q %v", line, err)
+				}
+			}
+			send(t, c, tc.rest)
+			body := strings.TrimSuffix(strings.SplitN(tc.head, " ", 3)[1], " ") + strings.SplitN(tc.head, "\r\n\r\n", 2)[1] + tc.rest
+			if got := readAnswer(br); got.err != nil || got.code != http.StatusOK || got.body != body || !got.close {
+				t.Errorf("answer: %+v, want %q with Connection: close", got, body)
+			}
+			expectCode(t, h.wait(), ExitOK)
+		})
+	}
+}
