@@ -3,10 +3,13 @@
 package svcrt
 
 import (
+	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // wireConn is an accepted connection as the drain needs to see it: net/http
@@ -33,6 +36,12 @@ type wireConn struct {
 	// read counts the bytes of a TLS connection; atRest is read when
 	// net/http last reported it new or idle.
 	read, atRest atomic.Int64
+
+	// expiring: the drain ended the wait of the connection's reader (see
+	// expire); dmu orders it with the read deadline net/http asks for.
+	expiring atomic.Bool
+	dmu      sync.Mutex
+	deadline time.Time
 }
 
 func newWireConn(c net.Conn, tls bool) *wireConn {
@@ -40,18 +49,73 @@ func newWireConn(c net.Conn, tls bool) *wireConn {
 }
 
 func (c *wireConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 && !c.hijacked.Load() {
-		if c.tls {
-			c.read.Add(int64(n))
-		} else {
-			c.mu.Lock()
-			c.framing.feed(p[:n])
-			c.started.Store(c.framing.started)
-			c.mu.Unlock()
+	for {
+		n, err := c.Conn.Read(p)
+		if n > 0 && !c.hijacked.Load() {
+			if c.tls {
+				c.read.Add(int64(n))
+			} else {
+				c.mu.Lock()
+				c.framing.feed(p[:n])
+				c.started.Store(c.framing.started)
+				c.mu.Unlock()
+			}
 		}
+		if !c.expiring.Load() {
+			return n, err
+		}
+		if n > 0 {
+			c.keep() // a request arrived as the drain ended the wait
+			return n, err
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) && socketHasData(c.Conn) {
+			c.keep() // the deadline fired before the read looked
+			continue
+		}
+		return n, err // nothing came: net/http closes the connection
 	}
-	return n, err
+}
+
+// expire ends the connection unless a request arrives: the drain does not
+// close an idle connection under net/http's reader, which may have just
+// read a request the drain did not see yet. It ends the reader's wait
+// instead (a read deadline in the past, which net/http cannot move while
+// it holds); the reader then either has bytes, and the request is served,
+// or a timeout on an empty socket, and net/http closes the connection.
+func (c *wireConn) expire() {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	c.expiring.Store(true)
+	c.Conn.SetReadDeadline(time.Unix(1, 0))
+}
+
+// keep undoes expire: the reader waits again until net/http's deadline.
+func (c *wireConn) keep() {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	if c.expiring.Swap(false) {
+		c.Conn.SetReadDeadline(c.deadline)
+	}
+}
+
+func (c *wireConn) SetReadDeadline(t time.Time) error {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	c.deadline = t
+	if c.expiring.Load() {
+		return nil
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *wireConn) SetDeadline(t time.Time) error {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	c.deadline = t
+	if c.expiring.Load() {
+		return c.Conn.SetWriteDeadline(t)
+	}
+	return c.Conn.SetDeadline(t)
 }
 
 // requestBegun reports whether the client sent bytes of a request that no

@@ -319,6 +319,7 @@ func (s *HTTPServer) settleLocked() {
 			continue
 		}
 		if info.closing {
+			busy = true // until net/http reports it closed, or served
 			continue
 		}
 		if c.requestBegun() {
@@ -354,9 +355,9 @@ func (s *HTTPServer) settleLocked() {
 			}
 			continue
 		}
-		// net/http sees the close and reports StateClosed.
+		// net/http reports it closed, or active if a request came after all.
 		info.closing = true
-		c.Close()
+		c.expire()
 	}
 	if wait > 0 {
 		if s.grace == nil {
@@ -432,6 +433,9 @@ func (s *HTTPServer) connState(nc net.Conn, st http.ConnState) {
 		delete(s.conns, c)
 	}
 	info.state, info.since = st, time.Now()
+	if st == http.StateActive {
+		info.closing = false // a request came after the drain expired it
+	}
 	if s.draining.Load() {
 		s.settleLocked()
 	}
