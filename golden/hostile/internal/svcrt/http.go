@@ -22,7 +22,9 @@ import (
 // open once the drain began. Its client may have sent a request that is still
 // on the wire: closing at once would lose it (the keep-alive race of
 // HTTP/1.1, which Server.Shutdown loses). A request that arrives in time is
-// served with Connection: close.
+// served with Connection: close, and after the grace a connection is closed
+// only if no byte of a request was read from it or waits in its socket
+// (wireConn): one sent as the drain looks is served too.
 const drainIdleGrace = 100 * time.Millisecond
 
 // HTTPServer is one http resource. It tracks every connection's state
@@ -45,8 +47,8 @@ type HTTPServer struct {
 	drainCh  chan struct{} // closed when the drain begins: see Draining
 
 	mu         sync.Mutex
-	conns      map[net.Conn]*connInfo // by the accepted (not TLS) connection
-	hijacked   map[net.Conn]struct{}
+	conns      map[*wireConn]*connInfo // by the accepted (not TLS) connection
+	hijacked   map[*wireConn]struct{}
 	active     int // connections reading or answering a request
 	handlers   int // handler calls in flight, hijacked ones included
 	drainStart time.Time
@@ -54,6 +56,11 @@ type HTTPServer struct {
 	quiet      chan struct{} // closed when the drain has nothing left in flight
 	quietDone  bool
 	grace      *time.Timer
+
+	// beforeIdleClose, when set, runs as the drain is about to look at an
+	// idle connection whose grace is over, with s.mu held: a test sends a
+	// request there, exactly as the drain decides.
+	beforeIdleClose func(*wireConn)
 }
 
 // connInfo is the state net/http last reported for a connection.
@@ -118,8 +125,8 @@ func NewHTTPServer(log *slog.Logger, name, addr string, srv *http.Server) *HTTPS
 		addr:     addr,
 		srv:      srv,
 		drainCh:  make(chan struct{}),
-		conns:    map[net.Conn]*connInfo{},
-		hijacked: map[net.Conn]struct{}{},
+		conns:    map[*wireConn]*connInfo{},
+		hijacked: map[*wireConn]struct{}{},
 		quiet:    make(chan struct{}),
 	}
 	srv.Handler = s
@@ -127,6 +134,15 @@ func NewHTTPServer(log *slog.Logger, name, addr string, srv *http.Server) *HTTPS
 	srv.BaseContext = func(net.Listener) context.Context {
 		return context.WithValue(context.Background(), drainKey{}, s.drainCh)
 	}
+	srv.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		if wc := wireOf(c); wc != nil {
+			return context.WithValue(ctx, wireKey{}, wc)
+		}
+		return ctx
+	}
+	// "OPTIONS *" reaches ServeHTTP, which answers it as net/http would:
+	// the drain counts every request the server takes there.
+	srv.DisableGeneralOptionsHandler = true
 	srv.ErrorLog = slog.NewLogLogger(log.With("resource", name).Handler(), slog.LevelWarn)
 	// HTTP/1.1 only: the drain follows each connection's state, and HTTP/2
 	// multiplexes requests out of its view (its graceful GOAWAY runs only
@@ -137,6 +153,18 @@ func NewHTTPServer(log *slog.Logger, name, addr string, srv *http.Server) *HTTPS
 
 // drainKey is the context key of a server's drain channel.
 type drainKey struct{}
+
+// wireKey is the context key of a request's connection (*wireConn).
+type wireKey struct{}
+
+// wireOf is the tracked connection under c (a *tls.Conn or itself).
+func wireOf(c net.Conn) *wireConn {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	wc, _ := c.(*wireConn)
+	return wc
+}
 
 // Draining returns a channel that is closed when the server handling the
 // request of ctx begins to drain (stop step 3). A long-lived handler
@@ -277,7 +305,9 @@ func (s *HTTPServer) settle() {
 
 // settleLocked runs on every change during the drain. Nothing is in flight when
 // the listener is closed (its accept queue tracked: those connections carry
-// requests), no handler runs and no connection is reading or answering; then
+// requests), no handler runs, no connection is reading or answering, and no
+// connection net/http calls new or idle has a request begun (a header half
+// read, a pipelined request read ahead, bytes waiting in the socket); then
 // each new or idle connection that had its grace is closed, and the drain
 // waits for the grace of the others on a timer.
 func (s *HTTPServer) settleLocked() {
@@ -286,13 +316,22 @@ func (s *HTTPServer) settleLocked() {
 	}
 	now := time.Now()
 	var wait time.Duration
-	queued := false
+	busy := false
 	for c, info := range s.conns {
 		if info.queued {
-			queued = true
+			// net/http reports each queued connection as new when it takes
+			// it, which runs this again.
+			busy = true
 			continue
 		}
 		if info.closing {
+			busy = true // until net/http reports it closed, or served
+			continue
+		}
+		if c.requestBegun() {
+			// Its handler will run (ServeHTTP settles again), or net/http
+			// closes it at read_header_timeout: either way a report follows.
+			busy = true
 			continue
 		}
 		since := info.since
@@ -305,14 +344,26 @@ func (s *HTTPServer) settleLocked() {
 			}
 			continue
 		}
-		// net/http sees the close and reports StateClosed.
+		if s.beforeIdleClose != nil {
+			s.beforeIdleClose(c)
+		}
+		if c.requestBegun() {
+			busy = true
+			continue
+		}
+		if c.pending() {
+			// Bytes sent as the drain looked: net/http reads them. Looked at
+			// again after a grace, should they be no request (the CR LF some
+			// clients send after a body).
+			busy = true
+			if wait == 0 || drainIdleGrace < wait {
+				wait = drainIdleGrace
+			}
+			continue
+		}
+		// net/http reports it closed, or active if a request came after all.
 		info.closing = true
-		c.Close()
-	}
-	if queued {
-		// net/http reports each queued connection as new when it takes it,
-		// which runs this again.
-		return
+		c.expire()
 	}
 	if wait > 0 {
 		if s.grace == nil {
@@ -320,6 +371,8 @@ func (s *HTTPServer) settleLocked() {
 		} else {
 			s.grace.Reset(wait)
 		}
+	}
+	if busy || wait > 0 {
 		return
 	}
 	s.quietDone = true
@@ -340,7 +393,7 @@ func (s *HTTPServer) closeHijacked() {
 
 // track records a connection the moment it is accepted, before net/http
 // reports it, so the drain never misses one.
-func (s *HTTPServer) track(c net.Conn) {
+func (s *HTTPServer) track(c *wireConn) {
 	s.mu.Lock()
 	s.conns[c] = &connInfo{state: http.StateNew, since: time.Now()}
 	s.mu.Unlock()
@@ -348,16 +401,23 @@ func (s *HTTPServer) track(c net.Conn) {
 
 // trackQueued records a connection the drain took from the accept queue;
 // see connInfo.queued.
-func (s *HTTPServer) trackQueued(c net.Conn) {
+func (s *HTTPServer) trackQueued(c *wireConn) {
 	s.mu.Lock()
 	s.conns[c] = &connInfo{state: http.StateNew, since: time.Now(), queued: true}
 	s.mu.Unlock()
 }
 
 // connState follows net/http's view of each connection (Server.ConnState).
-func (s *HTTPServer) connState(c net.Conn, st http.ConnState) {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
+func (s *HTTPServer) connState(nc net.Conn, st http.ConnState) {
+	c := wireOf(nc)
+	if c == nil {
+		return // not accepted by s.ln
+	}
+	switch st {
+	case http.StateNew, http.StateIdle:
+		c.atRestNow()
+	case http.StateHijacked:
+		c.hijacked.Store(true)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -379,6 +439,9 @@ func (s *HTTPServer) connState(c net.Conn, st http.ConnState) {
 		delete(s.conns, c)
 	}
 	info.state, info.since = st, time.Now()
+	if st == http.StateActive {
+		info.closing = false // a request came after the drain expired it
+	}
 	if s.draining.Load() {
 		s.settleLocked()
 	}
@@ -387,17 +450,25 @@ func (s *HTTPServer) connState(c net.Conn, st http.ConnState) {
 // ServeHTTP counts the request in flight and recovers a panic of the user's
 // handler into a 500 for that request alone.
 func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	wc, _ := req.Context().Value(wireKey{}).(*wireConn)
 	s.mu.Lock()
 	s.handlers++
+	if wc != nil {
+		wc.served.Add(1)
+	}
 	s.mu.Unlock()
 	defer s.leave()
-	rw := &response{ResponseWriter: w, s: s}
+	rw := &response{ResponseWriter: w, s: s, wc: wc}
 	if s.record != nil {
 		// Deferred before recover, so it runs after it: a panic is counted
 		// with the 500 recover answers.
 		defer s.count(rw, monotonic())
 	}
 	defer s.recover(rw, req)
+	if req.Method == http.MethodOptions && req.RequestURI == "*" {
+		generalOptions(rw, req)
+		return
+	}
 	s.handler.ServeHTTP(rw, req)
 	if !rw.wrote && !rw.hijacked && s.draining.Load() {
 		// An empty answer still needs its Connection: close, or the client sends
@@ -425,6 +496,16 @@ func (s *HTTPServer) count(rw *response, began time.Duration) {
 func monotonic() time.Duration { return time.Since(monotonicEpoch) }
 
 var monotonicEpoch = time.Now()
+
+// generalOptions answers "OPTIONS *" as net/http's own handler does when
+// Server.DisableGeneralOptionsHandler is false: an empty 200, reading at
+// most 4 KiB of a body.
+func generalOptions(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Length", "0")
+	if r.ContentLength != 0 {
+		io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, 4<<10))
+	}
+}
 
 func (s *HTTPServer) leave() {
 	s.mu.Lock()
@@ -463,6 +544,7 @@ func (s *HTTPServer) recover(rw *response, req *http.Request) {
 type response struct {
 	http.ResponseWriter
 	s        *HTTPServer
+	wc       *wireConn // nil if the connection was not accepted by s.ln
 	wrote    bool
 	hijacked bool
 	code     int // the status of the answer, once it began
@@ -476,9 +558,18 @@ func (w *response) begin() {
 	if w.code == 0 {
 		w.code = http.StatusOK // a Write without WriteHeader
 	}
-	if w.s.draining.Load() {
+	if w.s.draining.Load() && !w.more() {
 		w.Header().Set("Connection", "close")
 	}
+}
+
+// more reports whether the client already sent (part of) a request after
+// this one: a pipelined request read ahead, or bytes in the socket. The
+// connection then stays open to answer it, and the answer to the last one
+// read ends it; a close now would drop what was sent, which the client
+// cannot tell from a request the server never got.
+func (w *response) more() bool {
+	return w.wc != nil && (w.wc.nextRequestBegun() || w.wc.pending())
 }
 
 func (w *response) WriteHeader(code int) {
@@ -533,7 +624,7 @@ type listener struct {
 	take    func(context.Context, *listener) []net.Conn
 	handed  int // connections handed over by handOff
 	mu      sync.Mutex
-	backlog []net.Conn
+	backlog []*wireConn
 	stopped chan struct{} // closed once stop has queued the backlog
 }
 
@@ -544,8 +635,9 @@ func newListener(ln net.Listener, s *HTTPServer) *listener {
 func (l *listener) Accept() (net.Conn, error) {
 	err := net.ErrClosed
 	if !l.taking.Load() {
-		var c net.Conn
-		if c, err = l.Listener.Accept(); err == nil {
+		var nc net.Conn
+		if nc, err = l.Listener.Accept(); err == nil {
+			c := newWireConn(nc, l.s.srv.TLSConfig != nil)
 			l.s.track(c)
 			return c, nil
 		}
@@ -555,7 +647,8 @@ func (l *listener) Accept() (net.Conn, error) {
 		// hands over, then the connections it kept, before reporting the
 		// listener closed.
 		select {
-		case c := <-l.handoff:
+		case nc := <-l.handoff:
+			c := newWireConn(nc, l.s.srv.TLSConfig != nil)
 			l.s.track(c)
 			return c, nil
 		case <-l.stopped:
@@ -571,7 +664,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		}
 		return nil, err
 	}
-	var c net.Conn
+	var c *wireConn
 	c, l.backlog = l.backlog[0], l.backlog[1:]
 	// Handed to net/http now: its idle grace starts here.
 	l.s.track(c)
@@ -596,9 +689,11 @@ func (l *listener) handOff(ctx context.Context, c net.Conn) bool {
 // (where the OS allows it, see acceptBacklog) and served like the others;
 // ctx bounds the taking by the drain's deadline.
 func (l *listener) stop(ctx context.Context) {
-	conns := l.take(ctx, l)
-	for _, c := range conns {
+	var conns []*wireConn
+	for _, nc := range l.take(ctx, l) {
+		c := newWireConn(nc, l.s.srv.TLSConfig != nil)
 		l.s.trackQueued(c)
+		conns = append(conns, c)
 	}
 	l.mu.Lock()
 	l.backlog = append(l.backlog, conns...)
