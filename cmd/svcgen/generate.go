@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/internal/outlock"
 	"github.com/svcgen/svcgen/internal/pkgmode"
 	"github.com/svcgen/svcgen/spec"
 )
@@ -25,6 +28,9 @@ type target struct {
 	// verbose (-v) reports how package mode loaded the package, on log.
 	verbose bool
 	log     io.Writer
+	// manifestErr is why the output directory's manifest could not be
+	// read (it is damaged); the commands that use it stop there.
+	manifestErr error
 }
 
 // parseTarget reads -spec and -out. The output defaults to the spec's
@@ -60,34 +66,49 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 	if !explicit {
 		// A directory svcgen wrote before says which mode it is in, so
 		// `svcgen check` in CI and `go generate` in a project need no flag.
-		if project, known := recordedMode(t.outDir); known {
+		project, known, err := recordedMode(t.outDir)
+		if known {
 			t.pkg = !project
 		}
+		t.manifestErr = err
 	}
 	return t, true
 }
 
 // recordedMode reads the mode the output directory was generated in from
 // its manifest: a project's lists README.md, which package mode never
-// writes. known is false without one.
-func recordedMode(outDir string) (project, known bool) {
-	data, err := os.ReadFile(filepath.Join(outDir, generator.ManifestName))
-	if err != nil || !generator.IsGenerated(data) {
-		return false, false
+// writes. known is false without one; a damaged one is an error, not a
+// guess (a manifest cut short before README.md would read as package
+// mode).
+func recordedMode(outDir string) (project, known bool, err error) {
+	listed, err := generator.ReadManifest(outDir)
+	if err != nil || listed == nil {
+		return false, false, err
 	}
-	_, project = generator.ParseManifest(data)["README.md"]
-	return project, true
+	_, project = listed["README.md"]
+	return project, true, nil
 }
 
 // plan loads the spec, generates every file in memory and compares them
 // with the output directory. Nothing is written.
 func (t target) plan() ([]generator.Change, error) {
+	files, err := t.generate()
+	if err != nil {
+		return nil, err
+	}
+	return generator.Plan(t.outDir, files)
+}
+
+// generate loads the spec and generates every file in memory, checking
+// what it needs of the output directory (the package, go.mod). Nothing is
+// written.
+func (t target) generate() ([]generator.File, error) {
 	s, err := spec.Load(t.specPath)
 	if err != nil {
 		return nil, err
 	}
 	if t.pkg {
-		return t.planPackage(s)
+		return t.generatePackage(s)
 	}
 	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode})
 	if err != nil {
@@ -112,7 +133,7 @@ func (t target) plan() ([]generator.Change, error) {
 			return nil, missing
 		}
 	}
-	return generator.Plan(t.outDir, files)
+	return files, nil
 }
 
 // sameModule reports a go.mod whose module path is not the spec's
@@ -141,10 +162,17 @@ func fileExists(path string) bool {
 // different files, and switching would turn the project's generated files
 // into orphans.
 func (t target) checkMode() error {
+	if t.manifestErr != nil {
+		return t.manifestErr
+	}
 	if !t.pkg {
 		return nil
 	}
-	if project, _ := recordedMode(t.outDir); project {
+	project, _, err := recordedMode(t.outDir)
+	if err != nil {
+		return err
+	}
+	if project {
 		return &generator.ConflictError{Problems: []string{fmt.Sprintf(
 			"%s: svcgen generated this directory as a project (%s lists its README.md); regenerate it with -package=false (add it to the //go:generate line)",
 			t.outDir, generator.ManifestName)}}
@@ -175,7 +203,19 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if err := t.checkMode(); err != nil {
 		return report(stderr, err)
 	}
-	changes, err := t.plan()
+	files, err := t.generate()
+	if err != nil {
+		return report(stderr, err)
+	}
+	// From the plan to the last rename the output directory is this run's:
+	// a second generate there would plan against a half-written tree and
+	// remove this run's temporary files.
+	release, err := lockOutput(t.outDir)
+	if err != nil {
+		return report(stderr, err)
+	}
+	defer release()
+	changes, err := generator.Plan(t.outDir, files)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -213,6 +253,32 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s: %d created, %d updated, %d removed, %d unchanged, %d user files kept\n", t.outDir, created, updated, removed, unchanged, kept)
 	return exitOK
+}
+
+// lockOutput takes the output directory's lock (see internal/outlock),
+// creating the directory if it does not exist yet. release unlocks, and
+// removes the directory again if this run created it and left it empty.
+func lockOutput(outDir string) (release func(), err error) {
+	created := false
+	if _, err := os.Stat(outDir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return nil, err
+		}
+		created = true
+	}
+	unlock, err := outlock.Lock(outDir)
+	if err != nil {
+		if created {
+			os.Remove(outDir)
+		}
+		return nil, err
+	}
+	return func() {
+		unlock()
+		if created {
+			os.Remove(outDir) // fails, as it should, unless nothing was written
+		}
+	}, nil
 }
 
 // problem names what check found wrong with one file.
