@@ -110,7 +110,17 @@ func (t target) generate() ([]generator.File, error) {
 	if t.pkg {
 		return t.generatePackage(s)
 	}
-	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode})
+	// What the user's files declare is not scaffolded again (see
+	// userDeclarations).
+	declaredIn, err := userDeclarations(t.outDir)
+	if err != nil {
+		return nil, err
+	}
+	declared := map[string]bool{}
+	for name := range declaredIn {
+		declared[name] = true
+	}
+	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode, Declared: declared, DeclaredIn: declaredIn})
 	if err != nil {
 		return nil, err
 	}
