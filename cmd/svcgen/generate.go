@@ -28,6 +28,9 @@ type target struct {
 	// verbose (-v) reports how package mode loaded the package, on log.
 	verbose bool
 	log     io.Writer
+	// outGiven: -out was on the command line (else outDir is the spec's
+	// directory).
+	outGiven bool
 	// manifestErr is why the output directory's manifest could not be
 	// read (it is damaged); the commands that use it stop there.
 	manifestErr error
@@ -58,6 +61,7 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 		return t, false
 	}
 	t.log = stderr
+	t.outGiven = t.outDir != ""
 	if t.outDir == "" {
 		t.outDir = filepath.Dir(t.specPath)
 	}
@@ -265,6 +269,24 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// hasManifest says where to look when the output directory has no
+// manifest: svcgen has not generated there.
+func (t target) hasManifest() error {
+	if _, err := os.Lstat(filepath.Join(t.outDir, generator.ManifestName)); err == nil {
+		return nil
+	}
+	msg := fmt.Sprintf("no %s in %s: svcgen has not generated there", generator.ManifestName, t.outDir)
+	if !t.outGiven {
+		msg += " (the output defaults to the spec's directory); did you mean -out?"
+		if wd, err := os.Getwd(); err == nil && filepath.Clean(t.outDir) != "." && fileExists(filepath.Join(wd, generator.ManifestName)) {
+			msg += " The current directory has one: add -out ."
+		}
+	} else {
+		msg += "; run svcgen generate -out " + t.outDir + " first, or name the directory that has one with -out"
+	}
+	return errors.New(msg)
+}
+
 // lockOutput takes the output directory's lock (see internal/outlock),
 // creating the directory if it does not exist yet. release unlocks, and
 // removes the directory again if this run created it and left it empty.
@@ -305,6 +327,28 @@ func problem(c generator.Change) string {
 	}
 }
 
+// remedy is what to run for one file check found wrong. A hand edit is
+// lost by regenerating, so plain generate refuses it: the remedy keeps the
+// edit first (svcgen diff shows it, reversed), then forces.
+func remedy(t target, c generator.Change) string {
+	if !c.Edited {
+		return "run svcgen generate"
+	}
+	flags := ""
+	if t.specPath != "service.toml" {
+		flags += " -spec " + t.specPath
+	}
+	if t.outGiven {
+		flags += " -out " + t.outDir
+	}
+	verb := "overwrites"
+	if c.Action == generator.Remove {
+		verb = "removes"
+	}
+	return fmt.Sprintf("svcgen diff%s shows the edit (as what generate would undo); move it into a user file or the spec, then run svcgen generate%s -force, which %s the file",
+		flags, flags, verb)
+}
+
 // planCommand is the start of check and diff: parse the flags, refuse a
 // mode switch, plan. code is the exit code to return when ok is false.
 func planCommand(name string, args []string, stderr io.Writer) (t target, changes []generator.Change, code int, ok bool) {
@@ -314,6 +358,17 @@ func planCommand(name string, args []string, stderr io.Writer) (t target, change
 	}
 	if err := t.checkMode(); err != nil {
 		return t, nil, report(stderr, err), false
+	}
+	// check compares with what generate wrote before; diff previews a
+	// first generate only into a directory named with -out. Without a
+	// manifest there, the directory is most likely not the output (check
+	// run in the output directory with the spec elsewhere), and comparing
+	// would print every file as missing.
+	if name == "check" || !t.outGiven {
+		if err := t.hasManifest(); err != nil {
+			fmt.Fprintf(stderr, "svcgen %s: %v\n", name, err)
+			return t, nil, exitError, false
+		}
 	}
 	changes, err := t.plan()
 	if err != nil {
@@ -333,7 +388,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	for _, c := range stale {
-		fmt.Fprintf(stderr, "%s: %s: run svcgen generate\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)), problem(c))
+		fmt.Fprintf(stderr, "%s: %s: %s\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)), problem(c), remedy(t, c))
 	}
 	fmt.Fprint(stdout, generator.Diff(changes))
 	return exitFix
