@@ -41,7 +41,7 @@ func TestConcurrentGenerate(t *testing.T) {
 	defer first.Process.Kill()
 	firstDone := make(chan error, 1)
 	go func() { firstDone <- first.Wait() }()
-	pid := stoppedChild(t, first, firstDone)
+	pid := stoppedChild(t, out, first, firstDone)
 	staged, _ := filepath.Glob(filepath.Join(out, ".*.svcgen-*"))
 	if len(staged) == 0 {
 		t.Fatal("the first run holds the lock but has staged no temporary file")
@@ -107,9 +107,9 @@ func TestStaleLockFile(t *testing.T) {
 }
 
 // stoppedChild waits until the process strace runs (strace's child) is
-// stopped, and returns its pid. It waits as long as the machine needs:
+// stopped with temporary files staged in out, and returns its pid. It waits as long as the machine needs:
 // the test fails only if strace ends first (done).
-func stoppedChild(t *testing.T, strace *exec.Cmd, done <-chan error) int {
+func stoppedChild(t *testing.T, out string, strace *exec.Cmd, done <-chan error) int {
 	t.Helper()
 	children := "/proc/" + strconv.Itoa(strace.Process.Pid) + "/task/" + strconv.Itoa(strace.Process.Pid) + "/children"
 	for {
@@ -123,8 +123,17 @@ func stoppedChild(t *testing.T, strace *exec.Cmd, done <-chan error) int {
 			continue
 		}
 		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err == nil && stopped(pid) {
-			return pid
+		if err != nil {
+			continue
+		}
+		staged, _ := filepath.Glob(filepath.Join(out, ".*.svcgen-*"))
+		// Stopped with files staged, and still stopped a moment later:
+		// the stop for the signal, not a passing stop at a traced call.
+		if len(staged) > 0 && stopped(pid) {
+			time.Sleep(100 * time.Millisecond)
+			if stopped(pid) {
+				return pid
+			}
 		}
 	}
 }
