@@ -39,6 +39,12 @@ type Options struct {
 	// declares in user files; a user function named by the spec that is
 	// already declared is not scaffolded again.
 	Declared map[string]bool
+	// DeclaredIn names, for a name of Declared, the file that declares it
+	// (base name), when known. A custom resource whose functions another
+	// file declares but whose type nothing declares is a resource that was
+	// renamed: its scaffold would pair them with a new type, and the error
+	// names the file that holds them instead.
+	DeclaredIn map[string]string
 	// ImportPath is the import path of the package the files are written
 	// into; the runtime package is ImportPath + "/" + RuntimeDir. Project
 	// mode defaults it to the spec's module.

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -59,6 +60,9 @@ func emitScaffold(g *Context) error {
 			}
 		case spec.KindCustom:
 			typ := customType(r)
+			if err := renamedCustom(g, r, typ); err != nil {
+				return err
+			}
 			// The open scaffold's body names the type: no parameter may be
 			// named like it.
 			openCtx, openParams := ctxParam(), depParamsAvoiding(g, r, byName, typ)
@@ -116,6 +120,40 @@ func emitScaffold(g *Context) error {
 	}
 	scaffoldHooks(g, need)
 	return nil
+}
+
+// renamedCustom refuses to scaffold a custom resource whose functions a
+// user file other than its own already declares while nothing declares its
+// type: the resource was renamed (its type follows the name), and a
+// scaffold declaring the new type beside the old file's functions, which
+// return the old one, does not compile. The error names the file that
+// holds the functions and what to rename.
+func renamedCustom(g *Context, r *spec.Resource, typ string) error {
+	if g.Declared(typ) || g.Opt.DeclaredIn == nil {
+		return nil
+	}
+	own := userFileName(r.Name)
+	var funcs []string
+	files := map[string]bool{}
+	for _, fn := range []string{r.Open, r.Close, r.Check} {
+		if in := g.Opt.DeclaredIn[fn]; fn != "" && in != "" && in != own {
+			funcs = append(funcs, fn)
+			files[in] = true
+		}
+	}
+	if len(funcs) == 0 {
+		return nil
+	}
+	var in []string
+	for f := range files {
+		in = append(in, f)
+	}
+	sort.Strings(in)
+	return &ConflictError{Problems: []string{fmt.Sprintf(
+		"%s: not scaffolded: %s already declares %s of [resource.%s], but no file declares its type %s. "+
+			"If the resource was renamed, rename %s to %s and its type to %s, or set type in [resource.%s] to the type %s returns",
+		own, strings.Join(in, ", "), strings.Join(funcs, ", "), r.Name, typ,
+		strings.Join(in, ", "), own, typ, r.Name, r.Open)}}
 }
 
 func scaffoldHooks(g *Context, need func(string) bool) {

@@ -77,7 +77,7 @@ func IsGenerated(content []byte) bool {
 // that still carry the generated header are planned for removal. The
 // changes are sorted by path.
 func Plan(outDir string, files []File) ([]Change, error) {
-	previous, err := readManifest(outDir)
+	previous, err := ReadManifest(outDir)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +91,21 @@ func Plan(outDir string, files []File) ([]Change, error) {
 			continue
 		}
 		target := filepath.Join(outDir, filepath.FromSlash(f.Path))
+		if f.Owner == User {
+			if _, err := os.Lstat(target); err == nil {
+				// Whatever stands there, a link included, is the
+				// user's: svcgen never writes it.
+				old, _ := os.ReadFile(target)
+				changes = append(changes, Change{File: f, Action: Keep, Old: old})
+				continue
+			}
+		}
+		if problem, err := notPlainPath(outDir, f.Path); err != nil {
+			return nil, err
+		} else if problem != "" {
+			problems = append(problems, problem)
+			continue
+		}
 		old, err := os.ReadFile(target)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -119,6 +134,14 @@ func Plan(outDir string, files []File) ([]Change, error) {
 			continue
 		}
 		target := filepath.Join(outDir, filepath.FromSlash(p))
+		if problem, err := notPlainPath(outDir, p); err != nil {
+			return nil, err
+		} else if problem != "" {
+			// A link on the way, or a directory or link where svcgen
+			// wrote a file: not the file svcgen wrote, and removing
+			// through a link could delete a file outside outDir.
+			continue
+		}
 		info, err := os.Lstat(target)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // already gone
@@ -127,7 +150,7 @@ func Plan(outDir string, files []File) ([]Change, error) {
 			return nil, fmt.Errorf("read %s: %w", target, err)
 		}
 		if !info.Mode().IsRegular() {
-			continue // a link or directory now: not the file svcgen wrote
+			continue // a device or a pipe: not the file svcgen wrote
 		}
 		old, err := os.ReadFile(target)
 		if err != nil {
@@ -148,21 +171,71 @@ func Plan(outDir string, files []File) ([]Change, error) {
 	return changes, nil
 }
 
-// readManifest returns the previous manifest of outDir: nil when there is
-// none, or when the file lacks the generated header (then it is not ours
-// and lists nothing svcgen may remove).
-func readManifest(outDir string) (map[string][]string, error) {
-	data, err := os.ReadFile(filepath.Join(outDir, ManifestName))
+// notPlainPath checks the way to rel below outDir before svcgen writes or
+// removes there: every directory on it that exists must be a directory,
+// not a symbolic link, and the file itself, if it exists, a regular file.
+// svcgen never writes or removes through a link: a link inside the output
+// directory can point anywhere, and a generated file written or an orphan
+// removed through it would change a file outside -out. (outDir itself may
+// be a link: the user named it.) It returns the problem, "" when the way
+// is plain; err is an I/O error.
+func notPlainPath(outDir, rel string) (problem string, err error) {
+	parts := strings.Split(rel, "/")
+	at := outDir
+	for i, part := range parts {
+		at = filepath.Join(at, part)
+		info, err := os.Lstat(at)
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", nil // nothing further exists: Write creates it
+		}
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", at, err)
+		}
+		last := i == len(parts)-1
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
+			dest, _ := os.Readlink(at)
+			what := "the directory"
+			if last {
+				what = "the file"
+			}
+			return fmt.Sprintf("%s: is a symbolic link (to %s) where svcgen writes %s %s; svcgen does not write or remove through links: "+
+				"replace the link with a copy of what it points to, or generate into the link's target with -out",
+				at, dest, what, rel), nil
+		case last && info.IsDir():
+			return fmt.Sprintf("%s: is a directory where svcgen writes the file %s; move the directory away", at, rel), nil
+		case !last && !info.IsDir():
+			return fmt.Sprintf("%s: is a file where svcgen needs the directory of %s; move the file away", at, rel), nil
+		}
+	}
+	return "", nil
+}
+
+// ReadManifest returns the manifest of outDir: nil when there is none.
+// A damaged one is an error (*ManifestError), never read as listing
+// nothing: that would turn a project into a package, or hide hand edits.
+func ReadManifest(outDir string) (map[string][]string, error) {
+	name := filepath.Join(outDir, ManifestName)
+	if problem, err := notPlainPath(outDir, ManifestName); err != nil {
+		return nil, err
+	} else if problem != "" {
+		return nil, &ConflictError{Problems: []string{problem}}
+	}
+	info, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ManifestName, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	if !IsGenerated(data) {
-		return nil, nil
+	if !info.Mode().IsRegular() {
+		return nil, &ManifestError{Path: name, Problem: "not a regular file"}
 	}
-	return ParseManifest(data), nil
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return ParseManifest(name, data)
 }
 
 // listed reports whether the previous manifest lists path.
@@ -233,18 +306,55 @@ func Diff(changes []Change) string {
 	return b.String()
 }
 
-// removeLeftovers deletes the temporary files a killed run left beside the
-// files of this plan (".<name>.svcgen-*", written by Write and never renamed):
-// the previous output stayed intact, and this run replaces what they were for.
-func removeLeftovers(outDir string, changes []Change) {
-	dirs := map[string]bool{}
-	for _, c := range changes {
-		dirs[filepath.Dir(filepath.Join(outDir, filepath.FromSlash(c.File.Path)))] = true
+// tempPrefix starts the name of the temporary file Write stages target's
+// new content in; os.CreateTemp appends a random number, unique to the run.
+func tempPrefix(target string) string {
+	return "." + filepath.Base(target) + ".svcgen-tmp-"
+}
+
+// isLeftover reports whether name is a temporary file that Write named for
+// target: the prefix, then digits only. A user's ".notes.svcgen-keep" or
+// ".main.go.svcgen-tmp-old" is no such name.
+func isLeftover(name, target string) bool {
+	digits, ok := strings.CutPrefix(name, tempPrefix(target))
+	if !ok || digits == "" {
+		return false
 	}
-	for dir := range dirs {
-		leftovers, _ := filepath.Glob(filepath.Join(dir, ".*.svcgen-*"))
-		for _, l := range leftovers {
-			os.Remove(l)
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// removeLeftovers deletes the temporary files a killed run left beside the
+// files of this plan (named by tempPrefix, written by Write and never
+// renamed): the previous output stayed intact, and this run replaces what
+// they were for. Only regular files of exactly that name beside a file of
+// this plan are removed. The caller holds the output directory's lock, so
+// no other run is staging files there now.
+func removeLeftovers(outDir string, changes []Change) {
+	targets := map[string][]string{} // directory -> the plan's files in it
+	for _, c := range changes {
+		if c.Action == Keep {
+			continue // a user file: Plan did not check the way to it
+		}
+		target := filepath.Join(outDir, filepath.FromSlash(c.File.Path))
+		targets[filepath.Dir(target)] = append(targets[filepath.Dir(target)], target)
+	}
+	for dir, inDir := range targets {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			for _, target := range inDir {
+				if isLeftover(e.Name(), target) {
+					os.Remove(filepath.Join(dir, e.Name()))
+					break
+				}
+			}
 		}
 	}
 }
@@ -284,7 +394,7 @@ func Write(outDir string, changes []Change) error {
 			cleanup()
 			return fmt.Errorf("create directory for %s: %w", target, err)
 		}
-		tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".svcgen-*")
+		tmp, err := os.CreateTemp(filepath.Dir(target), tempPrefix(target)+"*")
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("write %s: %w", target, err)

@@ -65,7 +65,7 @@ func TestWriteAfterAKilledRun(t *testing.T) {
 	out := t.TempDir()
 	old := gen("a.go", "package main // old\n")
 	os.WriteFile(filepath.Join(out, "a.go"), old.Content, 0o644)
-	leftover := filepath.Join(out, ".a.go.svcgen-12345")
+	leftover := filepath.Join(out, ".a.go.svcgen-tmp-12345")
 	os.WriteFile(leftover, []byte("half a file"), 0o644)
 
 	files := []File{gen("a.go", "package main // new\n")}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/svcgen/svcgen/generator"
+	"github.com/svcgen/svcgen/internal/outlock"
 	"github.com/svcgen/svcgen/internal/pkgmode"
 	"github.com/svcgen/svcgen/spec"
 )
@@ -25,6 +28,12 @@ type target struct {
 	// verbose (-v) reports how package mode loaded the package, on log.
 	verbose bool
 	log     io.Writer
+	// outGiven: -out was on the command line (else outDir is the spec's
+	// directory).
+	outGiven bool
+	// manifestErr is why the output directory's manifest could not be
+	// read (it is damaged); the commands that use it stop there.
+	manifestErr error
 }
 
 // parseTarget reads -spec and -out. The output defaults to the spec's
@@ -52,6 +61,7 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 		return t, false
 	}
 	t.log = stderr
+	t.outGiven = t.outDir != ""
 	if t.outDir == "" {
 		t.outDir = filepath.Dir(t.specPath)
 	}
@@ -60,36 +70,61 @@ func parseTarget(name string, args []string, stderr io.Writer, extra ...func(*fl
 	if !explicit {
 		// A directory svcgen wrote before says which mode it is in, so
 		// `svcgen check` in CI and `go generate` in a project need no flag.
-		if project, known := recordedMode(t.outDir); known {
+		project, known, err := recordedMode(t.outDir)
+		if known {
 			t.pkg = !project
 		}
+		t.manifestErr = err
 	}
 	return t, true
 }
 
 // recordedMode reads the mode the output directory was generated in from
 // its manifest: a project's lists README.md, which package mode never
-// writes. known is false without one.
-func recordedMode(outDir string) (project, known bool) {
-	data, err := os.ReadFile(filepath.Join(outDir, generator.ManifestName))
-	if err != nil || !generator.IsGenerated(data) {
-		return false, false
+// writes. known is false without one; a damaged one is an error, not a
+// guess (a manifest cut short before README.md would read as package
+// mode).
+func recordedMode(outDir string) (project, known bool, err error) {
+	listed, err := generator.ReadManifest(outDir)
+	if err != nil || listed == nil {
+		return false, false, err
 	}
-	_, project = generator.ParseManifest(data)["README.md"]
-	return project, true
+	_, project = listed["README.md"]
+	return project, true, nil
 }
 
 // plan loads the spec, generates every file in memory and compares them
 // with the output directory. Nothing is written.
 func (t target) plan() ([]generator.Change, error) {
+	files, err := t.generate()
+	if err != nil {
+		return nil, err
+	}
+	return generator.Plan(t.outDir, files)
+}
+
+// generate loads the spec and generates every file in memory, checking
+// what it needs of the output directory (the package, go.mod). Nothing is
+// written.
+func (t target) generate() ([]generator.File, error) {
 	s, err := spec.Load(t.specPath)
 	if err != nil {
 		return nil, err
 	}
 	if t.pkg {
-		return t.planPackage(s)
+		return t.generatePackage(s)
 	}
-	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode})
+	// What the user's files declare is not scaffolded again (see
+	// userDeclarations).
+	declaredIn, err := userDeclarations(t.outDir)
+	if err != nil {
+		return nil, err
+	}
+	declared := map[string]bool{}
+	for name := range declaredIn {
+		declared[name] = true
+	}
+	files, err := generator.Generate(s, generator.Options{Mode: generator.ProjectMode, Declared: declared, DeclaredIn: declaredIn})
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +147,7 @@ func (t target) plan() ([]generator.Change, error) {
 			return nil, missing
 		}
 	}
-	return generator.Plan(t.outDir, files)
+	return files, nil
 }
 
 // sameModule reports a go.mod whose module path is not the spec's
@@ -141,10 +176,17 @@ func fileExists(path string) bool {
 // different files, and switching would turn the project's generated files
 // into orphans.
 func (t target) checkMode() error {
+	if t.manifestErr != nil {
+		return t.manifestErr
+	}
 	if !t.pkg {
 		return nil
 	}
-	if project, _ := recordedMode(t.outDir); project {
+	project, _, err := recordedMode(t.outDir)
+	if err != nil {
+		return err
+	}
+	if project {
 		return &generator.ConflictError{Problems: []string{fmt.Sprintf(
 			"%s: svcgen generated this directory as a project (%s lists its README.md); regenerate it with -package=false (add it to the //go:generate line)",
 			t.outDir, generator.ManifestName)}}
@@ -175,7 +217,19 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if err := t.checkMode(); err != nil {
 		return report(stderr, err)
 	}
-	changes, err := t.plan()
+	files, err := t.generate()
+	if err != nil {
+		return report(stderr, err)
+	}
+	// From the plan to the last rename the output directory is this run's:
+	// a second generate there would plan against a half-written tree and
+	// remove this run's temporary files.
+	release, err := lockOutput(t.outDir)
+	if err != nil {
+		return report(stderr, err)
+	}
+	defer release()
+	changes, err := generator.Plan(t.outDir, files)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -215,6 +269,50 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// hasManifest says where to look when the output directory has no
+// manifest: svcgen has not generated there.
+func (t target) hasManifest() error {
+	if _, err := os.Lstat(filepath.Join(t.outDir, generator.ManifestName)); err == nil {
+		return nil
+	}
+	msg := fmt.Sprintf("no %s in %s: svcgen has not generated there", generator.ManifestName, t.outDir)
+	if !t.outGiven {
+		msg += " (the output defaults to the spec's directory); did you mean -out?"
+		if wd, err := os.Getwd(); err == nil && filepath.Clean(t.outDir) != "." && fileExists(filepath.Join(wd, generator.ManifestName)) {
+			msg += " The current directory has one: add -out ."
+		}
+	} else {
+		msg += "; run svcgen generate -out " + t.outDir + " first, or name the directory that has one with -out"
+	}
+	return errors.New(msg)
+}
+
+// lockOutput takes the output directory's lock (see internal/outlock),
+// creating the directory if it does not exist yet. release unlocks, and
+// removes the directory again if this run created it and left it empty.
+func lockOutput(outDir string) (release func(), err error) {
+	created := false
+	if _, err := os.Stat(outDir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return nil, err
+		}
+		created = true
+	}
+	unlock, err := outlock.Lock(outDir)
+	if err != nil {
+		if created {
+			os.Remove(outDir)
+		}
+		return nil, err
+	}
+	return func() {
+		unlock()
+		if created {
+			os.Remove(outDir) // fails, as it should, unless nothing was written
+		}
+	}, nil
+}
+
 // problem names what check found wrong with one file.
 func problem(c generator.Change) string {
 	switch {
@@ -229,6 +327,28 @@ func problem(c generator.Change) string {
 	}
 }
 
+// remedy is what to run for one file check found wrong. A hand edit is
+// lost by regenerating, so plain generate refuses it: the remedy keeps the
+// edit first (svcgen diff shows it, reversed), then forces.
+func remedy(t target, c generator.Change) string {
+	if !c.Edited {
+		return "run svcgen generate"
+	}
+	flags := ""
+	if t.specPath != "service.toml" {
+		flags += " -spec " + t.specPath
+	}
+	if t.outGiven {
+		flags += " -out " + t.outDir
+	}
+	verb := "overwrites"
+	if c.Action == generator.Remove {
+		verb = "removes"
+	}
+	return fmt.Sprintf("svcgen diff%s shows the edit (as what generate would undo); move it into a user file or the spec, then run svcgen generate%s -force, which %s the file",
+		flags, flags, verb)
+}
+
 // planCommand is the start of check and diff: parse the flags, refuse a
 // mode switch, plan. code is the exit code to return when ok is false.
 func planCommand(name string, args []string, stderr io.Writer) (t target, changes []generator.Change, code int, ok bool) {
@@ -238,6 +358,17 @@ func planCommand(name string, args []string, stderr io.Writer) (t target, change
 	}
 	if err := t.checkMode(); err != nil {
 		return t, nil, report(stderr, err), false
+	}
+	// check compares with what generate wrote before; diff previews a
+	// first generate only into a directory named with -out. Without a
+	// manifest there, the directory is most likely not the output (check
+	// run in the output directory with the spec elsewhere), and comparing
+	// would print every file as missing.
+	if name == "check" || !t.outGiven {
+		if err := t.hasManifest(); err != nil {
+			fmt.Fprintf(stderr, "svcgen %s: %v\n", name, err)
+			return t, nil, exitError, false
+		}
 	}
 	changes, err := t.plan()
 	if err != nil {
@@ -257,7 +388,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	for _, c := range stale {
-		fmt.Fprintf(stderr, "%s: %s: run svcgen generate\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)), problem(c))
+		fmt.Fprintf(stderr, "%s: %s: %s\n", filepath.Join(t.outDir, filepath.FromSlash(c.File.Path)), problem(c), remedy(t, c))
 	}
 	fmt.Fprint(stdout, generator.Diff(changes))
 	return exitFix

@@ -19,21 +19,9 @@ import (
 // the job, leaving exactly what an uninterrupted run leaves (no temporary
 // file, no half-applied tree).
 func TestKilledBetweenRenames(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err == nil {
-		err = exec.Command(strace, "-f", "-qq", "-o", os.DevNull, "true").Run()
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("strace cannot trace here (.ci/run installs it): %v", err)
-		}
-		t.Skipf("strace cannot trace here: %v", err)
-	}
+	strace := needStrace(t)
+	bin := buildSvcgen(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "svcgen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build svcgen: %v\n%s", err, out)
-	}
 
 	// v1 is the typical example; v2 renames the service and moves the
 	// admin listener, which updates several files and the manifest.
@@ -143,4 +131,31 @@ func snapshotTree(t *testing.T, dir string) map[string]string {
 		out[filepath.ToSlash(rel)] = string(data)
 	}
 	return out
+}
+
+// needStrace returns strace's path, or skips where it cannot trace (and
+// fails on CI, which installs it).
+func needStrace(t *testing.T) string {
+	t.Helper()
+	strace, err := exec.LookPath("strace")
+	if err == nil {
+		err = exec.Command(strace, "-f", "-qq", "-o", os.DevNull, "true").Run()
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("strace cannot trace here (.ci/run installs it): %v", err)
+		}
+		t.Skipf("strace cannot trace here: %v", err)
+	}
+	return strace
+}
+
+// buildSvcgen builds the svcgen binary into a temporary directory.
+func buildSvcgen(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "svcgen")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build svcgen: %v\n%s", err, out)
+	}
+	return bin
 }

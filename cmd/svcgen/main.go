@@ -125,6 +125,11 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, list.Error())
 		return exitFix
 	}
+	var damaged *generator.ManifestError
+	if errors.As(err, &damaged) {
+		fmt.Fprintln(stderr, damaged.Error())
+		return exitFix
+	}
 	var conflict *generator.ConflictError
 	if errors.As(err, &conflict) {
 		fmt.Fprintln(stderr, conflict.Error())

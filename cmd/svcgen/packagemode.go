@@ -28,9 +28,9 @@ func underGoGenerate() bool {
 	return os.Getenv("GOFILE") != "" && os.Getenv("GOPACKAGE") != ""
 }
 
-// planPackage generates the files of s for the package in the output
+// generatePackage generates the files of s for the package in the output
 // directory, after resolving the functions the spec names in it.
-func (t target) planPackage(s *spec.Spec) ([]generator.Change, error) {
+func (t target) generatePackage(s *spec.Spec) ([]generator.File, error) {
 	res, err := pkgmode.Generate(s, t.outDir)
 	if res != nil && t.verbose {
 		var how []string
@@ -42,5 +42,5 @@ func (t target) planPackage(s *spec.Spec) ([]generator.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	return generator.Plan(t.outDir, res.Files)
+	return res.Files, nil
 }
