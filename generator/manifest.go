@@ -37,6 +37,7 @@ func manifestFile(header string, files []File) File {
 	b.WriteString("# svcgen generate removes a listed file it no longer generates; svcgen check\n")
 	b.WriteString("# reports a listed file whose content was edited by hand. Verify with\n")
 	b.WriteString("# sha256sum -c " + ManifestName + "\n")
+	b.WriteString(formatLine + "\n")
 	var paths []string
 	hashes := map[string]string{}
 	for _, f := range files {
@@ -76,6 +77,11 @@ const manifestFormat = 1
 // files it lists. A manifest cut short anywhere loses it, so truncation is
 // told from a manifest that lists few files.
 var manifestTrailer = regexp.MustCompile(`^# end of ` + regexp.QuoteMeta(ManifestName) + `: format ([0-9]+), ([0-9]+) files?$`)
+
+// formatLine, in the header, says the manifest has a last line: one
+// without it was cut short. A manifest without formatLine either was
+// written by a svcgen older than the format (see ParseManifest).
+var formatLine = fmt.Sprintf("# Format %d: the last line counts the files; without it the file was cut short.", manifestFormat)
 
 func trailerLine(n int) string {
 	return fmt.Sprintf("# end of %s: format %d, %d files", ManifestName, manifestFormat, n)
@@ -166,7 +172,11 @@ func ParseManifest(name string, data []byte) (map[string][]string, error) {
 		out[p] = append(out[p], hash)
 		entries++
 	}
-	if trailer == 0 && !merging {
+	// A manifest of a svcgen older than the format has neither line, and is
+	// read as it was written if it lists a file (the next generate rewrites
+	// it in the format); once the header promises the last line, a missing
+	// one means the file was cut short.
+	if trailer == 0 && !merging && (entries == 0 || strings.Contains(string(data), "\n"+formatLine+"\n")) {
 		return bad(0, "its last line (%q) is missing: the file was cut short", trailerLine(entries))
 	}
 	return out, nil

@@ -26,13 +26,13 @@ func TestDamagedManifest(t *testing.T) {
 	lines = lines[:len(lines)-1] // the empty string after the last newline
 	last := len(lines) - 1
 	hash := strings.Repeat("ab", 32)
+	firstEntry := 6 // after the header's six comment lines
 	entry := func(p string) string { return hash + "  " + p + "\n" }
 	// withEntry adds one line before the last, raising the count.
 	withEntry := func(line string) string {
-		trailer := fmt.Sprintf("# end of svcgen.sum: format 1, %d files\n", last-5+1)
+		trailer := fmt.Sprintf("# end of svcgen.sum: format 1, %d files\n", last-firstEntry+1)
 		return strings.Join(lines[:last], "") + line + trailer
 	}
-	firstEntry := 5 // after the header's five comment lines
 	if !strings.HasSuffix(lines[firstEntry], "  README.md\n") {
 		t.Fatalf("the minimal manifest's first entry is not README.md:\n%s", text)
 	}
@@ -61,6 +61,9 @@ func TestDamagedManifest(t *testing.T) {
 		"a path with a dot":               withEntry(entry("./main.go")),
 		"a backslash path":                withEntry(entry(`internal\svcrt\doc.go`)),
 		"a text line":                     withEntry("README.md\n"),
+		// Written before the format, so no last line: read only if it lists
+		// a file.
+		"an old header alone": strings.Join(lines[:firstEntry-1], ""),
 	}
 	for name, damaged := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -93,6 +96,37 @@ func TestDamagedManifest(t *testing.T) {
 	}
 	if code, stdout, stderr := svcgen(t, "check", "-spec", specPath, "-out", out); code != exitOK {
 		t.Errorf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestManifestBeforeTheFormat: a manifest written by a svcgen older than
+// the format (no format line, no last line) is read as it was written, so
+// a project generated before stays usable, and the next generate rewrites
+// it in the format.
+func TestManifestBeforeTheFormat(t *testing.T) {
+	specPath, out := generatedMinimal(t)
+	sum := filepath.Join(out, "svcgen.sum")
+	data, _ := os.ReadFile(sum)
+	text := string(data)
+	lines := strings.SplitAfter(text, "\n")
+	var old strings.Builder
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "# Format ") && !strings.HasPrefix(l, "# end of svcgen.sum") {
+			old.WriteString(l)
+		}
+	}
+	mustWrite(t, sum, old.String())
+	// check reads it: only the manifest itself is stale, not damaged.
+	code, stdout, stderr := svcgen(t, "check", "-spec", specPath, "-out", out)
+	if code != exitFix || !strings.Contains(stdout+stderr, "svcgen.sum: stale") || strings.Contains(stdout+stderr, "damaged") {
+		t.Fatalf("check with an older manifest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	os.Remove(filepath.Join(out, "svcgen_guards.go"))
+	if code, stdout, stderr := svcgen(t, "generate", "-spec", specPath, "-out", out); code != exitOK {
+		t.Fatalf("generate with an older manifest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got, _ := os.ReadFile(sum); string(got) != text {
+		t.Errorf("the older manifest was not rewritten in the format:\n%s", got)
 	}
 }
 
