@@ -261,7 +261,7 @@ func (d *decoder) validateSQL(r *Resource) {
 		}
 	}
 	d.singleLine(r.DSNFile, rp(r, "dsn_file")...)
-	if d.ok(rp(r, "dsn")...) && len(credentialForms(r.Driver, r.DSN)) > 0 {
+	if d.ok(rp(r, "dsn")...) && DSNHoldsCredential(r.Driver, r.DSN) {
 		// The value is not quoted: the message would print the credential.
 		d.errorf(d.valPos(rp(r, "dsn")...), "%s holds a password: read the DSN from the environment (dsn_env) or a file (dsn_file)", dotted(rp(r, "dsn")))
 	}
@@ -368,4 +368,11 @@ func (d *decoder) validateStepTimeouts(r *Resource) {
 	if r.CloseTimeout.Set && t.Stop.Duration > 0 && r.CloseTimeout.Duration > t.Stop.Duration {
 		d.errorf(d.valPos(rp(r, "close_timeout")...), "close_timeout (%s) is longer than the whole stop budget (timeouts.stop = %s)", fmtDur(r.CloseTimeout.Duration), fmtDur(t.Stop.Duration))
 	}
+}
+
+// DSNHoldsCredential reports whether dsn, a spec's dsn literal for driver,
+// holds a credential as that driver reads it: the spec rejects such a
+// literal, so that no secret is written into generated code.
+func DSNHoldsCredential(driver, dsn string) bool {
+	return len(credentialForms(driver, dsn)) > 0
 }

@@ -167,7 +167,8 @@ var dsns = []string{
 
 func (g *gen) sqlKeys(r *resource) {
 	t := r.t
-	t.set("driver", g.str(pick(g, g.m.resource["driver"].Enum)))
+	driver := pick(g, g.m.resource["driver"].Enum)
+	t.set("driver", g.str(driver))
 	switch g.r.IntN(3) {
 	case 0:
 		t.set("dsn_env", g.str(g.envName()))
@@ -178,7 +179,9 @@ func (g *gen) sqlKeys(r *resource) {
 		if g.maybe(0.3) {
 			dsn = g.text(spec.MaxStringBytes, true)
 		}
-		if dsn == "" {
+		if dsn == "" || spec.DSNHoldsCredential(driver, dsn) {
+			// A literal another driver reads without a password (mysql
+			// reads postgres://app@ as user "postgres", password "//app").
 			dsn = "x"
 		}
 		t.set("dsn", g.str(dsn))
