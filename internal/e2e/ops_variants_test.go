@@ -43,7 +43,9 @@ func TestOpsVariantsVet(t *testing.T) {
 	variants := map[string]string{
 		"json on stderr, no file, no metrics": strings.Replace(cut(string(base), "log", "metrics"), "[runtime]", "[log]\nformat = \"json\"\n\n[runtime]", 1),
 		"file only, pprof without metrics":    strings.Replace(cut(string(base), "metrics"), "level = \"debug\"", "level = \"warn\"\nstderr = false", 1),
-		"no watchdog, no systemd, no runtime": cut(string(base), "watchdog", "systemd", "runtime"),
+		// on_failure says what a failing check does; without [watchdog] no
+		// check runs, and the spec refuses it.
+		"no watchdog, no systemd, no runtime": strings.Replace(cut(string(base), "watchdog", "systemd", "runtime"), "on_failure = \"liveness\"", "", 1),
 		"metrics without pprof, absolute log": strings.NewReplacer("pprof = true\n", "", `file = "logs/opsd.log"`, `file = "/var/log/opsd/opsd.log"`).Replace(string(base)),
 	}
 	for name, spec := range variants {
