@@ -52,7 +52,7 @@ func TestLargestValuesStart(t *testing.T) {
 	if string(body) != "ok\n" {
 		t.Errorf("the API answered %q", body)
 	}
-	if v := mustValue(t, scrape(t, "http://"+admin), "go_sched_gomaxprocs_threads"); v != 8192 {
+	if v := MustValue(t, Scrape(t, "http://"+admin), "go_sched_gomaxprocs_threads"); v != 8192 {
 		t.Errorf("GOMAXPROCS = %v, want 8192", v)
 	}
 	if err := p.Signal(syscall.SIGTERM); err != nil {

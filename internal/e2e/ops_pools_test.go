@@ -68,15 +68,15 @@ func TestWatchdogPools(t *testing.T) {
 	admin := opsAdmin(t, proc)
 	waitLine(t, proc, `msg="service ready"`)
 
-	fams := scrape(t, admin)
-	if v := mustValue(t, fams, "svc_sql_open_connections", "resource", "pg"); v < 3 {
+	fams := Scrape(t, admin)
+	if v := MustValue(t, fams, "svc_sql_open_connections", "resource", "pg"); v < 3 {
 		t.Errorf("svc_sql_open_connections{pg} = %v, want >= warm (3)", v)
 	}
-	if v := mustValue(t, fams, "svc_redis_connections", "resource", "cache"); v < 2 {
+	if v := MustValue(t, fams, "svc_redis_connections", "resource", "cache"); v < 2 {
 		t.Errorf("svc_redis_connections{cache} = %v, want >= warm (2)", v)
 	}
-	mustValue(t, fams, "svc_sql_wait_total", "resource", "pg")
-	if v := mustValue(t, fams, "svc_http_client_breaker_open", "resource", "upstream"); v != 0 {
+	MustValue(t, fams, "svc_sql_wait_total", "resource", "pg")
+	if v := MustValue(t, fams, "svc_http_client_breaker_open", "resource", "upstream"); v != 0 {
 		t.Errorf("svc_http_client_breaker_open{upstream} = %v, want 0", v)
 	}
 
@@ -97,7 +97,7 @@ func TestWatchdogPools(t *testing.T) {
 	// checkFailing is svc_resource_check_failing of a resource.
 	checkFailing := func(name, effect string) float64 {
 		t.Helper()
-		return mustValue(t, scrape(t, admin), "svc_resource_check_failing", "resource", name, "on_failure", effect)
+		return MustValue(t, Scrape(t, admin), "svc_resource_check_failing", "resource", name, "on_failure", effect)
 	}
 	outage := func(name, effect string, down, back func()) {
 		t.Helper()
@@ -113,8 +113,8 @@ func TestWatchdogPools(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &ready); err != nil {
 			t.Fatalf("/readyz body %q: %v", body, err)
 		}
-		fams := scrape(t, admin)
-		live := mustValue(t, fams, "svc_live")
+		fams := Scrape(t, admin)
+		live := MustValue(t, fams, "svc_live")
 		switch effect {
 		case "readiness":
 			if code != http.StatusServiceUnavailable || !ready.Live || live != 1 {
@@ -125,7 +125,7 @@ func TestWatchdogPools(t *testing.T) {
 				t.Errorf("%s down (liveness): /readyz %d, live %v, svc_live %v; want 503, not live", name, code, ready.Live, live)
 			}
 		case "metrics":
-			if code != http.StatusOK || !ready.Live || mustValue(t, fams, "svc_ready") != 1 {
+			if code != http.StatusOK || !ready.Live || MustValue(t, fams, "svc_ready") != 1 {
 				t.Errorf("%s down (metrics): /readyz %d, live %v; want 200, live", name, code, ready.Live)
 			}
 		}
@@ -158,16 +158,16 @@ func TestWatchdogPools(t *testing.T) {
 		}
 		sent[strconv.Itoa(code/100)+"xx"]++
 	}
-	fams = scrape(t, admin)
+	fams = Scrape(t, admin)
 	for class, n := range sent {
-		if v := mustValue(t, fams, "svc_http_requests_total", "resource", "api", "code_class", class); v != float64(n) {
+		if v := MustValue(t, fams, "svc_http_requests_total", "resource", "api", "code_class", class); v != float64(n) {
 			t.Errorf("svc_http_requests_total{api,%s} = %v, want %d", class, v, n)
 		}
 		if v := histogramCount(t, fams, "svc_http_request_duration_seconds", "resource", "api", "code_class", class); v != uint64(n) {
 			t.Errorf("svc_http_request_duration_seconds_count{api,%s} = %v, want %d", class, v, n)
 		}
 	}
-	if v := mustValue(t, fams, "opspools_api_answers_total"); v != 11 {
+	if v := MustValue(t, fams, "opspools_api_answers_total"); v != 11 {
 		t.Errorf("opspools_api_answers_total = %v, want 11", v)
 	}
 

@@ -222,7 +222,7 @@ func suites() []*suite {
 			method: "7 rounds of one service, then 7 of the other (not alternating); timed inside Wine"},
 		{name: "scmlost", title: "Requests lost on sc stop under Wine and SIGTERM on Linux, three loads (bench/winload_test.go)", run: benchTest("^TestSCMLostOnStop$"), parse: parseSCMLost,
 			method: "alternating stop by stop, 5 stops of each service"},
-		{name: "winload", title: "Requests lost on sc stop under Wine (internal/e2e TestWindowsStartStopUnderLoad)", run: runWinLoad, parse: parseWinLoad,
+		{name: "winload", title: "Requests lost on sc stop under Wine (internal/e2e/wine TestWindowsStartStopUnderLoad)", run: runWinLoad, parse: parseWinLoad,
 			method: fmt.Sprintf("the behaviour test run %d times (-count), one stop under load each; no alternative side", winLoadRuns)},
 		{name: "generator", title: "Generation vs go/format in process (generator/bench_test.go)", run: runGenerator, parse: parseGenerator,
 			method: fmt.Sprintf("one test binary run %d times, each running the two benchmarks one after the other", generatorRuns)},
@@ -240,7 +240,7 @@ func suites() []*suite {
 const winLoadRuns = 5
 
 func runWinLoad(root string) (string, error) {
-	return goTest(root, "./internal/e2e/", "-run", "^TestWindowsStartStopUnderLoad$", "-v",
+	return goTest(root, "./internal/e2e/wine/", "-run", "^TestWindowsStartStopUnderLoad$", "-v",
 		"-count", strconv.Itoa(winLoadRuns), "-timeout", "60m")
 }
 

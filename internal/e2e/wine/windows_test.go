@@ -1,6 +1,6 @@
 //go:build linux
 
-package e2e
+package wine
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/e2e"
 	"github.com/svcgen/svcgen/internal/winetest"
 )
 
@@ -30,7 +31,7 @@ var winSvc struct {
 	exe     string // Linux path of the .exe
 	api     string // host:port of the API
 	admin   string // host:port of the admin listener
-	project *Project
+	project *e2e.Project
 	err     error
 }
 
@@ -38,7 +39,7 @@ var winSvc struct {
 func windowsProject(t *testing.T) {
 	t.Helper()
 	winSvc.once.Do(func() {
-		winSvc.api, winSvc.admin = FreePort(t), FreePort(t)
+		winSvc.api, winSvc.admin = e2e.FreePort(t), e2e.FreePort(t)
 		src := "testdata/windows"
 		specText, err := os.ReadFile(filepath.Join(src, "service.toml"))
 		if err != nil {
@@ -60,7 +61,7 @@ func windowsProject(t *testing.T) {
 			winSvc.err = err
 			return
 		}
-		winSvc.project, winSvc.err = Generate(filepath.Join(dir, "src"), text, user)
+		winSvc.project, winSvc.err = e2e.Generate(filepath.Join(dir, "src"), text, user)
 		winSvc.exe = filepath.Join(dir, "bin", "svcgenwin.exe")
 	})
 	if winSvc.err != nil {
@@ -216,12 +217,12 @@ func TestWindowsStartStopUnderLoad(t *testing.T) {
 	// Load: 16 keep-alive clients, and 4 requests that take 1.5 s in flight
 	// when the stop comes, so the drain has work to wait for.
 	stopped := make(chan struct{})
-	loadDone := make(chan *LoadResult, 1)
+	loadDone := make(chan *e2e.LoadResult, 1)
 	var warm sync.WaitGroup
 	warm.Add(1)
 	var once sync.Once
 	go func() {
-		loadDone <- Load(ctx, LoadConfig{
+		loadDone <- e2e.Load(ctx, e2e.LoadConfig{
 			URL: "http://" + winSvc.api + "/", Clients: 16, Post: true, Stopped: stopped,
 			Until: func(n int64) bool {
 				if n >= 200 {
@@ -444,10 +445,10 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, admin := FreePort(t), FreePort(t)
+	api, admin := e2e.FreePort(t), e2e.FreePort(t)
 	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText))
 	dir := t.TempDir()
-	proj, err := Generate(filepath.Join(dir, "src"), text, nil)
+	proj, err := e2e.Generate(filepath.Join(dir, "src"), text, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -533,3 +534,7 @@ func TestWindowsParamChange(t *testing.T) {
 		t.Errorf("after ParamChange: %v %v", st, err)
 	}
 }
+
+// wait bounds every wait on the service; no test expects anything to take
+// this long.
+const wait = 60 * time.Second

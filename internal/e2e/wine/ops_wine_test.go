@@ -1,6 +1,6 @@
 //go:build linux
 
-package e2e
+package wine
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/e2e"
 	"github.com/svcgen/svcgen/internal/winetest"
 )
 
@@ -23,7 +24,7 @@ import (
 func TestWindowsOps(t *testing.T) {
 	p := winetest.New(t)
 	ctx := context.Background()
-	admin := FreePort(t)
+	admin := e2e.FreePort(t)
 	text, err := os.ReadFile("testdata/winops/service.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +34,7 @@ func TestWindowsOps(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	proj, err := Generate(filepath.Join(dir, "src"), strings.Replace(string(text), "127.0.0.1:19191", admin, 1), map[string]string{"probe.go": string(probe)})
+	proj, err := e2e.Generate(filepath.Join(dir, "src"), strings.Replace(string(text), "127.0.0.1:19191", admin, 1), map[string]string{"probe.go": string(probe)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +61,8 @@ func TestWindowsOps(t *testing.T) {
 	if _, err := p.WaitState(ctx, name, winetest.StateRunning, time.Minute, nil); err != nil {
 		t.Fatalf("%v\n%s", err, readLog())
 	}
-	fams := scrape(t, "http://"+admin)
-	if v := mustValue(t, fams, "svc_ready"); v != 1 {
+	fams := e2e.Scrape(t, "http://"+admin)
+	if v := e2e.MustValue(t, fams, "svc_ready"); v != 1 {
 		t.Errorf("svc_ready = %v under the SCM", v)
 	}
 	// Records reach the file within a second of being logged.
