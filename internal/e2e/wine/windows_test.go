@@ -441,7 +441,7 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 	p := winetest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	specText, err := os.ReadFile(filepath.Join("..", "..", "golden", "minimal", "service.toml"))
+	specText, err := os.ReadFile(filepath.Join("..", "..", "..", "golden", "minimal", "service.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,11 @@ type HTTPServer struct {
 
 	draining atomic.Bool
 	drainCh  chan struct{} // closed when the drain begins: see Draining
+	// closing: the listener is closed, so answers say Connection: close.
+	// Not before: on Windows the drain takes the accept queue for a while
+	// before it closes the socket, and a client told to close then would
+	// reconnect into the queue just as it is closed (and be reset).
+	closing atomic.Bool
 
 	mu         sync.Mutex
 	conns      map[*wireConn]*connInfo // by the accepted (not TLS) connection
@@ -270,16 +275,19 @@ func (s *HTTPServer) Close(context.Context) error {
 	return nil
 }
 
-// Drain is stop step 3: stop accepting, answer what is in flight with
-// Connection: close, and return the moment nothing is left; at the deadline,
+// Drain is stop step 3: stop accepting, answer what is in flight (with
+// Connection: close once the listener is closed), and return the moment nothing is left; at the deadline,
 // close what remains (Server.Shutdown would leave it open).
 func (s *HTTPServer) Drain(ctx context.Context) error {
 	s.mu.Lock()
 	s.drainStart = time.Now()
 	s.draining.Store(true)
-	close(s.drainCh)
 	s.mu.Unlock()
 	s.ln.stop(ctx)
+	s.closing.Store(true)
+	// Long-lived handlers say goodbye now, so their answers end their
+	// connections too.
+	close(s.drainCh)
 	s.mu.Lock()
 	s.closedLn = true
 	s.settleLocked()
@@ -470,7 +478,7 @@ func (s *HTTPServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	s.handler.ServeHTTP(rw, req)
-	if !rw.wrote && !rw.hijacked && s.draining.Load() {
+	if !rw.wrote && !rw.hijacked && s.closing.Load() {
 		// An empty answer still needs its Connection: close, or the client sends
 		// its next request on a connection that is about to close.
 		rw.WriteHeader(http.StatusOK)
@@ -558,7 +566,7 @@ func (w *response) begin() {
 	if w.code == 0 {
 		w.code = http.StatusOK // a Write without WriteHeader
 	}
-	if w.s.draining.Load() && !w.more() {
+	if w.s.closing.Load() && !w.more() {
 		w.Header().Set("Connection", "close")
 	}
 }
