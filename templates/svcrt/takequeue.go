@@ -15,11 +15,12 @@ import (
 // instant come:
 //
 //   - First each connection taken is handed to the server at once and
-//     served (with Connection: close, as the drain answers everything). A
-//     quiet service, or one whose clients arrive one by one, finds the
-//     queue empty at the first look and closes at once.
-//   - Clients that reconnect the moment they are answered can keep the queue
-//     filled. After serveShare of the drain budget the connections taken are
+//     served; answers say Connection: close only once the socket is closed
+//     (HTTPServer.closing), so keep-alive clients do not come back through
+//     the queue meanwhile. A quiet service, or one whose clients arrive one
+//     by one, finds the queue empty at the first look and closes at once.
+//   - Clients that open a new connection for each request can keep the
+//     queue filled. After serveShare of the drain budget the connections taken are
 //     kept unserved until the socket is closed: their clients wait for an
 //     answer, so each comes back at most once and the queue runs empty.
 //   - After holdShare of the budget the socket is closed whatever is queued,
