@@ -34,6 +34,26 @@ func pollQueued(tl *net.TCPListener) bool {
 	return ready
 }
 
+// takeQueueServer is a bound HTTP server whose drain takes its accept queue
+// with takeQueue, as on Windows, and whose handler reads the body and takes
+// delay; the caller serves it.
+func takeQueueServer(t *testing.T, delay time.Duration) (*HTTPServer, *logs) {
+	t.Helper()
+	logs := newLogs()
+	s := NewHTTPServer(slog.New(logs), "api", "127.0.0.1:0", &http.Server{ReadHeaderTimeout: 5 * time.Second})
+	if err := s.Bind(); err != nil {
+		t.Fatal(err)
+	}
+	s.ln.take = func(ctx context.Context, l *listener) []net.Conn {
+		return takeQueue(ctx, l, l.Listener.(*net.TCPListener), pollQueued)
+	}
+	s.Open(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		time.Sleep(delay)
+	}))
+	return s, logs
+}
+
 // loadCounts are what became of a load's requests.
 type loadCounts struct {
 	answered, lost, refused atomic.Int64
@@ -89,18 +109,7 @@ func TestTakeQueueLosesNothing(t *testing.T) {
 		{name: "300 new connections a second, 5ms", rate: 300, delay: 5 * time.Millisecond, budget: 4 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			logs := newLogs()
-			s := NewHTTPServer(slog.New(logs), "api", "127.0.0.1:0", &http.Server{ReadHeaderTimeout: 5 * time.Second})
-			if err := s.Bind(); err != nil {
-				t.Fatal(err)
-			}
-			s.ln.take = func(ctx context.Context, l *listener) []net.Conn {
-				return takeQueue(ctx, l, l.Listener.(*net.TCPListener), pollQueued)
-			}
-			s.Open(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				io.Copy(io.Discard, r.Body)
-				time.Sleep(tc.delay)
-			}))
+			s, logs := takeQueueServer(t, tc.delay)
 			go s.Serve(context.Background())
 			url := "http://" + s.Addr().String() + "/"
 
@@ -169,18 +178,7 @@ func TestTakeQueueLosesNothing(t *testing.T) {
 // connections taken after the serving share are kept and answered after
 // the close.
 func TestTakeQueueKeepsFillingQueue(t *testing.T) {
-	logs := newLogs()
-	s := NewHTTPServer(slog.New(logs), "api", "127.0.0.1:0", &http.Server{ReadHeaderTimeout: 5 * time.Second})
-	if err := s.Bind(); err != nil {
-		t.Fatal(err)
-	}
-	s.ln.take = func(ctx context.Context, l *listener) []net.Conn {
-		return takeQueue(ctx, l, l.Listener.(*net.TCPListener), pollQueued)
-	}
-	s.Open(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		time.Sleep(2 * time.Millisecond)
-	}))
+	s, logs := takeQueueServer(t, 2*time.Millisecond)
 	addr := s.Addr().String()
 	const request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"n\":1}"
 	var (
@@ -232,10 +230,17 @@ func TestTakeQueueKeepsFillingQueue(t *testing.T) {
 		}()
 	}
 	queued.Wait()
-	go s.Serve(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	err := s.Drain(ctx)
+	drained := make(chan error, 1)
+	go func() { drained <- s.Drain(ctx) }()
+	// Serving from now on, not before, so the server's own accepting takes
+	// none of the 64 first: the drain does.
+	for !s.ln.taking.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	go s.Serve(context.Background())
+	err := <-drained
 	done.Wait()
 	t.Logf("answered %d, refused %d, lost %d", answered.Load(), refused.Load(), lost.Load())
 	if err != nil {
