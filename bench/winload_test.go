@@ -4,6 +4,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ func NewAPI() (http.Handler, error) {
 			r = linuxLostOnStop(t, linBin, genAddr, l)
 			linLost = append(linLost, float64(r.Lost+r.Failed))
 		}
-		t.Logf("sc stop under %s, Wine's SCM, %d stops each: requests lost (sent, never answered)", l.what, rounds)
+		t.Logf("sc stop under %s, Wine's SCM, %d stops each: requests lost (sent, never answered)", l.Name, rounds)
 		t.Logf("  generated (Windows build)   lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(genLost), slices.Max(genLost), sum(genLost), median(genOK))
 		t.Logf("  x/sys svc/example shape     lost per stop: median %.0f, max %.0f, total %.0f  (answered median %.0f)", median(exLost), slices.Max(exLost), sum(exLost), median(exOK))
 		t.Logf("  generated (Linux, SIGTERM)  lost per stop: median %.0f, max %.0f, total %.0f", median(linLost), slices.Max(linLost), sum(linLost))
@@ -106,20 +107,20 @@ func NewAPI() (http.Handler, error) {
 	}
 }
 
-// stopLoad is one load of TestSCMLostOnStop.
+// stopLoad is one load of TestSCMLostOnStop: e2e's, named for the report.
 type stopLoad struct {
-	key, what string
-	path      string // with the handler's ?sleep=
-	clients   int    // closed-loop; 0 with rate
-	rate      int    // open-loop arrivals a second
-	trigger   int64  // answers after which the stop is sent
+	key string // the report's name of the load
+	e2e.StopLoad
 }
 
 var stopLoads = []stopLoad{
-	{key: "keepalive", what: "64 keep-alive POST clients, 2 ms requests", path: "/?sleep=2ms", clients: 64, trigger: 64 * 20},
-	{key: "reconnect", what: "64 POST clients reconnecting at once, 50 ms requests", path: "/?sleep=50ms", clients: 64, trigger: 64 * 4},
-	{key: "open", what: "100 new connections a second, 50 ms requests", path: "/?sleep=50ms", rate: 100, trigger: 100},
+	{"keepalive", e2e.StopLoad{Name: "64 keep-alive POST clients, 2 ms requests", Delay: 2 * time.Millisecond, Clients: 64, Trigger: 64 * 20}},
+	{"reconnect", e2e.StopLoad{Name: "64 POST clients reconnecting at once, 50 ms requests", Delay: 50 * time.Millisecond, Clients: 64, Trigger: 64 * 4}},
+	{"open", e2e.StopLoad{Name: "100 new connections a second, 50 ms requests", Delay: 50 * time.Millisecond, Rate: 100, Trigger: 100}},
 }
+
+// url is the load's target on addr: the handler sleeps as ?sleep= says.
+func (l stopLoad) url(addr string) string { return fmt.Sprintf("http://%s/?sleep=%s", addr, l.Delay) }
 
 func sum(v []float64) (s float64) {
 	for _, x := range v {
@@ -129,7 +130,7 @@ func sum(v []float64) (s float64) {
 }
 
 // scmLostOnStop starts the service through the SCM, loads it with l and,
-// after l.trigger answers, sends `sc stop`; the load ends when the SCM
+// after l.Trigger answers, sends `sc stop`; the load ends when the SCM
 // reports STOPPED.
 func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, addr string, l stopLoad) *e2e.LoadResult {
 	t.Helper()
@@ -150,7 +151,7 @@ func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, 
 		close(stopped)
 		stopErr <- err
 	}()
-	res := loadUntilStopped(ctx, "http://"+addr+l.path, l, trigger, stopped)
+	res := runUntilStopped(l, addr, trigger, stopped)
 	if err := <-stopErr; err != nil {
 		t.Fatalf("sc stop %s: %v", name, err)
 	}
@@ -158,7 +159,7 @@ func scmLostOnStop(ctx context.Context, t *testing.T, p *winetest.Prefix, name, 
 }
 
 // linuxLostOnStop runs the Linux build with l and sends SIGTERM after
-// l.trigger answers; the load ends when the process exits.
+// l.Trigger answers; the load ends when the process exits.
 func linuxLostOnStop(t *testing.T, bin, addr string, l stopLoad) *e2e.LoadResult {
 	t.Helper()
 	proc, err := e2e.Start(bin, t.TempDir(), nil)
@@ -172,7 +173,7 @@ func linuxLostOnStop(t *testing.T, bin, addr string, l stopLoad) *e2e.LoadResult
 		<-trigger
 		proc.Signal(syscall.SIGTERM)
 	}()
-	res := loadUntilStopped(context.Background(), "http://"+addr+l.path, l, trigger, proc.Exited())
+	res := runUntilStopped(l, addr, trigger, proc.Exited())
 	if code, err := proc.Wait(time.Minute); err != nil || code != 0 {
 		t.Fatalf("linux build exited %d, %v:\n%s", code, err, proc.Log())
 	}
@@ -198,23 +199,13 @@ func waitServing(t *testing.T, name, addr string) {
 	}
 }
 
-// loadUntilStopped sends l to url, closes trigger after l.trigger answers,
-// and ends when stopped is closed.
-func loadUntilStopped(ctx context.Context, url string, l stopLoad, trigger chan struct{}, stopped <-chan struct{}) *e2e.LoadResult {
+// runUntilStopped sends l to addr, closes trigger after l.Trigger answers
+// (or when the load ends without them, so no stop waits forever), and ends
+// when stopped is closed.
+func runUntilStopped(l stopLoad, addr string, trigger chan struct{}, stopped <-chan struct{}) *e2e.LoadResult {
 	var once sync.Once
-	res := e2e.Load(ctx, e2e.LoadConfig{
-		URL:     url,
-		Clients: l.clients,
-		Rate:    l.rate,
-		Post:    true,
-		Until: func(n int64) bool {
-			if n >= l.trigger {
-				once.Do(func() { close(trigger) })
-			}
-			return false
-		},
-		Stopped: stopped,
-	})
-	once.Do(func() { close(trigger) })
+	fire := func() { once.Do(func() { close(trigger) }) }
+	res := l.Run(l.url(addr), fire, stopped)
+	fire()
 	return res
 }

@@ -45,7 +45,8 @@ type HTTPServer struct {
 
 	draining atomic.Bool
 	drainCh  chan struct{} // closed when the drain begins: see Draining
-	// closing: the listener is closed, so answers say Connection: close.
+	// closing: the listener is closed and its accept queue tracked, so
+	// answers say Connection: close and the drain may end.
 	// Not before: on Windows the drain takes the accept queue for a while
 	// before it closes the socket, and a client told to close then would
 	// reconnect into the queue just as it is closed (and be reset).
@@ -57,7 +58,6 @@ type HTTPServer struct {
 	active     int // connections reading or answering a request
 	handlers   int // handler calls in flight, hijacked ones included
 	drainStart time.Time
-	closedLn   bool          // the listener is closed and its accept queue tracked
 	quiet      chan struct{} // closed when the drain has nothing left in flight
 	quietDone  bool
 	grace      *time.Timer
@@ -289,7 +289,6 @@ func (s *HTTPServer) Drain(ctx context.Context) error {
 	// connections too.
 	close(s.drainCh)
 	s.mu.Lock()
-	s.closedLn = true
 	s.settleLocked()
 	s.mu.Unlock()
 	defer s.closeHijacked()
@@ -319,7 +318,7 @@ func (s *HTTPServer) settle() {
 // each new or idle connection that had its grace is closed, and the drain
 // waits for the grace of the others on a timer.
 func (s *HTTPServer) settleLocked() {
-	if s.quietDone || !s.closedLn || s.handlers > 0 || s.active > 0 {
+	if s.quietDone || !s.closing.Load() || s.handlers > 0 || s.active > 0 {
 		return
 	}
 	now := time.Now()
