@@ -18,10 +18,11 @@ const (
 	FeatureHTTPClient = "http_client" // http_client resources: retries, breaker
 	FeatureMetrics    = "metrics"     // [metrics]: Prometheus on the admin listener
 	FeatureLogFile    = "logfile"     // [log] file: lumberjack rotation
+	FeatureGRPC       = "grpc"        // grpc resources: grpc-go server, health, reflection
 )
 
 // Features lists every feature, in the order of its constants.
-var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureLogFile}
+var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureLogFile, FeatureGRPC}
 
 // runtimeFeature maps each non-core file of svcrt/ to the features that need
 // it; a file not listed is core. pools.go, secrets.go, credentials.go and
@@ -37,6 +38,7 @@ var runtimeFeature = map[string][]string{
 	"breaker.go":     {FeatureHTTPClient},
 	"metrics.go":     {FeatureMetrics},
 	"logfile.go":     {FeatureLogFile},
+	"grpc.go":        {FeatureGRPC},
 }
 
 // RuntimeFile is one file of the runtime package: its name in svcrt/ and its

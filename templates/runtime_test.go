@@ -79,7 +79,7 @@ func TestRuntimeFilesCore(t *testing.T) {
 			t.Errorf("runtime files hold the test %s", f.Name)
 		}
 	}
-	if _, err := RuntimeFiles([]string{"grpc"}); err == nil {
+	if _, err := RuntimeFiles([]string{"soap"}); err == nil {
 		t.Error("an unknown feature was accepted")
 	}
 }
