@@ -8,36 +8,42 @@ import "time"
 // (open_timeout from timeouts.start, drain from stop, ...) are Formulas,
 // applied after these.
 const (
-	DefaultStart           = 30 * time.Second
-	DefaultStop            = 20 * time.Second
-	DefaultShutdown        = 5 * time.Second
-	DefaultAdminAddr       = "127.0.0.1:9090"
-	DefaultRecoveryReset   = 24 * time.Hour
-	DefaultRestartSec      = 5 * time.Second
-	DefaultReadHeader      = 5 * time.Second
-	DefaultHTTPIdle        = 60 * time.Second
-	DefaultMaxHeaderBytes  = 1 << 20
-	DefaultSQLMaxOpen      = 10
-	DefaultSQLMaxIdle      = 2
-	DefaultPingTimeout     = 5 * time.Second
-	DefaultConnMaxLifetime = 30 * time.Minute
-	DefaultRedisPoolSize   = 10
-	DefaultDialTimeout     = 5 * time.Second
-	DefaultRedisIO         = 3 * time.Second
-	DefaultMaxIdlePerHost  = 16
-	DefaultClientIdle      = 90 * time.Second
-	DefaultTLSHandshake    = 10 * time.Second
-	DefaultRequestTimeout  = 30 * time.Second
-	DefaultRetries         = 2
-	DefaultRetryBase       = 100 * time.Millisecond
-	DefaultRetryMax        = 2 * time.Second
-	DefaultBreakerFailures = 5
-	DefaultBreakerCooldown = 30 * time.Second
-	DefaultWatchInterval   = 10 * time.Second
-	DefaultWatchFailures   = 3
-	DefaultWatchExitAfter  = time.Minute
-	DefaultLogMaxSizeMB    = 100
-	DefaultLogMaxBackups   = 5
+	DefaultStart          = 30 * time.Second
+	DefaultStop           = 20 * time.Second
+	DefaultShutdown       = 5 * time.Second
+	DefaultAdminAddr      = "127.0.0.1:9090"
+	DefaultRecoveryReset  = 24 * time.Hour
+	DefaultRestartSec     = 5 * time.Second
+	DefaultReadHeader     = 5 * time.Second
+	DefaultHTTPIdle       = 60 * time.Second
+	DefaultMaxHeaderBytes = 1 << 20
+	// grpc: grpc-go's own defaults, written out so the spec shows them.
+	DefaultMaxRecvMsgSize   = 4 << 20
+	DefaultMaxSendMsgSize   = 4 << 20
+	DefaultKeepaliveMinTime = 5 * time.Minute
+	DefaultKeepaliveTime    = 2 * time.Hour
+	DefaultKeepaliveTimeout = 20 * time.Second
+	DefaultSQLMaxOpen       = 10
+	DefaultSQLMaxIdle       = 2
+	DefaultPingTimeout      = 5 * time.Second
+	DefaultConnMaxLifetime  = 30 * time.Minute
+	DefaultRedisPoolSize    = 10
+	DefaultDialTimeout      = 5 * time.Second
+	DefaultRedisIO          = 3 * time.Second
+	DefaultMaxIdlePerHost   = 16
+	DefaultClientIdle       = 90 * time.Second
+	DefaultTLSHandshake     = 10 * time.Second
+	DefaultRequestTimeout   = 30 * time.Second
+	DefaultRetries          = 2
+	DefaultRetryBase        = 100 * time.Millisecond
+	DefaultRetryMax         = 2 * time.Second
+	DefaultBreakerFailures  = 5
+	DefaultBreakerCooldown  = 30 * time.Second
+	DefaultWatchInterval    = 10 * time.Second
+	DefaultWatchFailures    = 3
+	DefaultWatchExitAfter   = time.Minute
+	DefaultLogMaxSizeMB     = 100
+	DefaultLogMaxBackups    = 5
 )
 
 // DefaultOnFailure is what a failing [watchdog] check of a resource does
@@ -157,6 +163,12 @@ func (d *decoder) resourceDefaults(r *Resource) {
 		dflt(&r.ReadHeaderTimeout, DefaultReadHeader)
 		dflt(&r.IdleTimeout, DefaultHTTPIdle)
 		d.dfltInt(&r.MaxHeaderBytes, DefaultMaxHeaderBytes, p("max_header_bytes")...)
+	case KindGRPC:
+		d.dfltInt(&r.MaxRecvMsgSize, DefaultMaxRecvMsgSize, p("max_recv_msg_size")...)
+		d.dfltInt(&r.MaxSendMsgSize, DefaultMaxSendMsgSize, p("max_send_msg_size")...)
+		dflt(&r.KeepaliveMinTime, DefaultKeepaliveMinTime)
+		dflt(&r.KeepaliveTime, DefaultKeepaliveTime)
+		dflt(&r.KeepaliveTimeout, DefaultKeepaliveTimeout)
 	case KindSQL:
 		dflt(&r.ConnMaxLifetime, DefaultConnMaxLifetime)
 	case KindRedis:

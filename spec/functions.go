@@ -31,6 +31,8 @@ func (d *decoder) validateFunctions() {
 		switch r.Kind {
 		case KindHTTP:
 			add(r.Handler, rp(r, "handler"), "handler of "+table, "func("+deps+") (http.Handler, error)")
+		case KindGRPC:
+			add(r.Register, rp(r, "register"), "register of "+table, "func("+regParams(deps)+") error")
 		case KindWorker:
 			add(r.Run, rp(r, "run"), "run of "+table, "func("+ctxParams(deps)+") error")
 		case KindCustom:
@@ -72,6 +74,15 @@ func (d *decoder) validateFunctions() {
 				dotted(u.path), name, u.sig, prev.sig, prev.role, d.valPos(prev.path...).Line)
 		}
 	}
+}
+
+// regParams are the parameters of a grpc register function: the
+// registrar, then the values of depends_on.
+func regParams(deps string) string {
+	if deps == "" {
+		return "grpc.ServiceRegistrar"
+	}
+	return "grpc.ServiceRegistrar, " + deps
 }
 
 func ctxParams(deps string) string {

@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// listener is one address the service binds: the admin listener or an
-// http resource.
+// listener is one address the service binds: the admin listener, an http
+// or a grpc resource.
 type listener struct {
 	what string // "[admin]", "[resource.api]"
 	addr string
@@ -31,7 +31,7 @@ func (d *decoder) validateListeners() {
 		}
 	}
 	for _, r := range d.s.Resources {
-		if r.Kind != KindHTTP || !d.ok(rp(r, "addr")...) || r.Addr == "" {
+		if (r.Kind != KindHTTP && r.Kind != KindGRPC) || !d.ok(rp(r, "addr")...) || r.Addr == "" {
 			continue
 		}
 		l := listener{what: "[resource." + r.Name + "]", addr: r.Addr, pos: d.valPos(rp(r, "addr")...), set: true}

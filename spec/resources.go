@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 )
 
 var resourceNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
@@ -19,6 +20,8 @@ func (d *decoder) validateResources() {
 		switch r.Kind {
 		case KindHTTP:
 			d.validateHTTP(r)
+		case KindGRPC:
+			d.validateGRPC(r)
 		case KindSQL:
 			d.validateSQL(r)
 		case KindRedis:
@@ -203,6 +206,38 @@ func (d *decoder) requiredIdent(r *Resource, key, val, hint string) {
 func (d *decoder) validateHTTP(r *Resource) {
 	d.required(r.Addr, `the listen address, like ":8080"`, rp(r, "addr")...)
 	d.requiredIdent(r, "handler", r.Handler, `a function returning (http.Handler, error), like "NewAPI"`)
+	d.validateTLSFiles(r)
+	d.positive(r.MaxHeaderBytes, rp(r, "max_header_bytes")...)
+}
+
+// validateGRPC checks a grpc server resource. The limits are grpc-go's:
+// keepalive pings closer than 1s are raised to 1s by grpc-go, so a shorter
+// keepalive_time would not mean what it says.
+func (d *decoder) validateGRPC(r *Resource) {
+	d.required(r.Addr, `the listen address, like ":9000"`, rp(r, "addr")...)
+	d.requiredIdent(r, "register", r.Register, `a function func(grpc.ServiceRegistrar, ...) error that registers the services, like "RegisterRPC"`)
+	d.validateTLSFiles(r)
+	d.positive(r.MaxRecvMsgSize, rp(r, "max_recv_msg_size")...)
+	d.positive(r.MaxSendMsgSize, rp(r, "max_send_msg_size")...)
+	d.nonNegative(r.MaxConcurrentStreams, rp(r, "max_concurrent_streams")...)
+	if p := rp(r, "keepalive_time"); r.KeepaliveTime.Set && r.KeepaliveTime.Duration < time.Second {
+		d.errorf(d.valPos(p...), "%s must be at least 1s: grpc-go pings no more often", dotted(p))
+	}
+	d.positiveDur(r.KeepaliveTimeout, rp(r, "keepalive_timeout")...)
+	for _, k := range []string{"keepalive_min_time", "max_connection_age", "max_connection_age_grace"} {
+		v := map[string]Duration{"keepalive_min_time": r.KeepaliveMinTime, "max_connection_age": r.MaxConnectionAge, "max_connection_age_grace": r.MaxConnectionAgeGrace}[k]
+		if v.Set && v.Duration < 0 {
+			d.errorf(d.valPos(rp(r, k)...), "%s must not be negative", dotted(rp(r, k)))
+		}
+	}
+	if p := rp(r, "max_connection_age_grace"); r.MaxConnectionAgeGrace.Set && r.MaxConnectionAgeGrace.Duration > 0 && !r.MaxConnectionAge.Set {
+		d.errorf(d.keyPos(p...), "max_connection_age_grace needs max_connection_age in [resource.%s]: without an age no connection is closed", r.Name)
+	}
+}
+
+// validateTLSFiles checks the TLS files of a server resource: both or
+// neither, each a single line.
+func (d *decoder) validateTLSFiles(r *Resource) {
 	cert, key := d.has(rp(r, "tls_cert_file")...), d.has(rp(r, "tls_key_file")...)
 	switch {
 	case cert && !key:
@@ -222,7 +257,6 @@ func (d *decoder) validateHTTP(r *Resource) {
 			d.singleLine(v, rp(r, k)...)
 		}
 	}
-	d.positive(r.MaxHeaderBytes, rp(r, "max_header_bytes")...)
 }
 
 // exactlyOne checks that a resource gives one of several alternative keys.

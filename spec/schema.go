@@ -41,6 +41,10 @@ var commonKeys = []string{"kind", "depends_on", "critical", "open_timeout", "clo
 var kindKeys = map[string][]string{
 	KindHTTP: {"addr", "handler", "read_header_timeout", "read_timeout", "write_timeout",
 		"idle_timeout", "max_header_bytes", "tls_cert_file", "tls_key_file"},
+	KindGRPC: {"addr", "register", "tls_cert_file", "tls_key_file", "max_recv_msg_size",
+		"max_send_msg_size", "max_concurrent_streams", "keepalive_min_time",
+		"keepalive_permit_without_stream", "keepalive_time", "keepalive_timeout",
+		"max_connection_age", "max_connection_age_grace", "reflection"},
 	KindSQL: {"driver", "dsn", "dsn_env", "dsn_file", "max_open", "max_idle", "warm",
 		"conn_max_lifetime", "conn_max_idle_time", "ping_timeout", "warm_query", "on_failure"},
 	KindRedis: {"addr", "addr_env", "password_env", "db", "pool_size", "min_idle", "warm",
@@ -68,6 +72,7 @@ var kindAliases = map[string]string{
 	"sqlserver": KindSQL, "mssql": KindSQL, "database": KindSQL, "db": KindSQL,
 	"server": KindHTTP, "http_server": KindHTTP, "https": KindHTTP, "listener": KindHTTP,
 	"client": KindHTTPClient, "httpclient": KindHTTPClient, "http-client": KindHTTPClient,
+	"rpc": KindGRPC, "grpc_server": KindGRPC, "grpcs": KindGRPC, "protobuf": KindGRPC,
 	"cache": KindRedis, "valkey": KindRedis, "job": KindWorker, "loop": KindWorker,
 }
 

@@ -11,11 +11,12 @@ const (
 	KindRedis      = "redis"
 	KindHTTPClient = "http_client"
 	KindWorker     = "worker"
+	KindGRPC       = "grpc"
 	KindCustom     = "custom"
 )
 
 // Kinds lists every resource kind in the order the reference documents them.
-var Kinds = []string{KindHTTP, KindSQL, KindRedis, KindHTTPClient, KindWorker, KindCustom}
+var Kinds = []string{KindHTTP, KindGRPC, KindSQL, KindRedis, KindHTTPClient, KindWorker, KindCustom}
 
 // What a resource's failing [watchdog] check does while the service runs
 // (on_failure): turn it not ready, turn it not live and in the end stop it
@@ -204,6 +205,19 @@ type Resource struct {
 	MaxHeaderBytes    int      `toml:"max_header_bytes"`
 	TLSCertFile       string   `toml:"tls_cert_file"`
 	TLSKeyFile        string   `toml:"tls_key_file"`
+
+	// grpc (addr, tls_cert_file and tls_key_file as for http)
+	Register                     string   `toml:"register"`
+	MaxRecvMsgSize               int      `toml:"max_recv_msg_size"`
+	MaxSendMsgSize               int      `toml:"max_send_msg_size"`
+	MaxConcurrentStreams         int      `toml:"max_concurrent_streams"`
+	KeepaliveMinTime             Duration `toml:"keepalive_min_time"`
+	KeepalivePermitWithoutStream bool     `toml:"keepalive_permit_without_stream"`
+	KeepaliveTime                Duration `toml:"keepalive_time"`
+	KeepaliveTimeout             Duration `toml:"keepalive_timeout"`
+	MaxConnectionAge             Duration `toml:"max_connection_age"`
+	MaxConnectionAgeGrace        Duration `toml:"max_connection_age_grace"`
+	Reflection                   bool     `toml:"reflection"`
 
 	// sql
 	Driver          string   `toml:"driver"` // pgx | mysql | sqlserver
