@@ -49,6 +49,8 @@ func emitGuards(g *Context) error {
 		switch r.Kind {
 		case spec.KindHTTP:
 			guard(where+" handler", r.Handler, jen.Func().Params(deps...).Params(jen.Qual("net/http", "Handler"), jen.Error()))
+		case spec.KindGRPC:
+			guard(where+" register", r.Register, jen.Func().Params(append([]jen.Code{jen.Qual(grpcPath, "ServiceRegistrar")}, deps...)...).Error())
 		case spec.KindWorker:
 			guard(where+" run", r.Run, jen.Func().Params(append([]jen.Code{ctxType()}, deps...)...).Error())
 		case spec.KindCustom:

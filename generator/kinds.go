@@ -35,9 +35,10 @@ type kindEmitter interface {
 // kinds maps spec.Kind* to its emitter. A kind without an entry makes
 // generation fail with a message naming the resource.
 // One line per kind; each kind's emitter lives in its own file (http.go,
-// worker.go, custom.go, sql.go, redis.go, httpclient.go).
+// grpc.go, worker.go, custom.go, sql.go, redis.go, httpclient.go).
 var kinds = map[string]kindEmitter{
 	spec.KindHTTP:       httpKind{},
+	spec.KindGRPC:       grpcKind{},
 	spec.KindWorker:     workerKind{},
 	spec.KindCustom:     customKind{},
 	spec.KindSQL:        sqlKind{},

@@ -129,6 +129,8 @@ func UserFuncs(s *spec.Spec) ([]UserFunc, error) {
 		switch r.Kind {
 		case spec.KindHTTP:
 			add(r.Handler, "handler", at("handler"), params, jen.Qual("net/http", "Handler"), jen.Error())
+		case spec.KindGRPC:
+			add(r.Register, "register", at("register"), append([]jen.Code{jen.Id("s").Qual(grpcPath, "ServiceRegistrar")}, params...), jen.Error())
 		case spec.KindWorker:
 			add(r.Run, "run", at("run"), withCtx(params), jen.Error())
 		case spec.KindCustom:

@@ -34,6 +34,8 @@ const (
 	rtServeMetricsWith   rtRef = "ServeMetricsWith"
 	rtHTTPResource       rtRef = "HTTPResource"
 	rtHTTPConfig         rtRef = "HTTPConfig"
+	rtGRPCResource       rtRef = "GRPCResource"
+	rtGRPCConfig         rtRef = "GRPCConfig"
 	rtWorkerResource     rtRef = "WorkerResource"
 	rtCustomResource     rtRef = "CustomResource"
 	rtSQLResource        rtRef = "SQLResource"
@@ -64,6 +66,8 @@ var rtFields = map[rtRef][]string{
 	rtRuntimeConfig:  {"GOMAXPROCS", "GCPercent", "SetGC", "MemoryLimit"},
 	rtWatchdogConfig: {"Interval", "Failures", "ExitAfter"},
 	rtHTTPConfig:     {"Addr", "ReadHeaderTimeout", "ReadTimeout", "WriteTimeout", "IdleTimeout", "MaxHeaderBytes", "CertFile", "KeyFile"},
+	rtGRPCConfig: {"Addr", "CertFile", "KeyFile", "MaxRecvMsgSize", "MaxSendMsgSize", "MaxConcurrentStreams", "KeepaliveMinTime",
+		"KeepalivePermitWithoutStream", "KeepaliveTime", "KeepaliveTimeout", "MaxConnectionAge", "MaxConnectionAgeGrace", "Reflection"},
 	rtSQLPool:        {"Name", "Driver", "DSN", "DSNEnv", "DSNFile", "MaxOpen", "MaxIdle", "ConnMaxLifetime", "ConnMaxIdleTime", "PingTimeout", "Warm", "WarmQuery"},
 	rtRedisPool:      {"Name", "Addr", "AddrEnv", "PasswordEnv", "DB", "PoolSize", "MinIdle", "Warm", "DialTimeout", "ReadTimeout", "WriteTimeout"},
 	rtHTTPClientPool: {"Name", "BaseURLEnv", "Warm", "WarmPath", "MaxIdlePerHost", "IdleConnTimeout", "TLSHandshakeTimeout", "RequestTimeout", "Retries", "RetryBase", "RetryMax", "BreakerFailures", "BreakerCooldown"},

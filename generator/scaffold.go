@@ -46,6 +46,13 @@ func emitScaffold(g *Context) error {
 					jen.Return(jen.Id("mux"), jen.Nil()),
 				))
 			}
+		case spec.KindGRPC:
+			if need(r.Register) {
+				decls = append(decls, comments(registerDoc(r)...).Line().
+					Func().Id(r.Register).Params(append([]jen.Code{jen.Id("s").Qual(grpcPath, "ServiceRegistrar")}, params...)...).Error().Block(
+					jen.Return(jen.Nil()),
+				))
+			}
 		case spec.KindWorker:
 			if need(r.Run) {
 				decls = append(decls, comments(
@@ -219,6 +226,7 @@ func depParamsAvoiding(g *Context, r *spec.Resource, byName map[string]*spec.Res
 var scaffoldReserved = map[string]bool{
 	"ctx": true, "context": true, "http": true, "fmt": true, "mux": true,
 	"w": true, "req": true, "v": true, "sql": true, "redis": true, "svcrt": true,
+	"s": true, "grpc": true,
 }
 
 // userFileName is the user file of a resource: <name>.go, unless the name

@@ -79,6 +79,8 @@ func emitWire(g *Context) error {
 const (
 	wireApp = "svcApp"
 	wireCtx = "svcCtx"
+	// wireRegistrar is the grpc registrar a register function is handed.
+	wireRegistrar = "svcRegistrar"
 )
 
 // wireLocal is the variable of a resource in svcWire: svc<Name>Res. No

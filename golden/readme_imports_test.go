@@ -22,6 +22,7 @@ var readmeNames = map[string]string{
 	"github.com/redis/go-redis/v9":        "go-redis",
 	"github.com/prometheus/client_golang": "the Prometheus client",
 	"gopkg.in/natefinch/lumberjack.v2":    "lumberjack",
+	"google.golang.org/grpc":              "grpc-go",
 }
 
 // TestReadmeNamesEveryImportedModule keeps the README's claim true that

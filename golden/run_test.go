@@ -26,6 +26,7 @@ func goldenEnv(upstream string) map[string][]string {
 	pg := "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	return map[string][]string{
 		"minimal": nil,
+		"rpc":     nil,
 		"typical": {"ORDERS_DB_DSN=" + pg, "ORDERS_REDIS_ADDR=127.0.0.1:6379", "ORDERS_PAYMENTS_URL=" + upstream},
 		"large": {
 			"FLEET_PRIMARY_DB_DSN=" + pg, "FLEET_REPLICA_DB_DSN=" + pg,

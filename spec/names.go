@@ -90,7 +90,7 @@ var ImportedNames = map[string]string{
 	"atomic": "sync/atomic", "bufio": "bufio", "collectors": "github.com/prometheus/client_golang/prometheus/collectors",
 	"context": "context", "debug": "runtime/debug", "driver": "database/sql/driver", "errors": "errors",
 	"eventlog": "golang.org/x/sys/windows/svc/eventlog", "exec": "os/exec", "filepath": "path/filepath",
-	"flag": "flag", "fmt": "fmt", "fs": "io/fs", "http": "net/http", "io": "io", "json": "encoding/json",
+	"flag": "flag", "fmt": "fmt", "fs": "io/fs", "grpc": "google.golang.org/grpc", "http": "net/http", "io": "io", "json": "encoding/json",
 	"lumberjack": "gopkg.in/natefinch/lumberjack.v2", "mgr": "golang.org/x/sys/windows/svc/mgr", "net": "net",
 	"os": "os", "pprof": "net/http/pprof", "prometheus": "github.com/prometheus/client_golang/prometheus",
 	"promhttp": "github.com/prometheus/client_golang/prometheus/promhttp", "rand": "math/rand/v2",

@@ -48,6 +48,9 @@ var features = []feature{
 	{"redis", []string{"github.com/redis/go-redis/v9"}, []string{"github.com/redis/go-redis/v9@v9.23.0"}},
 	{"prometheus", []string{"github.com/prometheus/client_golang/prometheus", "github.com/prometheus/client_golang/prometheus/promhttp"}, []string{"github.com/prometheus/client_golang@v1.25.0"}},
 	{"lumberjack", []string{"gopkg.in/natefinch/lumberjack.v2"}, []string{"gopkg.in/natefinch/lumberjack.v2@v2.2.1"}},
+	{"grpc", []string{"google.golang.org/grpc", "google.golang.org/grpc/codes", "google.golang.org/grpc/credentials", "google.golang.org/grpc/health",
+		"google.golang.org/grpc/health/grpc_health_v1", "google.golang.org/grpc/keepalive", "google.golang.org/grpc/reflection", "google.golang.org/grpc/status"},
+		[]string{"google.golang.org/grpc@v1.85.0", "google.golang.org/protobuf@v1.36.12"}},
 }
 
 func main() {

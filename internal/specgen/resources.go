@@ -35,6 +35,8 @@ func (g *gen) resourceTables() {
 		switch r.kind {
 		case spec.KindHTTP:
 			g.httpKeys(r)
+		case spec.KindGRPC:
+			g.grpcKeys(r)
 		case spec.KindSQL:
 			g.sqlKeys(r)
 		case spec.KindRedis:
@@ -108,6 +110,9 @@ var resourceKnownKeys = []string{
 	"base_url_env", "warm_path", "max_idle_per_host", "idle_conn_timeout", "tls_handshake_timeout",
 	"request_timeout", "retries", "retry_base", "retry_max", "breaker_failures", "breaker_cooldown",
 	"run", "open", "close", "type", "check", "on_failure",
+	"register", "max_recv_msg_size", "max_send_msg_size", "max_concurrent_streams",
+	"keepalive_min_time", "keepalive_permit_without_stream", "keepalive_time", "keepalive_timeout",
+	"max_connection_age", "max_connection_age_grace", "reflection",
 }
 
 // resourceName is a name spec accepts whose Go name no other resource has.
@@ -151,6 +156,41 @@ func (g *gen) httpKeys(r *resource) {
 	}
 	if g.maybe(0.3) {
 		t.set("max_header_bytes", g.intLit(g.bigInt(1, "resource", "*", "max_header_bytes")))
+	}
+	if g.maybe(0.2) {
+		t.set("tls_cert_file", g.str(g.path()))
+		t.set("tls_key_file", g.str(g.path()))
+	}
+}
+
+// grpcKeys writes a grpc server's keys: keepalive_time at least 1s,
+// keepalive_timeout above 0, an age grace only with an age.
+func (g *gen) grpcKeys(r *resource) {
+	t := r.t
+	t.set("addr", g.str(g.listenAddr()))
+	for _, k := range []string{"max_recv_msg_size", "max_send_msg_size"} {
+		if g.maybe(0.3) {
+			t.set(k, g.intLit(g.bigInt(1, "resource", "*", k)))
+		}
+	}
+	if g.maybe(0.3) {
+		t.set("max_concurrent_streams", g.intLit(g.bigInt(0, "resource", "*", "max_concurrent_streams")))
+	}
+	g.optDur(t, "keepalive_min_time")
+	if g.maybe(0.3) {
+		t.set("keepalive_time", g.durLit(max(g.anyDuration("resource", "*", "keepalive_time"), time.Second)))
+	}
+	if g.maybe(0.3) {
+		t.set("keepalive_timeout", g.durLit(max(g.anyDuration("resource", "*", "keepalive_timeout"), time.Millisecond)))
+	}
+	if g.maybe(0.3) {
+		t.set("max_connection_age", g.durLit(g.anyDuration("resource", "*", "max_connection_age")))
+		g.optDur(t, "max_connection_age_grace")
+	}
+	for _, k := range []string{"keepalive_permit_without_stream", "reflection"} {
+		if g.maybe(0.3) {
+			t.set(k, pick(g, []string{"true", "false"}))
+		}
 	}
 	if g.maybe(0.2) {
 		t.set("tls_cert_file", g.str(g.path()))
@@ -392,6 +432,12 @@ func (g *gen) functions(r *resource) {
 	switch r.kind {
 	case spec.KindHTTP:
 		t.set("handler", g.str(g.funcName("func("+p+") (http.Handler, error)")))
+	case spec.KindGRPC:
+		reg := "grpc.ServiceRegistrar"
+		if p != "" {
+			reg += ", " + p
+		}
+		t.set("register", g.str(g.funcName("func("+reg+") error")))
 	case spec.KindWorker:
 		t.set("run", g.str(g.funcName("func("+withContext(p)+") error")))
 	case spec.KindCustom:
