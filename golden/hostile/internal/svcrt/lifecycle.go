@@ -53,7 +53,10 @@ type Node struct {
 	dependents []*Node // the reverse edges of Deps
 	// refuse answers what queued on a bound listener when the start is
 	// given up (HTTPResource sets it).
-	refuse    func(context.Context)
+	refuse func(context.Context)
+	// stopping runs at stop step 1, as the service turns not ready
+	// (GRPCResource: health NOT_SERVING).
+	stopping  func()
 	state     atomicState
 	opened    chan struct{} // closed when open succeeded: dependents may open
 	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close
@@ -97,6 +100,10 @@ type App struct {
 	// requestMetrics, set by [metrics] (metrics.go), gives each http resource
 	// the function that counts its answered requests; nil: none are counted.
 	requestMetrics func(resource string) func(code int, took time.Duration)
+	// rpcMetrics, set by [metrics], gives each grpc resource the function
+	// that counts its finished calls by method and status code (its name:
+	// "OK", "Unavailable").
+	rpcMetrics func(resource string) func(method, code string, took time.Duration)
 
 	// abort cancels the start (opens and after_ready hooks) when a stop begins.
 	abort    context.CancelCauseFunc
@@ -477,6 +484,11 @@ func (a *App) stop() ExitCode {
 	// the service manager (SCM StopPending, systemd STOPPING=1).
 	a.phase.Store(PhaseStopping)
 	a.stopping(budget)
+	for _, n := range a.nodes {
+		if n.stopping != nil {
+			n.stopping()
+		}
+	}
 	a.log.Info("stopping", "reason", reason, "budget", budget)
 	if err := a.runHooks(ctx, "before_drain", a.BeforeDrain); err != nil {
 		a.stepFailed(err, ExitOK)

@@ -33,8 +33,9 @@ func ServeMetricsWith(register func(prometheus.Registerer) error) func(app *App,
 		// init) shows up here by accident.
 		reg := prometheus.NewRegistry()
 		requests := newRequestMetrics()
+		calls := newCallMetrics()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), m,
-			requests.count, requests.duration)
+			requests.count, requests.duration, calls.count, calls.duration)
 		if register != nil {
 			if err := guard(func() error { return register(reg) }); err != nil {
 				return fmt.Errorf("register the service's collectors: %w", err)
@@ -42,6 +43,7 @@ func ServeMetricsWith(register func(prometheus.Registerer) error) func(app *App,
 		}
 		app.observe = m.observe
 		app.requestMetrics = requests.recorder
+		app.rpcMetrics = calls.recorder
 		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		return nil
 	}
@@ -90,6 +92,38 @@ func (r *requestMetrics) recorder(resource string) func(code int, took time.Dura
 		i := min(max(code/100, 1), len(codeClasses)) - 1
 		counts[i].Inc()
 		durations[i].Observe(took.Seconds())
+	}
+}
+
+// callMetrics are the call counts and durations of the grpc resources, by
+// resource and full method name ("/pkg.Service/Method"); the counts also
+// by status code.
+type callMetrics struct {
+	count    *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newCallMetrics() *callMetrics {
+	return &callMetrics{
+		count: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "svc_grpc_calls_total",
+			Help: "Calls a grpc resource finished, by method and status code.",
+		}, []string{"resource", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "svc_grpc_call_duration_seconds",
+			Help:    "How long a grpc resource's calls took, by method (a held call's wait for ready included).",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"resource", "method"}),
+	}
+}
+
+// recorder returns the function a grpc resource calls once per finished
+// call, with the method "unknown" for a name no service has (a client may
+// call any name: a scan must not grow the series without bound).
+func (c *callMetrics) recorder(resource string) func(method, code string, took time.Duration) {
+	return func(method, code string, took time.Duration) {
+		c.count.WithLabelValues(resource, method, code).Inc()
+		c.duration.WithLabelValues(resource, method).Observe(took.Seconds())
 	}
 }
 
