@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+// The methods of the echo service of testdata/grpc/rpc.go, called without
+// generated client code.
+const (
+	EchoSay   = "/svcgen.test.Echo/Say"
+	EchoTicks = "/svcgen.test.Echo/Ticks"
+)
+
+// GRPCDial connects to a plaintext gRPC server at addr.
+func GRPCDial(addr string) (*grpc.ClientConn, error) {
+	return grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+}
+
+// GRPCLoad is a closed-loop unary load: Clients goroutines, each with its
+// own connection, call EchoSay back to back with a default call (no
+// wait-for-ready) until a call fails or Stopped is closed.
+type GRPCLoad struct {
+	Addr    string
+	Clients int
+	// Trigger is the number of answers after which Stop is called, once.
+	Trigger int64
+	Stop    func()
+	Stopped <-chan struct{}
+}
+
+// GRPCLoadResult counts what became of the calls.
+type GRPCLoadResult struct {
+	OK int64
+	// Refused are calls the server never got: the connection was refused
+	// or closed before the server's preface (no call is sent before it).
+	// gRPC reports them as Unavailable and the client may retry elsewhere.
+	Refused int64
+	// Lost are calls that failed otherwise: sent, and not answered.
+	Lost     int64
+	LostErrs []error
+	// LastOK is when the last call was answered.
+	LastOK time.Time
+}
+
+// NotSent reports whether a failed call never reached the server: the
+// connection to it was refused, or failed before the server's HTTP/2
+// preface (gRPC sends no call before it).
+func NotSent(err error) bool {
+	if status.Code(err) != codes.Unavailable {
+		return false
+	}
+	msg := status.Convert(err).Message()
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "server preface") ||
+		strings.Contains(msg, "actively refused") // Windows' WSAECONNREFUSED
+}
+
+// Run runs the load and returns when every client stopped.
+func (l GRPCLoad) Run() *GRPCLoadResult {
+	res := &GRPCLoadResult{}
+	var mu sync.Mutex
+	var answered atomic.Int64
+	var fire sync.Once
+	var wg sync.WaitGroup
+	for range l.Clients {
+		wg.Go(func() {
+			conn, err := GRPCDial(l.Addr)
+			if err != nil {
+				mu.Lock()
+				res.Lost++
+				res.LostErrs = append(res.LostErrs, err)
+				mu.Unlock()
+				return
+			}
+			defer conn.Close()
+			for {
+				select {
+				case <-l.Stopped:
+					return
+				default:
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				var out wrapperspb.StringValue
+				err := conn.Invoke(ctx, EchoSay, wrapperspb.String("load"), &out)
+				cancel()
+				mu.Lock()
+				switch {
+				case err == nil && out.Value == "load":
+					res.OK++
+					res.LastOK = time.Now()
+				case err == nil:
+					res.Lost++
+					res.LostErrs = append(res.LostErrs, errors.New("wrong answer "+out.Value))
+				case NotSent(err):
+					res.Refused++
+				default:
+					res.Lost++
+					res.LostErrs = append(res.LostErrs, err)
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+				if answered.Add(1) >= l.Trigger && l.Stop != nil {
+					fire.Do(func() { go l.Stop() })
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return res
+}
+
+// GRPCStream opens an EchoTicks server stream and reads its first tick;
+// End then reads it to its end.
+type GRPCStream struct{ st grpc.ClientStream }
+
+// OpenTicks opens a Ticks stream on conn.
+func OpenTicks(conn *grpc.ClientConn, mode string) (*GRPCStream, error) {
+	st, err := conn.NewStream(context.Background(), &grpc.StreamDesc{ServerStreams: true}, EchoTicks)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.SendMsg(wrapperspb.String(mode)); err != nil {
+		return nil, err
+	}
+	if err := st.CloseSend(); err != nil {
+		return nil, err
+	}
+	if err := st.RecvMsg(new(wrapperspb.Int64Value)); err != nil {
+		return nil, err
+	}
+	return &GRPCStream{st}, nil
+}
+
+// End reads the stream until it ends and returns its status (nil for OK).
+func (s *GRPCStream) End() error {
+	for {
+		if err := s.st.RecvMsg(new(wrapperspb.Int64Value)); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
