@@ -6,7 +6,7 @@
 //	go run ./bench/cmd/report
 //
 // Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
-// suite names: lifecycle, http, pools, poolconnect, gogenerate, scm, scmlost,
+// suite names: lifecycle, http, grpc, pools, poolconnect, gogenerate, scm, scmlost,
 // winload, generator, alternatives), -head (measure a clean export of the HEAD commit instead
 // of the working tree, so edits in progress neither break nor colour the
 // figures; the report is still written into the working tree). Each suite is a `go test` run of the benchmarks under
@@ -212,6 +212,8 @@ func suites() []*suite {
 			method: "alternating round by round: drain 21 rounds, start/stop 7, time to ready 21, lost on stop 7 stops of each server"},
 		{name: "http", title: "HTTP throughput and latency, runtime vs bare net/http, 64 clients (bench/http_test.go)", run: benchTest("^TestHTTPThroughput$"), parse: parseHTTP,
 			method: "alternating round by round, the first side swapping each round: 5 rounds of 3 s per side and case after 0.5 s unrecorded; 64 closed-loop clients on 127.0.0.1, each server its own process of bench/testdata/httpserve"},
+		{name: "grpc", title: "gRPC drain and calls lost on stop, runtime vs GracefulStop+timer (bench/grpc_test.go)", run: benchTest("^TestGRPCStop$"), parse: parseGRPC,
+			method: "drain: alternating round by round, 21 rounds per case, in process; lost on stop: alternating stop by stop, 7 stops of each server, each its own process of bench/testdata/grpcserve"},
 		{name: "pools", title: "PostgreSQL warmup (bench/pools_test.go)", run: benchTest("^TestPoolWarmup$"), parse: parsePools,
 			method: "`go test -bench -count 5`, 20 fresh pools per run; the 5 runs of one side come back to back (not alternating)"},
 		{name: "poolconnect", title: "PostgreSQL warmup of N vs N connects at once (bench/poolconnect_test.go)", run: benchTest("^TestPoolWarmupConnect$"), parse: parsePoolConnect,
@@ -635,6 +637,49 @@ func parseSCMLost(out string) ([]row, error) {
 	return rows, nil
 }
 
+func parseGRPC(out string) ([]row, error) {
+	all := benchLinesAll(out)
+	var rows []row
+	for _, l := range all["grpc_drain"] {
+		what := "8 unary calls in flight"
+		if l["case"] == "stream" {
+			what += " and one server stream (svcgen tells it to end through `svcrt.Draining`; GracefulStop gives handlers no signal, so its timer, 1 s, ends it)"
+		}
+		svc, base := num(l["svc_p50"])/1e6, num(l["base_p50"])/1e6
+		rows = append(rows, row{
+			what:   fmt.Sprintf("gRPC drain, last unary call answered → drain done, %s (%s rounds)", what, l["n"]),
+			ours:   fmt.Sprintf("p50 %s, p90 %s", fmtMS(svc), fmtMS(num(l["svc_p90"])/1e6)),
+			theirs: fmt.Sprintf("`GracefulStop` + timer: p50 %s, p90 %s", fmtMS(base), fmtMS(num(l["base_p90"])/1e6)),
+			ratio:  fmt.Sprintf("baseline/svcgen at p50 %.1f", base/max(svc, 0.001)),
+		})
+	}
+	sides := map[string]map[string]string{}
+	for _, l := range all["grpc_lost"] {
+		sides[l["side"]] = l
+	}
+	if g := sides["svcgen"]; g != nil {
+		other := func(name, label string) string {
+			l := sides[name]
+			if l == nil {
+				return label + ": not run"
+			}
+			return fmt.Sprintf("%s: median %s, max %s", label, l["lost_median"], l["lost_max"])
+		}
+		rows = append(rows, row{
+			what:   fmt.Sprintf("gRPC calls lost per SIGTERM under 64 clients (%s stops each)", g["runs"]),
+			ours:   fmt.Sprintf("median %s, max %s", g["lost_median"], g["lost_max"]),
+			theirs: other("naive", "exits on SIGTERM") + "; " + other("graceful", "`GracefulStop` + timer"),
+			ratio:  fmt.Sprintf("%s vs %s vs %s lost in total", g["lost_total"], sides["naive"]["lost_total"], sides["graceful"]["lost_total"]),
+			target: "zero lost calls in every stop",
+			met:    yesNo(g["lost_max"] == "0"),
+		})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no BENCH grpc_ lines")
+	}
+	return rows, nil
+}
+
 // scmLoads names the loads of bench/winload_test.go's stopLoads.
 var scmLoads = map[string]string{
 	"keepalive": "64 keep-alive clients, 2 ms requests",
@@ -929,7 +974,7 @@ func render(m machine, start, end time.Time, results []*result) string {
 	}
 	b.WriteString("## How to run\n\n")
 	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,scmlost,winload  # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
-	b.WriteString("Suites: lifecycle, http, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
+	b.WriteString("Suites: lifecycle, http, grpc, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
 	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
 	return b.String()
 }
