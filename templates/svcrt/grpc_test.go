@@ -78,6 +78,9 @@ func (e *echo) Ticks(in *wrapperspb.StringValue, stream grpc.ServerStream) error
 	case "drain":
 		<-Draining(stream.Context())
 		return status.Error(codes.Unavailable, "stopping: call again")
+	case "hang":
+		<-e.release // deaf to its context and the drain
+		return nil
 	default:
 		<-stream.Context().Done()
 		return stream.Context().Err()
@@ -304,6 +307,27 @@ func TestGRPCStreamCutAtDrainDeadline(t *testing.T) {
 		t.Errorf("the stream ended with %v, want Unavailable at the drain deadline", err)
 	}
 	expectCode(t, h.wait(), ExitStopTimeout)
+}
+
+// A handler deaf to its context does not hang the stop: its connection is
+// closed shortly after the drain deadline, and the exit code is 4.
+func TestGRPCDeafHandlerClosedAfterDrainDeadline(t *testing.T) {
+	cfg := testConfig()
+	cfg.Timeouts.Drain = 200 * time.Millisecond
+	h := newGRPCHarness(t, cfg)
+	t.Cleanup(func() { close(h.echo.release) })
+	h.warm.fire()
+	h.connect()
+	h.waitReady()
+	st := h.ticks("hang")
+	h.app.Stop(StopRequested, "test")
+	if err := streamEnd(st); status.Code(err) != codes.Unavailable {
+		t.Errorf("the stream ended with %v, want Unavailable (its connection closed)", err)
+	}
+	expectCode(t, h.wait(), ExitStopTimeout)
+	if _, ok := h.logs.find("drain", "resource", "rpc"); !ok {
+		t.Error("no drain failure logged")
+	}
 }
 
 // A handler panic answers Internal for that call; the service keeps
