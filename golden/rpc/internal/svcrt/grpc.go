@@ -333,8 +333,9 @@ func (s *GRPCServer) Drain(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-t.C:
+		// Every connection closes; GracefulStop would still wait for the
+		// handler deaf to its context, which is left to the process exit.
 		s.srv.Stop()
-		<-done
 	}
 	return fmt.Errorf("cut %d calls in flight: %w", n, context.Cause(ctx))
 }
