@@ -49,7 +49,7 @@ func emitKubernetes(g *Context) error {
 	port, _ := strconv.Atoi(portText)
 	var ports []kubePort
 	for _, r := range s.Resources {
-		if r.Kind != spec.KindHTTP {
+		if r.Kind != spec.KindHTTP && r.Kind != spec.KindGRPC {
 			continue
 		}
 		_, pt, err := net.SplitHostPort(r.Addr)

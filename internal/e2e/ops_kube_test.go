@@ -26,6 +26,10 @@ namespace = "shop"
 kind = "http"
 addr = ":8080"
 handler = "NewAPI"
+[resource.rpc]
+kind = "grpc"
+addr = ":9000"
+register = "RegisterRPC"
 `
 
 func kubeGenerate(t *testing.T, admin string) (string, error) {
@@ -58,6 +62,7 @@ func TestKubernetesManifest(t *testing.T) {
 	for _, want := range []string{
 		"kind: Deployment", "namespace: shop", "replicas: 3", `image: "registry.example.com/orders:1.4"`,
 		"name: admin\n              containerPort: 9090", "name: api\n              containerPort: 8080",
+		"name: rpc\n              containerPort: 9000",
 		"readinessProbe:\n            httpGet:\n              path: /readyz\n              port: admin",
 		"livenessProbe:\n            httpGet:\n              path: /healthz\n              port: admin",
 		// 3 s preStop (2.5 s rounded up) + 20 s stop + 5 s margin.
