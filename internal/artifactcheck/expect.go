@@ -79,7 +79,7 @@ func ManifestValues(s *spec.Spec) map[string]string {
 	}
 	i := 1
 	for _, r := range s.Resources {
-		if r.Kind != spec.KindHTTP {
+		if r.Kind != spec.KindHTTP && r.Kind != spec.KindGRPC {
 			continue
 		}
 		_, port, err := net.SplitHostPort(r.Addr)
