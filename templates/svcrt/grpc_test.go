@@ -93,6 +93,7 @@ type grpcHarness struct {
 	*harness
 	echo *echo
 	warm *latch
+	dep  *Node
 	srv  *GRPCServer
 	conn *grpc.ClientConn
 }
@@ -110,6 +111,7 @@ func newGRPCHarness(t *testing.T, cfg *Config) *grpcHarness {
 		}
 	}
 	h.app.Add(dep)
+	h.dep = dep
 	n := node("rpc", dep)
 	r := GRPCResource(h.app, n, GRPCConfig{Addr: "127.0.0.1:0"}, func(s grpc.ServiceRegistrar) error {
 		s.RegisterService(&echoDesc, h.echo)
@@ -248,6 +250,50 @@ func TestGRPCWarmupHeldAndHealthFollowsReadiness(t *testing.T) {
 		}
 	}
 	expectCode(t, h.wait(), ExitOK)
+}
+
+// A [watchdog] check that turns the service not ready turns its health
+// NOT_SERVING, for the server and the service, and SERVING again when it
+// passes, as /readyz does.
+func TestGRPCHealthFollowsWatchdog(t *testing.T) {
+	h := newGRPCHarness(t, watchdogConfig(2, 0))
+	c := newChecker()
+	c.healthy.Store(true)
+	h.dep.Check = c.check
+	h.warm.fire()
+	h.connect()
+	h.waitReady()
+	hc := healthpb.NewHealthClient(h.conn)
+	servingOf := func(service string) healthpb.HealthCheckResponse_ServingStatus {
+		t.Helper()
+		r, err := hc.Check(context.Background(), &healthpb.HealthCheckRequest{Service: service})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Status
+	}
+	for _, svc := range []string{"", "svcgen.test.Echo"} {
+		if s := servingOf(svc); s != healthpb.HealthCheckResponse_SERVING {
+			t.Fatalf("health of %q when ready: %v", svc, s)
+		}
+	}
+	c.healthy.Store(false)
+	n := c.calls.Load()
+	c.waitCalls(t, n+3) // two failed rounds done
+	for _, svc := range []string{"", "svcgen.test.Echo"} {
+		if s := servingOf(svc); s != healthpb.HealthCheckResponse_NOT_SERVING {
+			t.Errorf("health of %q while the check fails: %v", svc, s)
+		}
+	}
+	c.healthy.Store(true)
+	n = c.calls.Load()
+	c.waitCalls(t, n+2) // a passing round done
+	for _, svc := range []string{"", "svcgen.test.Echo"} {
+		if s := servingOf(svc); s != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("health of %q when the check passes again: %v", svc, s)
+		}
+	}
+	expectCode(t, h.stop(StopRequested), ExitOK)
 }
 
 // The drain lets running calls finish and ends when the last one does;
