@@ -106,6 +106,7 @@ func (a *App) checkRound(checks []*liveness) bool {
 		})
 	}
 	wg.Wait()
+	wasReady := a.isReady()
 	unready, failing := false, false
 	for _, c := range checks {
 		n := c.node
@@ -161,6 +162,13 @@ func (a *App) checkRound(checks []*liveness) bool {
 			a.log.Warn("not ready", "failures", a.cfg.Watchdog.Failures)
 		} else {
 			a.log.Info("ready again")
+		}
+	}
+	if ready := a.isReady(); ready != wasReady {
+		for _, n := range a.nodes {
+			if n.readiness != nil {
+				n.readiness(ready)
+			}
 		}
 	}
 	return true

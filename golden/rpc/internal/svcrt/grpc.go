@@ -128,6 +128,7 @@ func GRPCResource(app *App, n *Node, c GRPCConfig, register func(grpc.ServiceReg
 	n.Drain, n.Close = s.Drain, s.Close
 	n.Status, n.Stats = s.Status, s.Stats
 	n.stopping = s.NotServing
+	n.readiness = s.setServing
 	n.refuse = s.refuse
 	app.Add(n)
 	return &Resource[*GRPCServer]{Node: n, Value: s}
@@ -263,9 +264,7 @@ func (s *GRPCServer) Open(register func(grpc.ServiceRegistrar) error) error {
 func (s *GRPCServer) Serve(ctx context.Context, ready <-chan struct{}) error {
 	select {
 	case <-ready:
-		for _, name := range append([]string{""}, s.order...) {
-			s.health.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
-		}
+		s.setServing(true)
 		close(s.ready)
 	case <-ctx.Done():
 		return nil
@@ -280,6 +279,19 @@ func (s *GRPCServer) Serve(ctx context.Context, ready <-chan struct{}) error {
 			return nil
 		}
 		return fmt.Errorf("serve: %w", err)
+	}
+}
+
+// setServing sets every health status, the server's and each service's:
+// SERVING when ready, NOT_SERVING while a [watchdog] check keeps the
+// service not ready. After NotServing it changes nothing.
+func (s *GRPCServer) setServing(ready bool) {
+	st := healthpb.HealthCheckResponse_NOT_SERVING
+	if ready {
+		st = healthpb.HealthCheckResponse_SERVING
+	}
+	for _, name := range append([]string{""}, s.order...) {
+		s.health.SetServingStatus(name, st)
 	}
 }
 

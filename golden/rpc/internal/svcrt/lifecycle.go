@@ -56,7 +56,10 @@ type Node struct {
 	refuse func(context.Context)
 	// stopping runs at stop step 1, as the service turns not ready
 	// (GRPCResource: health NOT_SERVING).
-	stopping  func()
+	stopping func()
+	// readiness runs when a [watchdog] check turns the running service
+	// not ready, or ready again (GRPCResource: health follows /readyz).
+	readiness func(ready bool)
 	state     atomicState
 	opened    chan struct{} // closed when open succeeded: dependents may open
 	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close
