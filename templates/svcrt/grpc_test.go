@@ -2,14 +2,18 @@ package svcrt
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
@@ -411,4 +415,48 @@ func TestGRPCHeldCallWhenStartGivenUp(t *testing.T) {
 		t.Errorf("held call of a given-up start: %v, want Unavailable", err)
 	}
 	expectCode(t, h.wait(), ExitOK)
+}
+
+// With tls_cert_file and tls_key_file the server speaks TLS; a key pair
+// that does not load fails the bind, so the start fails at once.
+func TestGRPCTLS(t *testing.T) {
+	certFile, keyFile := selfSigned(t)
+	s := NewGRPCServer(newTestLogger(), "rpc", GRPCConfig{Addr: "127.0.0.1:0", CertFile: certFile, KeyFile: keyFile})
+	if err := s.Bind(); err != nil {
+		t.Fatal(err)
+	}
+	e := newEcho()
+	if err := s.Open(func(r grpc.ServiceRegistrar) error {
+		r.RegisterService(&echoDesc, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	close(ready)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Serve(ctx, ready)
+	defer s.Close(context.Background())
+	pem, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	conn, err := grpc.NewClient("passthrough:///"+s.Addr().String(),
+		grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: roots, ServerName: "127.0.0.1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var out wrapperspb.StringValue
+	if err := conn.Invoke(context.Background(), "/svcgen.test.Echo/Say", wrapperspb.String("tls"), &out); err != nil || out.Value != "tls" {
+		t.Fatalf("call over TLS: %q %v", out.Value, err)
+	}
+
+	bad := NewGRPCServer(newTestLogger(), "rpc", GRPCConfig{Addr: "127.0.0.1:0", CertFile: keyFile, KeyFile: certFile})
+	if err := bad.Bind(); err == nil || !strings.Contains(err.Error(), "load TLS key pair") {
+		t.Errorf("bind with a swapped key pair: %v", err)
+	}
 }
