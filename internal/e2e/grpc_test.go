@@ -21,7 +21,7 @@ var grpcBuild SharedBuild
 
 func startGRPC(t *testing.T) (*Process, string) {
 	t.Helper()
-	bin := grpcBuild.Binary(t, "rpce2e", false, func(dir string) (*Project, error) {
+	bin := grpcBuild.Binary(t, "rpce2e", true, func(dir string) (*Project, error) {
 		return GenerateDir(dir, "testdata/grpc")
 	})
 	p, err := Start(bin, t.TempDir(), nil)
