@@ -11,6 +11,7 @@ import (
 	"net"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,11 +78,13 @@ type GRPCServer struct {
 	srv    *grpc.Server
 	health *health.Server
 	ln     net.Listener
-	// record counts each finished call for /metrics; nil without [metrics].
+	// record counts each finished call for /metrics; nil without
+	// [metrics]. Set before the bind, read by every call.
 	record func(method, code string, took time.Duration)
 
 	// services are the user's, recorded by RegisterService during the open
-	// and read only after ready is closed.
+	// (with mu held: Status may read order meanwhile) and read without it
+	// only after ready is closed.
 	services map[string]*grpcService
 	order    []string // service names in registration order
 
@@ -117,13 +120,15 @@ type grpcCall struct {
 func GRPCResource(app *App, n *Node, c GRPCConfig, register func(grpc.ServiceRegistrar) error) *Resource[*GRPCServer] {
 	s := NewGRPCServer(app.log, n.Name, c)
 	n.Kind = "grpc"
-	n.Bind = s.Bind
-	n.Open = func(context.Context) error {
+	n.Bind = func() error {
+		// Set before the server serves (health checks from the bind on):
+		// [metrics] is set up before any bind.
 		if app.rpcMetrics != nil {
 			s.record = app.rpcMetrics(n.Name)
 		}
-		return s.Open(register)
+		return s.Bind()
 	}
+	n.Open = func(context.Context) error { return s.Open(register) }
 	n.Serve = func(ctx context.Context) error { return s.Serve(ctx, app.Ready()) }
 	n.Drain, n.Close = s.Drain, s.Close
 	n.Status, n.Stats = s.Status, s.Stats
@@ -226,7 +231,10 @@ func (s *GRPCServer) RegisterService(desc *grpc.ServiceDesc, impl any) {
 	if s.opened {
 		panic(fmt.Sprintf("grpc: RegisterService(%q) after the register function returned", desc.ServiceName))
 	}
-	if _, dup := s.services[desc.ServiceName]; dup || desc.ServiceName == healthpb.Health_ServiceDesc.ServiceName {
+	s.mu.Lock()
+	_, dup := s.services[desc.ServiceName]
+	s.mu.Unlock()
+	if dup || desc.ServiceName == healthpb.Health_ServiceDesc.ServiceName {
 		panic(fmt.Sprintf("grpc: service %q registered twice", desc.ServiceName))
 	}
 	if err := implements(desc, impl); err != nil {
@@ -239,8 +247,10 @@ func (s *GRPCServer) RegisterService(desc *grpc.ServiceDesc, impl any) {
 	for _, st := range desc.Streams {
 		r.streams[st.StreamName] = st
 	}
+	s.mu.Lock()
 	s.services[desc.ServiceName] = r
 	s.order = append(s.order, desc.ServiceName)
+	s.mu.Unlock()
 }
 
 // Open runs the user's register function; the health service then knows
@@ -380,9 +390,9 @@ func (s *GRPCServer) Status() map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return map[string]any{
-		"addr":     s.ln.Addr().String(),
-		"services": s.order,
-		"streams":  len(s.calls),
+		"addr":      s.ln.Addr().String(),
+		"services":  slices.Clone(s.order),
+		"in_flight": len(s.calls),
 	}
 }
 
