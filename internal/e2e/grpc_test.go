@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
@@ -122,6 +124,10 @@ func TestGRPCWarmupAndStopUnderLoad(t *testing.T) {
 		t.Fatalf("health of the echo service when ready: %v %v", r, err)
 	}
 
+	if got := reflectedServices(t, conn); !slices.Equal(got, []string{"grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "svcgen.test.Echo"}) {
+		t.Errorf("services listed by server reflection: %q", got)
+	}
+
 	admin := opsAdmin(t, p)
 	fams := Scrape(t, admin)
 	if v := MustValue(t, fams, "svc_grpc_calls_total", "resource", "rpc", "method", EchoSay, "code", "OK"); v < early {
@@ -166,7 +172,7 @@ func TestGRPCWarmupAndStopUnderLoad(t *testing.T) {
 	want := []healthpb.HealthCheckResponse_ServingStatus{
 		healthpb.HealthCheckResponse_NOT_SERVING, healthpb.HealthCheckResponse_SERVING, healthpb.HealthCheckResponse_NOT_SERVING,
 	}
-	if !equalStatuses(health.seen, want) {
+	if !slices.Equal(health.seen, want) {
 		t.Errorf("health statuses %v, want %v", health.seen, want)
 	}
 	if status.Code(health.end) != codes.Unavailable {
@@ -196,16 +202,27 @@ func TestGRPCStreamCutAtDrainDeadline(t *testing.T) {
 	waitLine(t, p, `msg=drain resource=rpc err="cut 1 calls in flight: drain timed out`)
 }
 
-func equalStatuses(a, b []healthpb.HealthCheckResponse_ServingStatus) bool {
-	if len(a) != len(b) {
-		return false
+// reflectedServices lists the services through server reflection (v1).
+func reflectedServices(t *testing.T, conn *grpc.ClientConn) []string {
+	t.Helper()
+	st, err := reflectionpb.NewServerReflectionClient(conn).ServerReflectionInfo(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
+	if err := st.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+		t.Fatal(err)
 	}
-	return true
+	r, err := st.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.CloseSend()
+	var names []string
+	for _, s := range r.GetListServicesResponse().GetService() {
+		names = append(names, s.GetName())
+	}
+	slices.Sort(names)
+	return names
 }
 
 // The grpc service builds and vets for Windows.
