@@ -47,6 +47,7 @@ var legitChurn = map[string]struct {
 	"service.name":        {-1, "the name is the binary, SCM and unit name: the README's commands and the systemd unit quote it"},
 	"resource.*.handler":  {-1, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.run":      {2, "a function name appears where the generated code calls it and in its guard"},
+	"resource.*.register": {2, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.open":     {2, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.close":    {2, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.critical": {2, "the README's resource table marks critical resources"},
@@ -76,6 +77,7 @@ var legitChurn = map[string]struct {
 	"full:timeouts.stop":        {3, "deploy/<name>.service states TimeoutStopSec, deploy/kubernetes.yaml the grace period"},
 	"full:admin.addr":           {2, "deploy/kubernetes.yaml states the admin container port"},
 	"full:resource.api.addr":    {2, "deploy/kubernetes.yaml states the container port"},
+	"full:resource.rpc.addr":    {2, "deploy/kubernetes.yaml states the container port"},
 	"resource.*.check":          {2, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.type":           {-1, "a type name appears in the guard of every function of the resource and where its value is kept"},
 }
