@@ -1,0 +1,331 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The upgrade tests share two builds of testdata/upgrade (1.0.0 and
+// 2.0.0), with the race detector.
+var upgradeBuilds UpgradeBuilds
+
+// upgradeLoads are the two loads every upgrade must lose nothing under,
+// sent at once: 64 closed-loop keep-alive clients, and 100 new connections
+// a second (open loop).
+type upgradeLoads struct {
+	answered atomic.Int64
+	stop     atomic.Bool
+	wg       sync.WaitGroup
+	keep     *LoadResult
+	fresh    *LoadResult
+}
+
+func startUpgradeLoads(addr string) *upgradeLoads {
+	l := &upgradeLoads{}
+	until := func(int64) bool {
+		l.answered.Add(1)
+		return l.stop.Load()
+	}
+	l.wg.Add(2)
+	go func() {
+		defer l.wg.Done()
+		l.keep = Load(context.Background(), LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Clients: 64, Post: true, Until: until})
+	}()
+	go func() {
+		defer l.wg.Done()
+		l.fresh = Load(context.Background(), LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Rate: 100, Post: true, Until: until})
+	}()
+	return l
+}
+
+// waitAnswered waits until n more requests were answered.
+func (l *upgradeLoads) waitAnswered(t *testing.T, n int64) {
+	t.Helper()
+	target := l.answered.Load() + n
+	deadline := time.Now().Add(wait)
+	for l.answered.Load() < target {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %d requests answered in %s", n, wait)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// end stops the loads and fails t if a request was refused, lost or
+// answered with an error.
+func (l *upgradeLoads) end(t *testing.T) {
+	t.Helper()
+	l.stop.Store(true)
+	l.wg.Wait()
+	for _, r := range []struct {
+		name string
+		res  *LoadResult
+	}{{"64 keep-alive clients", l.keep}, {"100 new connections/s", l.fresh}} {
+		t.Logf("%s: answered %d (%d with Connection: close), refused %d, lost %d, failed %d",
+			r.name, r.res.OK, r.res.Closing, r.res.Refused, r.res.Lost, r.res.Failed)
+		if r.res.Refused != 0 || r.res.Lost != 0 || r.res.Failed != 0 {
+			t.Errorf("%s: %d refused, %d lost, %d failed: %v", r.name, r.res.Refused, r.res.Lost, r.res.Failed, r.res.LostErrs)
+		}
+	}
+}
+
+// startV1 installs version 1.0.0 at dir/upg and runs it until ready; it
+// returns the process and the API's address.
+func startV1(t *testing.T, dir string, env ...string) (*LoggedProcess, string) {
+	t.Helper()
+	v1, _ := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
+	bin := filepath.Join(dir, "upg")
+	if err := Install(v1, bin); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run")
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "XDG_RUNTIME_DIR="+dir), env...)
+	p, err := StartLogged(cmd, filepath.Join(dir, "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.Kill()
+		if log, _ := os.ReadFile(p.LogPath); strings.Contains(string(log), "DATA RACE") {
+			t.Errorf("the race detector reported a race:\n%s", log)
+		}
+	})
+	line := mustLog(t, p.LogPath, `msg=listening resource=api `, 1)
+	mustLog(t, p.LogPath, `msg="service ready"`, 1)
+	return p, Attr(line, "addr")
+}
+
+func mustLog(t *testing.T, path, pattern string, n int) string {
+	t.Helper()
+	line, err := WaitLog(path, regexp.MustCompile(pattern), n, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return line
+}
+
+// stopPID stops a process that is not the test's child (the new process
+// of an upgrade) with SIGTERM and waits until it is gone.
+func stopPID(t *testing.T, pid int) {
+	t.Helper()
+	syscall.Kill(pid, syscall.SIGTERM)
+	deadline := time.Now().Add(wait)
+	for Alive(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("pid %d still running %s after SIGTERM", pid, wait)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// answerOf is the body of GET / at addr: "<version> <pid>".
+func answerOf(t *testing.T, addr string) (version string, pid int) {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		t.Fatalf("answer %q", b)
+	}
+	pid, _ = strconv.Atoi(f[1])
+	return f[0], pid
+}
+
+// An upgrade to a rebuilt binary, asked by SIGUSR2 or by the upgrade verb,
+// under 64 keep-alive clients and 100 new connections a second: nothing
+// refused, nothing lost, the new version serving from a new PID, the old
+// process exited 0. The new process warms up for 300 ms, and a second
+// SIGUSR2 during it is refused, not queued.
+func TestUpgradeLosesNothing(t *testing.T) {
+	for _, via := range []string{"signal", "verb"} {
+		t.Run(via, func(t *testing.T) {
+			dir := t.TempDir()
+			_, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
+			p, addr := startV1(t, dir, "E2E_WARM_SLEEP=300ms")
+			oldPID := p.Cmd.Process.Pid
+			loads := startUpgradeLoads(addr)
+			loads.waitAnswered(t, 500)
+			if err := Install(v2, filepath.Join(dir, "upg")); err != nil {
+				t.Fatal(err)
+			}
+			var verbOut []byte
+			var verbErr error
+			verbDone := make(chan struct{})
+			switch via {
+			case "signal":
+				close(verbDone)
+				p.Cmd.Process.Signal(syscall.SIGUSR2)
+				mustLog(t, p.LogPath, `msg="upgrade: new process warming up"`, 1)
+				p.Cmd.Process.Signal(syscall.SIGUSR2)
+				mustLog(t, p.LogPath, `msg="upgrade refused" reason="an upgrade is under way"`, 1)
+			case "verb":
+				verb := exec.Command(filepath.Join(dir, "upg"), "upgrade")
+				verb.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+dir)
+				go func() {
+					defer close(verbDone)
+					verbOut, verbErr = verb.CombinedOutput()
+				}()
+			}
+			code, err := p.Wait(wait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code != 0 {
+				t.Errorf("the old process exited %d, want 0", code)
+			}
+			line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
+			newPID, _ := strconv.Atoi(Attr(line, "new_pid"))
+			if newPID == 0 || newPID == oldPID {
+				t.Fatalf("handed over to pid %d (old %d)", newPID, oldPID)
+			}
+			t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
+			<-verbDone
+			if via == "verb" {
+				t.Logf("upgrade verb: %s", verbOut)
+				if verbErr != nil || !strings.Contains(string(verbOut), fmt.Sprintf("upgraded: pid %d serves, pid %d exited", newPID, oldPID)) {
+					t.Errorf("upgrade verb: %v: %s", verbErr, verbOut)
+				}
+			}
+			// The load goes on against the new process alone.
+			loads.waitAnswered(t, 500)
+			loads.end(t)
+			if version, pid := answerOf(t, addr); version != "2.0.0" || pid != newPID {
+				t.Errorf("serving %s from pid %d, want 2.0.0 from pid %d", version, pid, newPID)
+			}
+			if n := len(regexp.MustCompile(`msg="upgrade handed over"`).FindAllString(strings.Join(LogLines(p.LogPath), "\n"), -1)); n != 1 {
+				t.Errorf("%d handovers, want 1", n)
+			}
+			stopPID(t, newPID)
+			mustLog(t, p.LogPath, `msg=stopped code=0`, 2)
+		})
+	}
+}
+
+// A new binary that exits during its warmup, then one whose warmup fails
+// (its start rolls back), leave the old process serving as if nothing
+// happened, with nothing refused or lost; a third request, once the new
+// binary warms up, upgrades.
+func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
+	dir := t.TempDir()
+	_, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
+	breakFile := filepath.Join(dir, "break")
+	if err := os.WriteFile(breakFile, []byte("exit"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, addr := startV1(t, dir, "E2E_WARM_SLEEP=200ms", "E2E_BREAK_VERSION=2.0.0", "E2E_BREAK_FILE="+breakFile)
+	oldPID := p.Cmd.Process.Pid
+	loads := startUpgradeLoads(addr)
+	loads.waitAnswered(t, 300)
+	if err := Install(v2, filepath.Join(dir, "upg")); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{
+		`new process \d+ exited with code 1 before it was ready`,
+		`new process \d+ exited with code 3 before it was ready`,
+	} {
+		p.Cmd.Process.Signal(syscall.SIGUSR2)
+		line := mustLog(t, p.LogPath, `msg="upgrade failed: still serving"`, i+1)
+		if !regexp.MustCompile(want).MatchString(line) {
+			t.Errorf("failure %d: %s, want %s", i+1, line, want)
+		}
+		loads.waitAnswered(t, 300)
+		if version, pid := answerOf(t, addr); version != "1.0.0" || pid != oldPID {
+			t.Fatalf("after a failed upgrade serving %s from pid %d, want 1.0.0 from pid %d", version, pid, oldPID)
+		}
+		os.WriteFile(breakFile, []byte("fail"), 0o644)
+	}
+	os.WriteFile(breakFile, []byte("ok"), 0o644)
+	p.Cmd.Process.Signal(syscall.SIGUSR2)
+	if code, err := p.Wait(wait); err != nil || code != 0 {
+		t.Fatalf("old process: exit %d, %v", code, err)
+	}
+	line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
+	newPID, _ := strconv.Atoi(Attr(line, "new_pid"))
+	t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
+	loads.waitAnswered(t, 300)
+	loads.end(t)
+	if version, pid := answerOf(t, addr); version != "2.0.0" || pid != newPID {
+		t.Errorf("serving %s from pid %d, want 2.0.0 from pid %d", version, pid, newPID)
+	}
+	stopPID(t, newPID)
+}
+
+// Under socket activation (the listening sockets passed as systemd passes
+// them, LISTEN_FDS set by the test, which holds them as the .socket unit
+// does), a restart — stop, then start — refuses and loses nothing: the
+// sockets stay open, connections wait in their queues while no process
+// accepts, and the stopped process leaves those queues to the next one.
+func TestSocketActivationRestartLosesNothing(t *testing.T) {
+	dir := t.TempDir()
+	v1, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
+	var files []*os.File
+	var addrs []string
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := ln.(*net.TCPListener).File()
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, ln.Addr().String())
+		ln.Close() // the file holds the socket, as systemd does
+		defer f.Close()
+		files = append(files, f)
+	}
+	names := []string{"svc-admin", "api"}
+	logPath := filepath.Join(dir, "log")
+	run := func(bin string, n int) *LoggedProcess {
+		p, err := StartLogged(SocketActivated(bin, files, names, []string{"E2E_WARM_SLEEP=300ms", "XDG_RUNTIME_DIR=" + dir}, "run"), logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Kill)
+		mustLog(t, logPath, `msg=listening resource=api .*inherited="socket activation"`, n)
+		return p
+	}
+	p1 := run(v1, 1)
+	mustLog(t, logPath, `msg="service ready"`, 1)
+	addr := addrs[1]
+	loads := startUpgradeLoads(addr)
+	loads.waitAnswered(t, 500)
+	p1.Cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := p1.Wait(wait); err != nil || code != 0 {
+		t.Fatalf("first process: exit %d, %v", code, err)
+	}
+	p2 := run(v2, 2)
+	mustLog(t, logPath, `msg="service ready"`, 2)
+	loads.waitAnswered(t, 500)
+	loads.end(t)
+	if version, _ := answerOf(t, addr); version != "2.0.0" {
+		t.Errorf("serving %s after the restart, want 2.0.0", version)
+	}
+	p2.Cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := p2.Wait(wait); err != nil || code != 0 {
+		t.Fatalf("second process: exit %d, %v", code, err)
+	}
+	if log, _ := os.ReadFile(logPath); strings.Contains(string(log), "DATA RACE") {
+		t.Errorf("the race detector reported a race:\n%s", log)
+	}
+}
