@@ -53,7 +53,10 @@ type Node struct {
 	dependents []*Node // the reverse edges of Deps
 	// refuse answers what queued on a bound listener when the start is
 	// given up (HTTPResource sets it).
-	refuse    func(context.Context)
+	refuse func(context.Context)
+	// listener is the node's listening socket once bound (HTTPResource
+	// sets it), handed to a new process by an upgrade.
+	listener  func() *listener
 	state     atomicState
 	opened    chan struct{} // closed when open succeeded: dependents may open
 	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close
@@ -224,6 +227,7 @@ func (a *App) Run() ExitCode {
 			return a.exit(ExitStartFailed, begin)
 		}
 	}
+	releaseInherited(a.log)
 
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
@@ -484,7 +488,12 @@ func (a *App) stop() ExitCode {
 
 	// 2. Keep serving for drain_delay: balancers poll /readyz and need that long
 	// to stop routing here; closing listeners earlier refuses their traffic.
-	if kind != StopShutdown && a.cfg.Timeouts.DrainDelay > 0 {
+	// Not after an upgrade: the new process serves the same sockets, so
+	// there is nothing for a balancer to deregister.
+	if kind == StopUpgraded {
+		a.admin.handOver()
+	}
+	if kind == StopRequested && a.cfg.Timeouts.DrainDelay > 0 {
 		a.log.Info("drain delay", "delay", a.cfg.Timeouts.DrainDelay)
 		t := time.NewTimer(a.cfg.Timeouts.DrainDelay)
 		select {
