@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,20 +20,34 @@ import (
 // upgrade that keeps its listening sockets: a parent process listens with
 // Go's net package, duplicates the socket for a child with
 // WSADuplicateSocketW, closes its own, and the child, from
-// WSASocketW(FROM_PROTOCOL_INFO), accepts and answers one HTTP request sent
-// from Linux. Each Winsock step reports itself (testdata/sockdup), so a
-// failure names the call and its error.
+// WSASocketW(FROM_PROTOCOL_INFO), accepts and answers HTTP requests sent
+// from Linux: "raw" answers one with accept, recv and send; "http" wraps
+// the socket as a net.Listener whose connections are go-winio overlapped
+// files and serves two requests on one keep-alive connection with
+// net/http. Each Winsock step reports itself (testdata/sockdup, a module
+// of its own so that go-winio stays out of svcgen's go.mod), so a failure
+// names the call and its error.
 func TestSocketDuplicationUnderWine(t *testing.T) {
 	p := winetest.New(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	exe := filepath.Join(t.TempDir(), "sockdup.exe")
-	build := exec.CommandContext(ctx, "go", "build", "-o", exe, "./testdata/sockdup")
-	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	if err := winetest.BuildWindows(ctx, "testdata/sockdup", exe); err != nil {
+		t.Fatal(err)
 	}
-	cmd := p.Command(ctx, exe, "parent")
+	for _, mode := range []string{"raw", "http"} {
+		t.Run(mode, func(t *testing.T) { sockdup(ctx, t, p, exe, mode) })
+	}
+}
+
+func sockdup(ctx context.Context, t *testing.T, p *winetest.Prefix, exe, mode string) {
+	args := []string{exe, "parent"}
+	if mode == "http" {
+		args = append(args, "http")
+	}
+	requests := map[string]int{"raw": 1, "http": 2}[mode]
+	want := map[string]string{"raw": "child ", "http": "child-http "}[mode]
+	cmd := p.Command(ctx, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -43,23 +56,25 @@ func TestSocketDuplicationUnderWine(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var steps []string
-	answer := ""
+	var steps, answers []string
+	client := &http.Client{Timeout: 30 * time.Second}
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		t.Log(line)
 		steps = append(steps, line)
 		if addr, ok := strings.CutPrefix(line, "ADDR "); ok {
-			resp, err := (&http.Client{Timeout: 30 * time.Second}).Get("http://" + addr + "/")
-			if err != nil {
-				t.Errorf("GET after the parent closed its socket: %v", err)
-				continue
+			for range requests {
+				resp, err := client.Get("http://" + addr + "/")
+				if err != nil {
+					t.Errorf("GET after the parent closed its socket: %v", err)
+					break
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				answers = append(answers, string(b))
+				t.Logf("answer: %q", b)
 			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			answer = string(b)
-			t.Logf("answer: %q", answer)
 		}
 	}
 	err = cmd.Wait()
@@ -71,7 +86,12 @@ func TestSocketDuplicationUnderWine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sockdup parent: %v", err)
 	}
-	if !strings.HasPrefix(answer, "child ") {
-		t.Fatalf("the request was not answered by the child: %q", answer)
+	if len(answers) != requests {
+		t.Fatalf("%d answers, want %d", len(answers), requests)
+	}
+	for _, a := range answers {
+		if !strings.HasPrefix(a, want) {
+			t.Fatalf("a request was not answered by the child: %q", a)
+		}
 	}
 }

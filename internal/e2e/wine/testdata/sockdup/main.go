@@ -10,7 +10,12 @@
 // Every step prints one line "STEP <name> ok|failed: <error>", so a test
 // (internal/e2e/wine) reports exactly which call fails, if one does.
 //
-//	sockdup parent     prints "ADDR <host:port>" once the child accepts
+// With "http", the child wraps the socket as a net.Listener (an accept
+// loop on the raw SOCKET, each connection made an overlapped file on
+// go-winio's completion port, with its deadlines) and serves two requests
+// with net/http: what a worker of a Windows supervisor would run.
+//
+//	sockdup parent [http]   prints "ADDR <host:port>" once the child accepts
 package main
 
 import (
@@ -49,7 +54,7 @@ func step(name string, err error) bool {
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "child" {
-		child()
+		child(len(os.Args) > 2 && os.Args[2] == "http")
 		return
 	}
 	parent()
@@ -67,7 +72,11 @@ func parent() {
 	}
 	raw.Control(func(fd uintptr) { sock = windows.Handle(fd) })
 
-	cmd := exec.Command(os.Args[0], "child")
+	args := []string{"child"}
+	if len(os.Args) > 2 && os.Args[2] == "http" {
+		args = append(args, "http")
+	}
+	cmd := exec.Command(os.Args[0], args...)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -100,7 +109,7 @@ func parent() {
 	}
 }
 
-func child() {
+func child(useHTTP bool) {
 	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 	if !step("child-read-info", err) {
 		os.Exit(1)
@@ -126,6 +135,10 @@ func child() {
 	// the call itself.
 	_, err = net.FileListener(os.NewFile(uintptr(s), "dup"))
 	fmt.Printf("NOTE net.FileListener: %v\n", err)
+	if useHTTP {
+		serveHTTP(s)
+		return
+	}
 	step("child-accepting", nil)
 	c, _, errno := procAccept.Call(uintptr(s), 0, 0)
 	if c == invalidSock {
