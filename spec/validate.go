@@ -306,9 +306,6 @@ func (d *decoder) validateSystemd() {
 	if d.ok("systemd", "user") && (!unixUserRE.MatchString(u) || len(u) > 32) {
 		d.errorf(d.valPos("systemd", "user"), "systemd.user %q is not a user name", u)
 	}
-	if d.s.Systemd.SocketActivation && !d.s.Systemd.Enabled {
-		d.errorf(d.valPos("systemd", "socket_activation"), "systemd.socket_activation writes .socket units beside deploy/<name>.service, which [systemd] enabled = false turns off")
-	}
 }
 
 var logFormats = []string{"text", "json"}

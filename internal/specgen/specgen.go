@@ -64,7 +64,7 @@ type gen struct {
 	goNames     map[string]bool // resources' Go names
 	resources   []*resource
 	// socketActivation: [systemd] socket_activation = true, so no listener
-	// is on port 0 and the unit stays enabled.
+	// is on port 0.
 	socketActivation bool
 }
 
@@ -445,7 +445,7 @@ func (g *gen) simpleTable(t *table) {
 	switch t.name {
 	case "systemd":
 		if g.maybe(0.2) {
-			t.set("enabled", boolLit(g.socketActivation || g.maybe(0.5)))
+			t.set("enabled", boolLit(g.maybe(0.5)))
 		}
 		if g.socketActivation {
 			t.set("socket_activation", "true")
