@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -221,10 +222,11 @@ func TestUpgradeLosesNothing(t *testing.T) {
 	}
 }
 
-// A new binary that exits during its warmup, then one whose warmup fails
-// (its start rolls back), leave the old process serving as if nothing
-// happened, with nothing refused or lost; a third request, once the new
-// binary warms up, upgrades.
+// A new binary that exits during its warmup (asked by the verb, which
+// reports the failure and exits 1), then one whose warmup fails (its start
+// rolls back), leave the old process serving as if nothing happened, with
+// nothing refused or lost; a third request, once the new binary warms up,
+// upgrades.
 func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	dir := t.TempDir()
 	_, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
@@ -243,7 +245,19 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 		`new process \d+ exited with code 1 before it was ready`,
 		`new process \d+ exited with code 3 before it was ready`,
 	} {
-		p.Cmd.Process.Signal(syscall.SIGUSR2)
+		if i == 0 {
+			// Through the verb: it reports the failure and exits 1.
+			verb := exec.Command(filepath.Join(dir, "upg"), "upgrade")
+			verb.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+dir)
+			out, err := verb.CombinedOutput()
+			t.Logf("upgrade verb: %s", out)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 || !regexp.MustCompile(`failed: `+want+` \(pid \d+ still serving\)`).Match(out) {
+				t.Errorf("upgrade verb: %v: %s", err, out)
+			}
+		} else {
+			p.Cmd.Process.Signal(syscall.SIGUSR2)
+		}
 		line := mustLog(t, p.LogPath, `msg="upgrade failed: still serving"`, i+1)
 		if !regexp.MustCompile(want).MatchString(line) {
 			t.Errorf("failure %d: %s, want %s", i+1, line, want)
