@@ -343,3 +343,137 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 		t.Errorf("the race detector reported a race:\n%s", log)
 	}
 }
+
+// credNotify is the systemd side of sd_notify with the sender's PID of
+// each message (SO_PASSCRED), as systemd reads it to decide whom to trust.
+type credNotify struct {
+	mu   sync.Mutex
+	msgs []notifyMsg
+}
+
+type notifyMsg struct {
+	pid  int
+	text string
+}
+
+func listenCredNotify(t *testing.T, name string) *credNotify {
+	t.Helper()
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: name, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	raw, err := conn.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Control(func(fd uintptr) {
+		err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_PASSCRED, 1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &credNotify{}
+	go func() {
+		buf, oob := make([]byte, 4096), make([]byte, 1024)
+		for {
+			n, oobn, _, _, err := conn.ReadMsgUnix(buf, oob)
+			if err != nil {
+				return
+			}
+			pid := 0
+			if cmsgs, err := syscall.ParseSocketControlMessage(oob[:oobn]); err == nil {
+				for _, m := range cmsgs {
+					if cred, err := syscall.ParseUnixCredentials(&m); err == nil {
+						pid = int(cred.Pid)
+					}
+				}
+			}
+			r.mu.Lock()
+			r.msgs = append(r.msgs, notifyMsg{pid, string(buf[:n])})
+			r.mu.Unlock()
+		}
+	}()
+	return r
+}
+
+// first is the index of the first message from pid (0: any) containing
+// want at or after from, -1 if none.
+func (r *credNotify) first(from, pid int, want string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := from; i < len(r.msgs); i++ {
+		if (pid == 0 || r.msgs[i].pid == pid) && strings.Contains(r.msgs[i].text, want) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r *credNotify) wait(t *testing.T, from, pid int, want string) int {
+	t.Helper()
+	for deadline := time.Now().Add(wait); ; time.Sleep(5 * time.Millisecond) {
+		if i := r.first(from, pid, want); i >= 0 {
+			return i
+		}
+		if time.Now().After(deadline) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			t.Fatalf("no message %q from pid %d after #%d; got %+v", want, pid, from, r.msgs)
+		}
+	}
+}
+
+// Under systemd's notification protocol (NOTIFY_SOCKET, WATCHDOG_PID and
+// WATCHDOG_USEC as systemd sets them, the sender of each message read from
+// its credentials): the old process announces MAINPID=<new> once the new
+// one is ready, and says nothing after it (no STOPPING=1 that systemd
+// would take for the service's); the new process says READY=1, pings the
+// watchdog (WATCHDOG_PID named the old process, so it is not passed on),
+// and on its own stop says STOPPING=1. What systemd does with them is its
+// documented behaviour (sd_notify(3)), not run here.
+func TestUpgradeNotifiesSystemd(t *testing.T) {
+	dir := t.TempDir()
+	v1, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
+	bin := filepath.Join(dir, "upg")
+	if err := Install(v1, bin); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("@svcgen-upgrade-%d-%d", os.Getpid(), time.Now().UnixNano())
+	n := listenCredNotify(t, name)
+	// systemd sets WATCHDOG_PID to the PID it started; a shell execs the
+	// service in its own place to know it.
+	cmd := exec.Command("/bin/sh", "-c", `WATCHDOG_PID=$$ exec "$0" run`, bin)
+	cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+dir, "NOTIFY_SOCKET="+name, "WATCHDOG_USEC=100000")
+	p, err := StartLogged(cmd, filepath.Join(dir, "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Kill)
+	oldPID := p.Cmd.Process.Pid
+	n.wait(t, 0, oldPID, "READY=1")
+	n.wait(t, 0, oldPID, "WATCHDOG=1")
+	if err := Install(v2, bin); err != nil {
+		t.Fatal(err)
+	}
+	p.Cmd.Process.Signal(syscall.SIGUSR2)
+	if code, err := p.Wait(wait); err != nil || code != 0 {
+		t.Fatalf("old process: exit %d, %v", code, err)
+	}
+	line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
+	newPID, _ := strconv.Atoi(Attr(line, "new_pid"))
+	t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
+	handover := n.wait(t, 0, oldPID, fmt.Sprintf("MAINPID=%d", newPID))
+	if ready := n.first(0, newPID, "READY=1"); ready < 0 || ready > handover {
+		t.Errorf("the new process's READY=1 is message #%d, want one before MAINPID= (#%d)", ready, handover)
+	}
+	if after := n.first(handover+1, oldPID, ""); after >= 0 {
+		n.mu.Lock()
+		t.Errorf("the old process spoke after MAINPID=: %+v", n.msgs[after])
+		n.mu.Unlock()
+	}
+	n.wait(t, handover, newPID, "WATCHDOG=1")
+	stopPID(t, newPID)
+	n.wait(t, handover, newPID, "STOPPING=1")
+	mustLog(t, p.LogPath, `msg=stopped code=0`, 2)
+}
