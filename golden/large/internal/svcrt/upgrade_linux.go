@@ -122,17 +122,19 @@ func (u *upgrader) request() {
 		u.busy.Store(false)
 		return
 	}
-	// The child serves the sockets: this process's stop must leave their
-	// queues to it.
-	for _, l := range u.app.listeners() {
-		l.shared.Store(true)
+	if !u.app.handOver(fmt.Sprintf("upgraded: pid %d took over", pid)) {
+		// A stop began as the child said ready: this process's drain may
+		// already be taking the queues, so the child does not take over.
+		syscall.Kill(pid, syscall.SIGTERM)
+		u.app.log.Warn("upgrade abandoned: the service is stopping", "new_pid", pid)
+		u.record(attempt, "failed", fmt.Sprintf("the service began to stop as new process %d was ready: it was stopped too", pid))
+		return
 	}
 	if err := notifyMainPID(pid); err != nil {
 		u.app.log.Warn("systemd was not told the new main PID", "pid", pid, "err", err)
 	}
 	u.app.log.Info("upgrade handed over", "old_pid", os.Getpid(), "new_pid", pid, "took", time.Since(begin).Round(time.Millisecond))
 	u.record(attempt, "ok", strconv.Itoa(pid))
-	u.app.handedOver(fmt.Sprintf("upgraded: pid %d took over", pid))
 }
 
 // refuse logs and records a request that is not run.
@@ -141,12 +143,25 @@ func (u *upgrader) refuse(why string) {
 	u.record(u.attempts.Add(1), "refused", why)
 }
 
-// handedOver begins the stop after an upgrade. It is not a stop request:
-// a SIGTERM during its drain is the first one, not a second that forces.
-func (a *App) handedOver(reason string) {
+// handOver marks every listener shared (the child serves the sockets: this
+// process's stop leaves their queues to it) and begins the stop after an
+// upgrade, both under the lock a stop begins under, so no drain has begun
+// before the listeners are marked; false, changing nothing, when a stop has
+// begun already. It is not a stop request: a SIGTERM during its drain is
+// the first one, not a second that forces.
+func (a *App) handOver(reason string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	select {
+	case <-a.stopCh:
+		return false
+	default:
+	}
+	for _, l := range a.listeners() {
+		l.shared.Store(true)
+	}
 	a.beginLocked(StopUpgraded, reason)
+	return true
 }
 
 // run starts the child and waits until it is ready (its PID) or failed.
