@@ -79,6 +79,9 @@ handler = "NewV6"
 	if carried := byPath["svcgen_systemd.go"]; strings.Contains(carried, "Sockets=") || !strings.Contains(carried, "NotifyAccess=all") {
 		t.Errorf("the unit install writes:\n%s", carried)
 	}
+	if !strings.Contains(byPath["README.md"], "`deploy/orders-*.socket` hold the listening") {
+		t.Error("the README does not say what the socket units are for")
+	}
 	sa, err := exec.LookPath("systemd-analyze")
 	if err != nil {
 		t.Skip("no systemd-analyze")
