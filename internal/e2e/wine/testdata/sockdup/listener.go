@@ -73,11 +73,11 @@ func (c *socketConn) SetDeadline(t time.Time) error {
 func (c *socketConn) SetReadDeadline(t time.Time) error  { return c.file.SetReadDeadline(t) }
 func (c *socketConn) SetWriteDeadline(t time.Time) error { return c.file.SetWriteDeadline(t) }
 
-// serveHTTP serves two requests with net/http on the inherited socket, then
+// serveHTTP serves n requests with net/http on the inherited socket, then
 // shuts the server down.
-func serveHTTP(s windows.Handle) {
+func serveHTTP(s windows.Handle, n int) {
 	ln := &socketListener{s: s, addr: &net.TCPAddr{}}
-	served := make(chan struct{}, 2)
+	served := make(chan struct{}, n)
 	srv := &http.Server{
 		ReadHeaderTimeout: 10 * time.Second,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -87,8 +87,9 @@ func serveHTTP(s windows.Handle) {
 	}
 	go srv.Serve(ln)
 	step("child-accepting", nil)
-	<-served
-	<-served
+	for range n {
+		<-served
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	step("child-http-shutdown", srv.Shutdown(ctx))

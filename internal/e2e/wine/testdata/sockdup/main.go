@@ -15,7 +15,13 @@
 // go-winio's completion port, with its deadlines) and serves two requests
 // with net/http: what a worker of a Windows supervisor would run.
 //
-//	sockdup parent [http]   prints "ADDR <host:port>" once the child accepts
+// With "queue", the parent prints its address first and waits for a line
+// on stdin (the test has then queued eight requests nobody accepted), and
+// the child, with net/http as above, answers those eight: closing the
+// parent's descriptor left the accept queue to the child's.
+//
+//	sockdup parent [http|queue]   prints "ADDR <host:port>" once the child
+//	                              accepts (queue: at once)
 package main
 
 import (
@@ -54,7 +60,11 @@ func step(name string, err error) bool {
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "child" {
-		child(len(os.Args) > 2 && os.Args[2] == "http")
+		mode := ""
+		if len(os.Args) > 2 {
+			mode = os.Args[2]
+		}
+		child(mode)
 		return
 	}
 	parent()
@@ -73,8 +83,15 @@ func parent() {
 	raw.Control(func(fd uintptr) { sock = windows.Handle(fd) })
 
 	args := []string{"child"}
-	if len(os.Args) > 2 && os.Args[2] == "http" {
-		args = append(args, "http")
+	mode := ""
+	if len(os.Args) > 2 {
+		mode = os.Args[2]
+		args = append(args, mode)
+	}
+	if mode == "queue" {
+		// Connections queue on the socket while nobody accepts.
+		fmt.Println("ADDR", ln.Addr().String())
+		bufio.NewReader(os.Stdin).ReadString('\n')
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	stdin, _ := cmd.StdinPipe()
@@ -95,7 +112,13 @@ func parent() {
 	for sc.Scan() {
 		line := sc.Text()
 		fmt.Println(line) // the child's steps, relayed
-		if line == "STEP child-accepting ok" {
+		if line == "STEP child-waiting ok" {
+			// Queue mode: the child holds its socket and accepts nothing
+			// until the parent's descriptor is closed.
+			step("parent-close", ln.Close())
+			fmt.Fprintln(stdin, "closed")
+		}
+		if line == "STEP child-accepting ok" && mode != "queue" {
 			// The parent lets its own socket go: the child's must be a
 			// socket of its own, not a borrowed handle.
 			step("parent-close", ln.Close())
@@ -109,8 +132,9 @@ func parent() {
 	}
 }
 
-func child(useHTTP bool) {
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+func child(mode string) {
+	in := bufio.NewReader(os.Stdin)
+	line, err := in.ReadString('\n')
 	if !step("child-read-info", err) {
 		os.Exit(1)
 	}
@@ -135,8 +159,17 @@ func child(useHTTP bool) {
 	// the call itself.
 	_, err = net.FileListener(os.NewFile(uintptr(s), "dup"))
 	fmt.Printf("NOTE net.FileListener: %v\n", err)
-	if useHTTP {
-		serveHTTP(s)
+	switch mode {
+	case "http":
+		serveHTTP(s, 2)
+		return
+	case "queue":
+		step("child-waiting", nil)
+		_, err := in.ReadString('\n')
+		if !step("child-told-parent-closed", err) {
+			os.Exit(1)
+		}
+		serveHTTP(s, 8)
 		return
 	}
 	step("child-accepting", nil)
