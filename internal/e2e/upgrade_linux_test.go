@@ -289,6 +289,8 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 // does), a restart — stop, then start — refuses and loses nothing: the
 // sockets stay open, connections wait in their queues while no process
 // accepts, and the stopped process leaves those queues to the next one.
+// The same after an upgrade of the socket-activated process: the process
+// it started, stopped in turn, leaves the queues to the next start too.
 func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	v1, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
@@ -331,13 +333,31 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	p2 := run(v2, 2)
 	mustLog(t, logPath, `msg="service ready"`, 2)
 	loads.waitAnswered(t, 500)
-	loads.end(t)
 	if version, _ := answerOf(t, addr); version != "2.0.0" {
 		t.Errorf("serving %s after the restart, want 2.0.0", version)
 	}
-	p2.Cmd.Process.Signal(syscall.SIGTERM)
+	// An upgrade of a socket-activated process: the new process is told the
+	// sockets are systemd's, so its own stop leaves their queues too, and
+	// the next start serves what waited.
+	p2.Cmd.Process.Signal(syscall.SIGUSR2)
 	if code, err := p2.Wait(wait); err != nil || code != 0 {
-		t.Fatalf("second process: exit %d, %v", code, err)
+		t.Fatalf("second process, upgraded: exit %d, %v", code, err)
+	}
+	line := mustLog(t, logPath, `msg="upgrade handed over"`, 1)
+	upgraded, _ := strconv.Atoi(Attr(line, "new_pid"))
+	t.Cleanup(func() { syscall.Kill(upgraded, syscall.SIGKILL) })
+	loads.waitAnswered(t, 500)
+	stopPID(t, upgraded)
+	p3 := run(v1, 3)
+	mustLog(t, logPath, `msg="service ready"`, 4)
+	loads.waitAnswered(t, 500)
+	loads.end(t)
+	if version, _ := answerOf(t, addr); version != "1.0.0" {
+		t.Errorf("serving %s after the second restart, want 1.0.0", version)
+	}
+	p3.Cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := p3.Wait(wait); err != nil || code != 0 {
+		t.Fatalf("third process: exit %d, %v", code, err)
 	}
 	if log, _ := os.ReadFile(logPath); strings.Contains(string(log), "DATA RACE") {
 		t.Errorf("the race detector reported a race:\n%s", log)
