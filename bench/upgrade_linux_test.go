@@ -41,7 +41,7 @@ func TestUpgradeRestart(t *testing.T) {
 	api, admin := e2e.FreePort(t), e2e.FreePort(t)
 	// The upgrade service of the e2e tests, on fixed ports, so that the
 	// plain restart binds the same address again.
-	src := filepath.Join("..", "internal", "e2e", "testdata", "upgrade")
+	src := filepath.Join("..", "internal", "e2e", "upgrade", "testdata", "upgrade")
 	proj := filepath.Join(dir, "project")
 	os.MkdirAll(proj, 0o755)
 	entries, err := os.ReadDir(src)

@@ -16,7 +16,7 @@ import (
 )
 
 // UpgradeBuilds are the two versions of the upgrade service
-// (testdata/upgrade), 1.0.0 and 2.0.0, built once per test binary: the
+// (internal/e2e/upgrade/testdata/upgrade), 1.0.0 and 2.0.0, built once per test binary: the
 // binary a test starts and the one it swaps in at the same path.
 type UpgradeBuilds struct {
 	once   sync.Once

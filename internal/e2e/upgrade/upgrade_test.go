@@ -1,4 +1,9 @@
-package e2e
+//go:build linux
+
+// Package upgrade holds the end-to-end tests of the zero-downtime upgrade
+// and of socket activation on Linux: a package of its own, so that each
+// end-to-end package stays well inside the test timeout alone.
+package upgrade
 
 import (
 	"context"
@@ -18,11 +23,17 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/svcgen/svcgen/internal/e2e"
 )
 
 // The upgrade tests share two builds of testdata/upgrade (1.0.0 and
 // 2.0.0), with the race detector.
-var upgradeBuilds UpgradeBuilds
+var upgradeBuilds e2e.UpgradeBuilds
+
+// wait bounds every wait on the service; no test expects anything to take
+// this long.
+const wait = 60 * time.Second
 
 // upgradeLoads are the two loads every upgrade must lose nothing under,
 // sent at once: 64 closed-loop keep-alive clients, and 100 new connections
@@ -31,8 +42,8 @@ type upgradeLoads struct {
 	answered atomic.Int64
 	stop     atomic.Bool
 	wg       sync.WaitGroup
-	keep     *LoadResult
-	fresh    *LoadResult
+	keep     *e2e.LoadResult
+	fresh    *e2e.LoadResult
 }
 
 func startUpgradeLoads(addr string) *upgradeLoads {
@@ -44,11 +55,11 @@ func startUpgradeLoads(addr string) *upgradeLoads {
 	l.wg.Add(2)
 	go func() {
 		defer l.wg.Done()
-		l.keep = Load(context.Background(), LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Clients: 64, Post: true, Until: until})
+		l.keep = e2e.Load(context.Background(), e2e.LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Clients: 64, Post: true, Until: until})
 	}()
 	go func() {
 		defer l.wg.Done()
-		l.fresh = Load(context.Background(), LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Rate: 100, Post: true, Until: until})
+		l.fresh = e2e.Load(context.Background(), e2e.LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Rate: 100, Post: true, Until: until})
 	}()
 	return l
 }
@@ -74,7 +85,7 @@ func (l *upgradeLoads) end(t *testing.T) {
 	l.wg.Wait()
 	for _, r := range []struct {
 		name string
-		res  *LoadResult
+		res  *e2e.LoadResult
 	}{{"64 keep-alive clients", l.keep}, {"100 new connections/s", l.fresh}} {
 		t.Logf("%s: answered %d (%d with Connection: close), refused %d, lost %d, failed %d",
 			r.name, r.res.OK, r.res.Closing, r.res.Refused, r.res.Lost, r.res.Failed)
@@ -86,17 +97,17 @@ func (l *upgradeLoads) end(t *testing.T) {
 
 // startV1 installs version 1.0.0 at dir/upg and runs it until ready; it
 // returns the process and the API's address.
-func startV1(t *testing.T, dir string, env ...string) (*LoggedProcess, string) {
+func startV1(t *testing.T, dir string, env ...string) (*e2e.LoggedProcess, string) {
 	t.Helper()
 	v1, _ := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
 	bin := filepath.Join(dir, "upg")
-	if err := Install(v1, bin); err != nil {
+	if err := e2e.Install(v1, bin); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "run")
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "XDG_RUNTIME_DIR="+dir), env...)
-	p, err := StartLogged(cmd, filepath.Join(dir, "log"))
+	p, err := e2e.StartLogged(cmd, filepath.Join(dir, "log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,12 +119,12 @@ func startV1(t *testing.T, dir string, env ...string) (*LoggedProcess, string) {
 	})
 	line := mustLog(t, p.LogPath, `msg=listening resource=api `, 1)
 	mustLog(t, p.LogPath, `msg="service ready"`, 1)
-	return p, Attr(line, "addr")
+	return p, e2e.Attr(line, "addr")
 }
 
 func mustLog(t *testing.T, path, pattern string, n int) string {
 	t.Helper()
-	line, err := WaitLog(path, regexp.MustCompile(pattern), n, wait)
+	line, err := e2e.WaitLog(path, regexp.MustCompile(pattern), n, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +137,7 @@ func stopPID(t *testing.T, pid int) {
 	t.Helper()
 	syscall.Kill(pid, syscall.SIGTERM)
 	deadline := time.Now().Add(wait)
-	for Alive(pid) {
+	for e2e.Alive(pid) {
 		if time.Now().After(deadline) {
 			syscall.Kill(pid, syscall.SIGKILL)
 			t.Fatalf("pid %d still running %s after SIGTERM", pid, wait)
@@ -166,7 +177,7 @@ func TestUpgradeLosesNothing(t *testing.T) {
 			oldPID := p.Cmd.Process.Pid
 			loads := startUpgradeLoads(addr)
 			loads.waitAnswered(t, 500)
-			if err := Install(v2, filepath.Join(dir, "upg")); err != nil {
+			if err := e2e.Install(v2, filepath.Join(dir, "upg")); err != nil {
 				t.Fatal(err)
 			}
 			var verbOut []byte
@@ -195,7 +206,7 @@ func TestUpgradeLosesNothing(t *testing.T) {
 				t.Errorf("the old process exited %d, want 0", code)
 			}
 			line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
-			newPID, _ := strconv.Atoi(Attr(line, "new_pid"))
+			newPID, _ := strconv.Atoi(e2e.Attr(line, "new_pid"))
 			if newPID == 0 || newPID == oldPID {
 				t.Fatalf("handed over to pid %d (old %d)", newPID, oldPID)
 			}
@@ -213,7 +224,7 @@ func TestUpgradeLosesNothing(t *testing.T) {
 			if version, pid := answerOf(t, addr); version != "2.0.0" || pid != newPID {
 				t.Errorf("serving %s from pid %d, want 2.0.0 from pid %d", version, pid, newPID)
 			}
-			if n := len(regexp.MustCompile(`msg="upgrade handed over"`).FindAllString(strings.Join(LogLines(p.LogPath), "\n"), -1)); n != 1 {
+			if n := len(regexp.MustCompile(`msg="upgrade handed over"`).FindAllString(strings.Join(e2e.LogLines(p.LogPath), "\n"), -1)); n != 1 {
 				t.Errorf("%d handovers, want 1", n)
 			}
 			stopPID(t, newPID)
@@ -238,7 +249,7 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	oldPID := p.Cmd.Process.Pid
 	loads := startUpgradeLoads(addr)
 	loads.waitAnswered(t, 300)
-	if err := Install(v2, filepath.Join(dir, "upg")); err != nil {
+	if err := e2e.Install(v2, filepath.Join(dir, "upg")); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range []string{
@@ -274,7 +285,7 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 		t.Fatalf("old process: exit %d, %v", code, err)
 	}
 	line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
-	newPID, _ := strconv.Atoi(Attr(line, "new_pid"))
+	newPID, _ := strconv.Atoi(e2e.Attr(line, "new_pid"))
 	t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
 	loads.waitAnswered(t, 300)
 	loads.end(t)
@@ -312,8 +323,8 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	}
 	names := []string{"svc-admin", "api"}
 	logPath := filepath.Join(dir, "log")
-	run := func(bin string, n int) *LoggedProcess {
-		p, err := StartLogged(SocketActivated(bin, files, names, []string{"E2E_WARM_SLEEP=300ms", "XDG_RUNTIME_DIR=" + dir}, "run"), logPath)
+	run := func(bin string, n int) *e2e.LoggedProcess {
+		p, err := e2e.StartLogged(e2e.SocketActivated(bin, files, names, []string{"E2E_WARM_SLEEP=300ms", "XDG_RUNTIME_DIR=" + dir}, "run"), logPath)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +355,7 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 		t.Fatalf("second process, upgraded: exit %d, %v", code, err)
 	}
 	line := mustLog(t, logPath, `msg="upgrade handed over"`, 1)
-	upgraded, _ := strconv.Atoi(Attr(line, "new_pid"))
+	upgraded, _ := strconv.Atoi(e2e.Attr(line, "new_pid"))
 	t.Cleanup(func() { syscall.Kill(upgraded, syscall.SIGKILL) })
 	loads.waitAnswered(t, 500)
 	stopPID(t, upgraded)
@@ -456,7 +467,7 @@ func TestUpgradeNotifiesSystemd(t *testing.T) {
 	dir := t.TempDir()
 	v1, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
 	bin := filepath.Join(dir, "upg")
-	if err := Install(v1, bin); err != nil {
+	if err := e2e.Install(v1, bin); err != nil {
 		t.Fatal(err)
 	}
 	name := fmt.Sprintf("@svcgen-upgrade-%d-%d", os.Getpid(), time.Now().UnixNano())
@@ -465,7 +476,7 @@ func TestUpgradeNotifiesSystemd(t *testing.T) {
 	// service in its own place to know it.
 	cmd := exec.Command("/bin/sh", "-c", `WATCHDOG_PID=$$ exec "$0" run`, bin)
 	cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+dir, "NOTIFY_SOCKET="+name, "WATCHDOG_USEC=100000")
-	p, err := StartLogged(cmd, filepath.Join(dir, "log"))
+	p, err := e2e.StartLogged(cmd, filepath.Join(dir, "log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +484,7 @@ func TestUpgradeNotifiesSystemd(t *testing.T) {
 	oldPID := p.Cmd.Process.Pid
 	n.wait(t, 0, oldPID, "READY=1")
 	n.wait(t, 0, oldPID, "WATCHDOG=1")
-	if err := Install(v2, bin); err != nil {
+	if err := e2e.Install(v2, bin); err != nil {
 		t.Fatal(err)
 	}
 	p.Cmd.Process.Signal(syscall.SIGUSR2)
@@ -481,7 +492,7 @@ func TestUpgradeNotifiesSystemd(t *testing.T) {
 		t.Fatalf("old process: exit %d, %v", code, err)
 	}
 	line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
-	newPID, _ := strconv.Atoi(Attr(line, "new_pid"))
+	newPID, _ := strconv.Atoi(e2e.Attr(line, "new_pid"))
 	t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
 	handover := n.wait(t, 0, oldPID, fmt.Sprintf("MAINPID=%d", newPID))
 	if ready := n.first(0, newPID, "READY=1"); ready < 0 || ready > handover {
