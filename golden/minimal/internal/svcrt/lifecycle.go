@@ -488,8 +488,10 @@ func (a *App) stop() ExitCode {
 
 	// 2. Keep serving for drain_delay: balancers poll /readyz and need that long
 	// to stop routing here; closing listeners earlier refuses their traffic.
-	// Not after an upgrade: the new process serves the same sockets, so
-	// there is nothing for a balancer to deregister.
+	// Only on a stop request: not on an OS shutdown, nor after an upgrade,
+	// where the new process serves the same sockets (nothing for a balancer
+	// to deregister) and answers the probes (this one's admin server stops
+	// accepting).
 	if kind == StopUpgraded {
 		a.admin.handOver()
 	}
