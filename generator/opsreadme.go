@@ -20,6 +20,7 @@ func opsReadme(g *Context) (string, error) {
 		"Stderr":   *s.Log.Stderr,
 		"File":     s.Log.File,
 		"Unit":     s.Systemd.Enabled,
+		"Sockets":  s.Systemd.Enabled && s.Systemd.SocketActivation,
 		"Reload":   s.Hooks.Reload != "",
 		"Watchdog": s.Watchdog.Enabled,
 		"Metrics":  s.Metrics.Enabled,

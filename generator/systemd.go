@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"strings"
 	"text/template"
 	"time"
@@ -10,10 +11,14 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/svcgen/svcgen/spec"
 	"github.com/svcgen/svcgen/templates"
 )
 
-var unitTemplate = template.Must(template.ParseFS(templates.FS, "systemd.service.tmpl"))
+var (
+	unitTemplate   = template.Must(template.ParseFS(templates.FS, "systemd.service.tmpl"))
+	socketTemplate = template.Must(template.ParseFS(templates.FS, "systemd.socket.tmpl"))
+)
 
 // systemdMargin is added to the start and stop budgets for systemd's
 // TimeoutStartSec and TimeoutStopSec: the engine keeps its own budgets, and
@@ -83,6 +88,16 @@ func renderUnit(g *Context, exec string, placeholders bool) ([]byte, error) {
 		"TimeoutStop":  systemdDuration(s.Timeouts.Stop.Duration + systemdMargin),
 		"RestartSec":   systemdDuration(s.Systemd.RestartSec.Duration),
 		"Watchdog":     "",
+		"Sockets":      "",
+	}
+	// The unit install writes has no Sockets=: install writes no .socket
+	// units (they ship in deploy/, for packages and images).
+	if s.Systemd.SocketActivation && !placeholders {
+		var names []string
+		for _, l := range socketListeners(s) {
+			names = append(names, socketUnitName(s, l.fdName))
+		}
+		data["Sockets"] = strings.Join(names, " ")
 	}
 	if w := s.Systemd.Watchdog.Duration; w > 0 {
 		data["Watchdog"] = systemdDuration(w)
@@ -113,6 +128,15 @@ func emitSystemd(g *Context) error {
 			return err
 		}
 		g.AddText("deploy/"+s.Service.Name+".service", unit, Generated)
+		if s.Systemd.SocketActivation {
+			for _, l := range socketListeners(s) {
+				unit, err := renderSocket(g, l)
+				if err != nil {
+					return err
+				}
+				g.AddText("deploy/"+socketUnitName(s, l.fdName), unit, Generated)
+			}
+		}
 	}
 	unit, err := renderUnit(g, execPlaceholder, true)
 	if err != nil {
@@ -133,4 +157,62 @@ func emitSystemd(g *Context) error {
 	}
 	f.Const().Id("svcSystemdUnit").Op("=").Add(parts...)
 	return nil
+}
+
+// socketListener is one listening socket of [systemd] socket_activation.
+type socketListener struct {
+	what   string // "the admin listener", "http resource api"
+	fdName string // FileDescriptorName=, the name the runtime takes it by
+	addr   string // the spec's listen address
+}
+
+// socketListeners are the admin listener and every http resource, with
+// the names the runtime looks them up by (svcrt's adminFDName and the
+// resource's name).
+func socketListeners(s *spec.Spec) []socketListener {
+	out := []socketListener{{what: "the admin listener", fdName: "svc-admin", addr: s.Admin.Addr}}
+	for _, r := range s.Resources {
+		if r.Kind == spec.KindHTTP {
+			out = append(out, socketListener{what: "http resource " + r.Name, fdName: r.Name, addr: r.Addr})
+		}
+	}
+	return out
+}
+
+// socketUnitName is the .socket unit of one listener.
+func socketUnitName(s *spec.Spec, fdName string) string {
+	return s.Service.Name + "-" + fdName + ".socket"
+}
+
+// listenStream writes a Go listen address as ListenStream= reads it: a
+// port alone for every address (Go's ":8080", systemd's "8080", both
+// dual-stack), localhost as 127.0.0.1, an IPv6 host in brackets, % doubled
+// (an IPv6 zone; % starts a specifier).
+func listenStream(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr // the spec checked it; not reached
+	}
+	switch {
+	case host == "":
+		return port
+	case strings.EqualFold(host, "localhost"):
+		host = "127.0.0.1"
+	}
+	return strings.ReplaceAll(net.JoinHostPort(host, port), "%", "%%")
+}
+
+// renderSocket renders the .socket unit of one listener.
+func renderSocket(g *Context, l socketListener) ([]byte, error) {
+	s := g.Spec
+	var buf bytes.Buffer
+	err := socketTemplate.Execute(&buf, map[string]any{
+		"Header":      g.Header(),
+		"Name":        s.Service.Name,
+		"What":        l.what,
+		"Description": unitText(s.Service.Name + ": listening socket of " + l.what),
+		"Listen":      listenStream(l.addr),
+		"FDName":      l.fdName,
+	})
+	return buf.Bytes(), err
 }

@@ -39,6 +39,19 @@ func (d *decoder) validateListeners() {
 			ls = append(ls, l)
 		}
 	}
+	if d.s.Systemd.SocketActivation {
+		for _, l := range ls {
+			if l.port == 0 {
+				// The default admin address is on port 0 too: name the key
+				// that turned socket activation on when it is not written.
+				at := l.pos
+				if !l.set {
+					at = d.valPos("systemd", "socket_activation")
+				}
+				d.errorf(at, "%s %q has port 0, but [systemd] socket_activation needs a fixed port for its ListenStream=", l.what, l.addr)
+			}
+		}
+	}
 	for j := range ls {
 		for i := range j {
 			a, b := ls[i], ls[j]

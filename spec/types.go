@@ -123,6 +123,9 @@ type Systemd struct {
 	User       string   `toml:"user"`
 	RestartSec Duration `toml:"restart_sec"`
 	Watchdog   Duration `toml:"watchdog"`
+	// SocketActivation ships a .socket unit per listener: systemd holds the
+	// listening sockets and the service takes them from LISTEN_FDS.
+	SocketActivation bool `toml:"socket_activation"`
 }
 
 // Log configures log/slog output.

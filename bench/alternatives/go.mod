@@ -2,7 +2,10 @@ module github.com/svcgen/svcgen/bench/alternatives
 
 go 1.26.0
 
-require go.uber.org/fx v1.24.0
+require (
+	github.com/cloudflare/tableflip v1.2.3
+	go.uber.org/fx v1.24.0
+)
 
 require (
 	github.com/google/subcommands v1.2.0 // indirect

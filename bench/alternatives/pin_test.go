@@ -1,5 +1,10 @@
 package alternatives
 
-// The fx benchmark runs inside a generated project (testdata/startstop);
-// this import keeps the fx version it uses pinned in this module's go.mod.
-import _ "go.uber.org/fx"
+// The fx benchmark runs inside a generated project (testdata/startstop),
+// and the upgrade benchmark builds the tableflip server of
+// testdata/tableflip; these imports keep the versions they use pinned in
+// this module's go.mod.
+import (
+	_ "github.com/cloudflare/tableflip"
+	_ "go.uber.org/fx"
+)

@@ -75,11 +75,13 @@ var legitChurn = map[string]struct {
 	"full:service.description":  {3, "the README's first paragraph, and deploy/<name>.service's Description="},
 	"full:timeouts.start":       {2, "deploy/<name>.service states TimeoutStartSec"},
 	"full:timeouts.stop":        {3, "deploy/<name>.service states TimeoutStopSec, deploy/kubernetes.yaml the grace period"},
-	"full:admin.addr":           {2, "deploy/kubernetes.yaml states the admin container port"},
-	"full:resource.api.addr":    {2, "deploy/kubernetes.yaml states the container port"},
+	"full:admin.addr":           {3, "deploy/kubernetes.yaml states the admin container port, deploy/<name>-svc-admin.socket its ListenStream="},
+	"full:resource.api.addr":    {3, "deploy/kubernetes.yaml states the container port, deploy/<name>-api.socket its ListenStream="},
 	"full:resource.rpc.addr":    {2, "deploy/kubernetes.yaml states the container port"},
 	"resource.*.check":          {2, "a function name appears where the generated code calls it and in its guard"},
 	"resource.*.type":           {-1, "a type name appears in the guard of every function of the resource and where its value is kept"},
+
+	"systemd.socket_activation": {-1, "a switch: it writes the .socket units and Sockets= or not"},
 }
 
 // knownChurn lists values that still touch more lines than they should,

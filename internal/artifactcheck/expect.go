@@ -10,16 +10,20 @@ import (
 )
 
 // UnitKeys lists the settings ("Section.Key", in order) of the unit
-// generated for s: the ones its template writes and nothing a value adds.
+// generated for s in deploy/: the ones its template writes and nothing a
+// value adds.
 func UnitKeys(s *spec.Spec) []string {
 	keys := []string{"Unit.Description", "Unit.Wants", "Unit.After", "Service.Type", "Service.NotifyAccess", "Service.ExecStart"}
+	if s.Systemd.SocketActivation {
+		keys = append(keys, "Service.Sockets")
+	}
 	if s.Hooks.Reload != "" {
 		keys = append(keys, "Service.ExecReload")
 	}
 	if s.Systemd.User != "" {
 		keys = append(keys, "Service.User")
 	}
-	keys = append(keys, "Service.LogsDirectory", "Service.LogsDirectoryMode", "Service.KillMode",
+	keys = append(keys, "Service.LogsDirectory", "Service.LogsDirectoryMode", "Service.RuntimeDirectory", "Service.KillMode",
 		"Service.TimeoutStartSec", "Service.TimeoutStopSec", "Service.Restart", "Service.RestartSec",
 		"Service.RestartPreventExitStatus")
 	if s.Systemd.Watchdog.Duration > 0 {

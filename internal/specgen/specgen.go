@@ -63,6 +63,9 @@ type gen struct {
 	typeOrder   []string
 	goNames     map[string]bool // resources' Go names
 	resources   []*resource
+	// socketActivation: [systemd] socket_activation = true, so no listener
+	// is on port 0.
+	socketActivation bool
 }
 
 // resource is a [resource.NAME] being written.
@@ -89,6 +92,9 @@ func (g *gen) build() {
 		g.present["admin"] = true
 	}
 	g.start, g.stop = spec.DefaultStart, spec.DefaultStop
+	// Decided before any port: socket activation needs every listener on a
+	// fixed one.
+	g.socketActivation = g.present["systemd"] && g.maybe(0.3)
 
 	// Tables in the order their values depend on each other: budgets
 	// before the resources that fit in them, the admin port before the
@@ -160,7 +166,7 @@ var knownKeys = map[string][]string{
 	"timeouts":   {"start", "stop", "drain_delay", "drain", "critical", "shutdown"},
 	"admin":      {"addr", "pprof"},
 	"windows":    {"start", "account", "password_env", "dependencies", "preshutdown", "recovery", "recovery_reset", "recovery_on_non_crash", "event_log"},
-	"systemd":    {"enabled", "user", "restart_sec", "watchdog"},
+	"systemd":    {"enabled", "user", "restart_sec", "watchdog", "socket_activation"},
 	"log":        {"format", "level", "stderr", "file", "max_size_mb", "max_age", "max_backups", "compress"},
 	"runtime":    {"gomaxprocs", "gc_percent", "memory_limit"},
 	"hooks":      {"after_ready", "before_drain", "reload"},
@@ -440,6 +446,11 @@ func (g *gen) simpleTable(t *table) {
 	case "systemd":
 		if g.maybe(0.2) {
 			t.set("enabled", boolLit(g.maybe(0.5)))
+		}
+		if g.socketActivation {
+			t.set("socket_activation", "true")
+		} else if g.maybe(0.2) {
+			t.set("socket_activation", "false")
 		}
 		if g.maybe(0.5) {
 			t.set("user", g.str(pick(g, []string{"orders", "_svc", "a", "nobody", "user$", "x-y", "svcrt", "u" + strings.Repeat("x", 31)})))

@@ -364,7 +364,7 @@ func (g *gen) port() int {
 	for {
 		var p int
 		switch x := g.r.IntN(10); {
-		case x < 2:
+		case x < 2 && !g.socketActivation:
 			return 0
 		case x < 3:
 			p = pick(g, []int{1, 80, 443, 8080, 65535})

@@ -115,6 +115,7 @@ func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler,
 	n.Serve, n.Drain, n.Close = s.Serve, s.Drain, s.Close
 	n.Status, n.Stats = s.Status, s.Stats
 	n.refuse = s.refuseQueued
+	n.listener = func() *listener { return s.ln }
 	app.Add(n)
 	return &Resource[*HTTPServer]{Node: n, Value: s}
 }
@@ -181,13 +182,22 @@ func Draining(ctx context.Context) <-chan struct{} {
 
 // Bind holds the port from the start of the process: connections made during
 // warmup wait in the kernel's accept queue and are served once ready.
+// A listener this process was given (socket activation, an upgrade) under
+// the resource's name is taken instead of binding.
 func (s *HTTPServer) Bind() error {
-	ln, err := net.Listen("tcp", s.addr)
+	ln, from, err := listenTCP(s.name, s.addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", s.addr, err)
+		return err
 	}
 	s.ln = newListener(ln, s)
-	s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
+	// Another process holds the socket too (systemd's socket unit, the
+	// process that upgraded to this one): see listener.shared.
+	s.ln.shared.Store(from != "")
+	if from != "" {
+		s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String(), "inherited", from)
+	} else {
+		s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
+	}
 	return nil
 }
 
@@ -200,6 +210,12 @@ func (s *HTTPServer) Bind() error {
 func (s *HTTPServer) refuseQueued(ctx context.Context) {
 	if s.ln == nil {
 		return // never bound
+	}
+	if s.ln.shared.Load() {
+		// What waits in the queue is served by the process that shares the
+		// socket (the one this process was to replace), or by the next one
+		// systemd starts: not refused here.
+		return
 	}
 	if s.certFile != "" && s.srv.TLSConfig == nil {
 		return // no certificate to answer with; Close resets them
@@ -631,6 +647,11 @@ type listener struct {
 	mu      sync.Mutex
 	backlog []*wireConn
 	stopped chan struct{} // closed once stop has queued the backlog
+	// shared: another process holds the socket and accepts from it now or
+	// next: the new process of an upgrade (upgrade_linux.go), the old one
+	// while this one warms up, systemd's socket unit. stop then only closes
+	// this descriptor.
+	shared atomic.Bool
 }
 
 func newListener(ln net.Listener, s *HTTPServer) *listener {
@@ -694,6 +715,15 @@ func (l *listener) handOff(ctx context.Context, c net.Conn) bool {
 // (where the OS allows it, see acceptBacklog) and served like the others;
 // ctx bounds the taking by the drain's deadline.
 func (l *listener) stop(ctx context.Context) {
+	if l.shared.Load() {
+		// Another process accepts from the same socket (an upgrade handed it
+		// over): closing this process's descriptor closes only that, and
+		// what waits in the queue is the other process's to accept. Taking
+		// it or shutting the socket down would take it from that process.
+		l.Listener.Close()
+		close(l.stopped)
+		return
+	}
 	var conns []*wireConn
 	for _, nc := range l.take(ctx, l) {
 		c := newWireConn(nc, l.s.srv.TLSConfig != nil)

@@ -7,7 +7,7 @@
 //
 // Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
 // suite names: lifecycle, http, grpc, pools, poolconnect, gogenerate, scm, scmlost,
-// winload, generator, alternatives), -head (measure a clean export of the HEAD commit instead
+// winload, generator, hostile, upgrade, alternatives), -head (measure a clean export of the HEAD commit instead
 // of the working tree, so edits in progress neither break nor colour the
 // figures; the report is still written into the working tree). Each suite is a `go test` run of the benchmarks under
 // bench/ (with SVCGEN_BENCH=1), of generator's Go benchmarks, or of the
@@ -230,6 +230,8 @@ func suites() []*suite {
 			method: fmt.Sprintf("one test binary run %d times, each running the two benchmarks one after the other", generatorRuns)},
 		{name: "hostile", title: "Hostile 1 MiB specs, parse and validate (spec/hostile_test.go)", run: runHostile, parse: parseHostile,
 			method: fmt.Sprintf("`go test -bench BenchmarkParseHostile -count %d`, in process; every shape of the test TestHostileSpecsAreBounded, each filling most of the 1 MiB limit", hostileRuns)},
+		{name: "upgrade", title: "Restart to a new binary under load: plain restart, svcgen upgrade, cloudflare/tableflip (bench/upgrade_linux_test.go)", run: benchTest("^TestUpgradeRestart$"), parse: parseUpgrade,
+			method: "alternating restart by restart, the first side rotating each round: 5 restarts of each; 64 keep-alive POST clients and 100 new connections a second at once, 2 ms handler, on 127.0.0.1"},
 		{name: "alternatives", title: "uber-go/fx and google/wire (bench/alternatives, its own module)", run: runAlternatives, parse: parseAlternatives,
 			method: "alternating round by round, 7 rounds: engine/fx/sequential in one process; svcgen/gofmt/wire processes"},
 	}
@@ -982,4 +984,58 @@ func render(m machine, start, end time.Time, results []*result) string {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// parseUpgrade reads TestUpgradeRestart's RESULT lines: per restart and
+// side, refused, lost and the time to the new binary's first answer.
+func parseUpgrade(out string) ([]row, error) {
+	type side struct {
+		refused, lost, took []float64
+	}
+	sides := map[string]*side{}
+	re := regexp.MustCompile(`(?m)^RESULT upgrade side=(\w+) refused=(\d+) lost=(\d+) failed=(\d+) took_ms=([\d.]+)$`)
+	for _, m := range re.FindAllStringSubmatch(out, -1) {
+		s := sides[m[1]]
+		if s == nil {
+			s = &side{}
+			sides[m[1]] = s
+		}
+		s.refused = append(s.refused, num(m[2]))
+		s.lost = append(s.lost, num(m[3])+num(m[4]))
+		s.took = append(s.took, num(m[5]))
+	}
+	ours, plain, tf := sides["svcgen"], sides["plain"], sides["tableflip"]
+	if ours == nil || plain == nil || tf == nil {
+		return nil, fmt.Errorf("upgrade: missing RESULT lines")
+	}
+	total := func(v []float64) float64 {
+		var t float64
+		for _, x := range v {
+			t += x
+		}
+		return t
+	}
+	per := func(v []float64) string {
+		return fmt.Sprintf("median %.0f, max %.0f", median(v), slices.Max(v))
+	}
+	n := len(ours.took)
+	zero := total(ours.refused) == 0 && total(ours.lost) == 0
+	return []row{
+		{
+			what:   fmt.Sprintf("Restart to a new binary under 64 keep-alive clients + 100 new connections/s: refused / lost per restart (%d restarts each)", n),
+			ours:   "upgrade (SIGUSR2): refused " + per(ours.refused) + "; lost " + per(ours.lost),
+			theirs: "plain restart (SIGTERM, start): refused " + per(plain.refused) + ", lost " + per(plain.lost) + "; tableflip v1.2.3 + `Shutdown`: refused " + per(tf.refused) + ", lost " + per(tf.lost),
+			ratio:  fmt.Sprintf("%.0f+%.0f vs %.0f+%.0f vs %.0f+%.0f refused+lost in total", total(ours.refused), total(ours.lost), total(plain.refused), total(plain.lost), total(tf.refused), total(tf.lost)),
+			target: "0 refused, 0 lost in every restart",
+			met:    yesNo(zero),
+		},
+		{
+			what:   fmt.Sprintf("Restart request → first answer of the new binary on a new connection (median of %d)", n),
+			ours:   "upgrade " + fmtMS(median(ours.took)),
+			theirs: "plain restart " + fmtMS(median(plain.took)) + "; tableflip " + fmtMS(median(tf.took)),
+			ratio:  fmt.Sprintf("svcgen/tableflip %.2f", median(ours.took)/median(tf.took)),
+			target: "none stated (reported)",
+			met:    "—",
+		},
+	}, nil
 }

@@ -13,7 +13,9 @@ func runConsole(cfg *Config, wire func(*App)) ExitCode {
 	log, flush := newLogger(cfg)
 	app := New(cfg, log, flush)
 	wire(app)
-	systemdDoor(app) // READY=1, STOPPING=1, WATCHDOG=1 under systemd (systemd_*.go)
+	systemdDoor(app)       // READY=1, STOPPING=1, WATCHDOG=1 under systemd (systemd_*.go)
+	up := upgradeDoor(app) // SIGUSR2 on Linux (upgrade_*.go)
+	defer up.exit()
 	// Buffered: a signal that arrives while the previous one is handled is
 	// kept, not dropped (os/signal does not block to deliver).
 	sigs := make(chan os.Signal, 2)
@@ -27,6 +29,11 @@ func runConsole(cfg *Config, wire func(*App)) ExitCode {
 		signal.Notify(reload, rs...)
 	}
 	defer signal.Stop(reload)
+	upgrades := make(chan os.Signal, 1)
+	if us := upgradeSignals(); len(us) > 0 {
+		signal.Notify(upgrades, us...)
+	}
+	defer signal.Stop(upgrades)
 	done := make(chan ExitCode, 1)
 	go func() {
 		done <- app.Run()
@@ -37,6 +44,8 @@ func runConsole(cfg *Config, wire func(*App)) ExitCode {
 			return code
 		case <-reload:
 			go app.Reload()
+		case <-upgrades:
+			go up.request()
 		case sig := <-sigs:
 			if app.Stop(stopKindOf(sig), "signal "+sig.String()) {
 				log.Error("stopped", "code", int(ExitForced), "reason", "second stop signal "+sig.String())

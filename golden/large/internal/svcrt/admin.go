@@ -19,6 +19,7 @@ import (
 type admin struct {
 	app *App
 	srv *http.Server
+	ln  net.Listener // handed to a new process by an upgrade
 }
 
 // listen binds the admin address and serves it until close.
@@ -33,10 +34,11 @@ func (s *admin) listen() error {
 			return fmt.Errorf("metrics: %w", err)
 		}
 	}
-	ln, err := net.Listen("tcp", s.app.cfg.Admin.Addr)
+	ln, from, err := listenTCP(adminFDName, s.app.cfg.Admin.Addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", s.app.cfg.Admin.Addr, err)
+		return err
 	}
+	s.ln = ln
 	if s.app.cfg.Admin.Pprof {
 		// Registered by hand on the admin mux, loopback by default: profiles
 		// are not for everyone who can reach the API. (Importing net/http/pprof
@@ -53,7 +55,11 @@ func (s *admin) listen() error {
 		ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.app.log.Handler(), slog.LevelWarn),
 	}
-	s.app.log.Info("listening", "resource", "admin", "addr", ln.Addr().String())
+	if from != "" {
+		s.app.log.Info("listening", "resource", "admin", "addr", ln.Addr().String(), "inherited", from)
+	} else {
+		s.app.log.Info("listening", "resource", "admin", "addr", ln.Addr().String())
+	}
 	go func() {
 		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			s.app.log.Error("admin listener failed", "err", err)
@@ -75,6 +81,19 @@ func (s *admin) close() {
 	if err := s.srv.Shutdown(ctx); err != nil {
 		s.srv.Close()
 	}
+}
+
+// handOver stops this process's admin server from accepting once a new
+// process took the admin socket over (an upgrade): probes then reach the
+// new process, which answers for the service, and not this one, which is
+// stopping and would answer 503. The socket stays open in the new process;
+// what this one has accepted is answered.
+func (s *admin) handOver() {
+	if s.srv == nil {
+		return
+	}
+	s.srv.SetKeepAlivesEnabled(false)
+	go s.close()
 }
 
 // adminCloseGrace bounds how long the exit waits for admin requests in

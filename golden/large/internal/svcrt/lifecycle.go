@@ -60,6 +60,9 @@ type Node struct {
 	// readiness runs when a [watchdog] check turns the running service
 	// not ready, or ready again (GRPCResource: health follows /readyz).
 	readiness func(ready bool)
+	// listener is the node's listening socket once bound (HTTPResource
+	// sets it), handed to a new process by an upgrade.
+	listener  func() *listener
 	state     atomicState
 	opened    chan struct{} // closed when open succeeded: dependents may open
 	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close
@@ -234,6 +237,7 @@ func (a *App) Run() ExitCode {
 			return a.exit(ExitStartFailed, begin)
 		}
 	}
+	releaseInherited(a.log)
 
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
@@ -499,7 +503,14 @@ func (a *App) stop() ExitCode {
 
 	// 2. Keep serving for drain_delay: balancers poll /readyz and need that long
 	// to stop routing here; closing listeners earlier refuses their traffic.
-	if kind != StopShutdown && a.cfg.Timeouts.DrainDelay > 0 {
+	// Only on a stop request: not on an OS shutdown, nor after an upgrade,
+	// where the new process serves the same sockets (nothing for a balancer
+	// to deregister) and answers the probes (this one's admin server stops
+	// accepting).
+	if kind == StopUpgraded {
+		a.admin.handOver()
+	}
+	if kind == StopRequested && a.cfg.Timeouts.DrainDelay > 0 {
 		a.log.Info("drain delay", "delay", a.cfg.Timeouts.DrainDelay)
 		t := time.NewTimer(a.cfg.Timeouts.DrainDelay)
 		select {

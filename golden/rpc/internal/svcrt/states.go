@@ -57,11 +57,18 @@ const (
 	// shutting down and the OS will not wait long: no drain_delay, and the
 	// shutdown budget instead of the stop budget.
 	StopShutdown
+	// StopUpgraded: a new process took over the listening sockets and is
+	// ready (upgrade_linux.go). No drain_delay: the sockets stay served, so
+	// nothing needs to deregister; this process drains what it accepted.
+	StopUpgraded
 )
 
 func (k StopKind) String() string {
-	if k == StopShutdown {
+	switch k {
+	case StopShutdown:
 		return "shutdown"
+	case StopUpgraded:
+		return "upgrade"
 	}
 	return "stop"
 }

@@ -22,7 +22,7 @@ import (
 // into the leading NUL byte the kernel expects.
 func notify(state string) error {
 	name := os.Getenv("NOTIFY_SOCKET")
-	if name == "" {
+	if name == "" || notifyHandedOver.Load() {
 		return nil
 	}
 	c, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: name, Net: "unixgram"})
@@ -31,6 +31,20 @@ func notify(state string) error {
 	}
 	defer c.Close()
 	_, err = c.Write([]byte(state))
+	return err
+}
+
+// notifyHandedOver: an upgrade made another process the service's main
+// process (notifyMainPID); what this one says from then on (STOPPING=1 as
+// it drains) would be taken as the service's state, so it says nothing.
+var notifyHandedOver atomic.Bool
+
+// notifyMainPID tells systemd that pid is the service's main process from
+// now on, and silences this process. The unit's NotifyAccess=all lets the
+// new process's notifications through before and after.
+func notifyMainPID(pid int) error {
+	err := notify(fmt.Sprintf("MAINPID=%d\nSTATUS=upgraded", pid))
+	notifyHandedOver.Store(true)
 	return err
 }
 
@@ -96,12 +110,14 @@ func systemdVerb(cfg *Config, verb string, args []string) (ExitCode, bool) {
 		return installUnit(cfg, args), true
 	case "uninstall":
 		return uninstallUnit(cfg, args), true
+	case "upgrade":
+		return upgradeVerb(cfg, args), true
 	}
 	return 0, false
 }
 
 func systemdUsage() string {
-	return "  install  write the systemd unit to /etc/systemd/system, reload systemd and enable it\n           (-dir DIR: only write the unit into DIR, for packages and images)\n  uninstall stop and disable the unit and remove it\n"
+	return "  install  write the systemd unit to /etc/systemd/system, reload systemd and enable it\n           (-dir DIR: only write the unit into DIR, for packages and images)\n  uninstall stop and disable the unit and remove it\n  upgrade  replace the running process by the binary now at its path without refusing a connection\n           (SIGUSR2 to the process; -pid N, else the PID file, else systemd's MainPID); 0 once the new one serves\n"
 }
 
 // unitDir is where units of the local administrator live.
