@@ -32,8 +32,10 @@ const fullSpec = "testdata/full.toml"
 
 // skipChurn lists values the one-line test does not mutate, and why.
 var skipChurn = map[string]string{
-	"resource.*.kind":       "a new kind is a different resource: other code, other constants, other user functions",
-	"resource.*.depends_on": "a dependency changes the graph; TestAddResourceChurn covers graph changes",
+	"resource.*.kind":         "a new kind is a different resource: other code, other constants, other user functions",
+	"resource.*.depends_on":   "a dependency changes the graph; TestAddResourceChurn covers graph changes",
+	"resource.*.optional_env": "password_env is the one key a resource may declare optional",
+	"admin.fixed":             "addr is the one overridable key of [admin]",
 }
 
 // legitChurn lists the values whose change legitimately touches more than
@@ -77,6 +79,11 @@ var legitChurn = map[string]struct {
 	"full:admin.addr":           {2, "deploy/kubernetes.yaml states the admin container port"},
 	"full:resource.api.addr":    {2, "deploy/kubernetes.yaml states the container port"},
 	"resource.*.check":          {2, "a function name appears where the generated code calls it and in its guard"},
+	"timeouts.fixed":            {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"log.fixed":                 {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"runtime.fixed":             {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"watchdog.fixed":            {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"resource.*.fixed":          {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
 	"resource.*.type":           {-1, "a type name appears in the guard of every function of the resource and where its value is kept"},
 }
 
@@ -188,6 +195,18 @@ func candidates(v churnValue) []string {
 			return []string{`"1GiB"`, `"256MiB"`}
 		case v.key == "windows.account":
 			return []string{`"NetworkService"`, `"LocalSystem"`, strconv.Quote(s + "x")}
+		case strings.HasSuffix(v.key, ".fixed"):
+			// Another overridable key; validation keeps those of its table.
+			var out []string
+			for _, o := range append(append([]spec.Override(nil), spec.CommonOverrides...), spec.KindOverrides[spec.KindSQL]...) {
+				out = append(out, strconv.Quote(o.Key))
+			}
+			for _, t := range spec.OverrideTables {
+				for _, o := range spec.TableOverrides[t] {
+					out = append(out, strconv.Quote(o.Key))
+				}
+			}
+			return out
 		case strings.HasSuffix(v.key, ".driver"):
 			return []string{`"mysql"`, `"pgx"`}
 		case strings.HasSuffix(v.key, ".on_failure"):
