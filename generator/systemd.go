@@ -33,6 +33,7 @@ var unitPlaceholders = map[string]string{
 	"TimeoutStop":  "@TIMEOUT_STOP@",
 	"RestartSec":   "@RESTART_SEC@",
 	"Watchdog":     "@WATCHDOG@",
+	"EnvFile":      "@ENV_FILE@",
 }
 
 // systemdDuration renders d in systemd's time syntax ("30s", "1500ms").
@@ -83,6 +84,7 @@ func renderUnit(g *Context, exec string, placeholders bool) ([]byte, error) {
 		"TimeoutStop":  systemdDuration(s.Timeouts.Stop.Duration + systemdMargin),
 		"RestartSec":   systemdDuration(s.Systemd.RestartSec.Duration),
 		"Watchdog":     "",
+		"EnvFile":      "/etc/" + s.Service.Name + "/" + s.Service.Name + ".env",
 	}
 	if w := s.Systemd.Watchdog.Duration; w > 0 {
 		data["Watchdog"] = systemdDuration(w)

@@ -12,7 +12,7 @@ import (
 // UnitKeys lists the settings ("Section.Key", in order) of the unit
 // generated for s: the ones its template writes and nothing a value adds.
 func UnitKeys(s *spec.Spec) []string {
-	keys := []string{"Unit.Description", "Unit.Wants", "Unit.After", "Service.Type", "Service.NotifyAccess", "Service.ExecStart"}
+	keys := []string{"Unit.Description", "Unit.Wants", "Unit.After", "Service.Type", "Service.NotifyAccess", "Service.ExecStart", "Service.EnvironmentFile"}
 	if s.Hooks.Reload != "" {
 		keys = append(keys, "Service.ExecReload")
 	}
