@@ -140,3 +140,10 @@ func TestEnvFileSDDL(t *testing.T) {
 		t.Errorf("a SID: %s", got)
 	}
 }
+
+// The virtual account's SID as Windows derives it: sc showsid TrustedInstaller.
+func TestServiceSID(t *testing.T) {
+	if got := serviceSID("TrustedInstaller"); got != "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464" {
+		t.Errorf("serviceSID(TrustedInstaller) = %s", got)
+	}
+}
