@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -68,8 +69,11 @@ func envFileTrustee(account string) (string, error) {
 		return t, nil
 	}
 	sid, _, _, err := windows.LookupSID("", account)
-	if err != nil {
-		return "", fmt.Errorf("look up the account %s: %w", account, err)
+	if err == nil {
+		return sid.String(), nil
 	}
-	return sid.String(), nil
+	if name, ok := strings.CutPrefix(account, `NT SERVICE\`); ok {
+		return serviceSID(name), nil
+	}
+	return "", fmt.Errorf("look up the account %s: %w", account, err)
 }

@@ -3,10 +3,14 @@
 package svcrt
 
 import (
+	"crypto/sha1"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // installedEnv is the configuration install stores for a service: the
@@ -110,4 +114,21 @@ func accountTrustee(account string) string {
 		return "NS"
 	}
 	return ""
+}
+
+// serviceSID is the SID of the virtual account NT SERVICE\<name>: S-1-5-80
+// followed by the SHA-1 of the service name in upper case, UTF-16LE, read
+// as five little-endian 32-bit numbers (what `sc showsid` prints). It
+// names the account even where LookupAccountName does not know it (Wine).
+func serviceSID(name string) string {
+	var buf []byte
+	for _, u := range utf16.Encode([]rune(strings.ToUpper(name))) {
+		buf = append(buf, byte(u), byte(u>>8))
+	}
+	sum := sha1.Sum(buf)
+	sid := "S-1-5-80"
+	for i := 0; i < 5; i++ {
+		sid += "-" + strconv.FormatUint(uint64(binary.LittleEndian.Uint32(sum[4*i:])), 10)
+	}
+	return sid
 }

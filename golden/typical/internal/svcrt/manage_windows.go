@@ -243,6 +243,10 @@ func (in *installer) run(m *mgr.Mgr) error {
 	display := cfg.DisplayName
 	if display == "" {
 		display = in.name // what services.msc shows otherwise
+	} else if in.name != cfg.Name {
+		// Display names are unique among services (CreateService fails with
+		// 1078): an instance's names its instance.
+		display += " (" + in.name + ")"
 	}
 	mc := mgr.Config{
 		StartType:        cfg.startType(),
