@@ -323,3 +323,58 @@ func filterEnv(env []string, name string) []string {
 	}
 	return out
 }
+
+// A default that follows other values follows them as overridden, unless
+// the spec or the environment sets it: a longer stop budget lengthens the
+// drain, the critical reserve and every close; a larger warm count grows
+// a redis pool whose size the spec left to its default.
+func TestDerivedDefaultsFollowOverrides(t *testing.T) {
+	bin := configBinary(t)
+	config := func(env ...string) map[string]string {
+		t.Helper()
+		cmd := exec.Command(bin, "config")
+		cmd.Env = append(append(os.Environ(), configEnv()...), env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("config %v: %v\n%s", env, err, out)
+		}
+		values := map[string]string{}
+		for _, l := range strings.Split(string(out), "\n") {
+			if i := strings.Index(l, "]"); strings.HasPrefix(l, "[") && i > 0 {
+				f := strings.Fields(l[i+1:])
+				values[l[:i+1]+" "+f[0]] = f[1] + " " + f[2]
+			}
+		}
+		return values
+	}
+	expect := func(values map[string]string, want map[string]string) {
+		t.Helper()
+		for k, v := range want {
+			if values[k] != v {
+				t.Errorf("%s = %s, want %s", k, values[k], v)
+			}
+		}
+	}
+	// stop 20s (spec default): critical 2s, drain 9s, closes 9s.
+	expect(config(), map[string]string{`[timeouts] drain`: `"9s" default`, `[resource.db] close_timeout`: `"9s" default`})
+	expect(config("CFGSVC_TIMEOUTS_STOP=40s"), map[string]string{
+		`[timeouts] stop`:              `"40s" environment`,
+		`[timeouts] critical`:          `"4s" default`,
+		`[timeouts] drain`:             `"18s" default`,
+		`[timeouts] shutdown`:          `"5s" default`,
+		`[resource.db] close_timeout`:  `"18s" default`,
+		`[resource.api] close_timeout`: `"18s" default`,
+	})
+	// An overridden drain is kept; the closes get the rest.
+	expect(config("CFGSVC_TIMEOUTS_STOP=40s", "CFGSVC_TIMEOUTS_DRAIN=10s"), map[string]string{
+		`[timeouts] drain`:            `"10s" environment`,
+		`[resource.db] close_timeout`: `"26s" default`,
+	})
+	// The spec sets db's max_open (8): its warm override does not move it.
+	expect(config("CFGSVC_CACHE_WARM=15", "CFGSVC_DB_WARM=2"), map[string]string{
+		`[resource.cache] pool_size`: `15 default`,
+		`[resource.cache] min_idle`:  `15 default`,
+		`[resource.db] max_open`:     `8 spec`,
+		`[resource.db] max_idle`:     `2 default`,
+	})
+}
