@@ -72,6 +72,31 @@ func collectSettings(g *Context) {
 	g.settings = append(plain, derived...)
 }
 
+// unavailable lists the overridable keys the spec gave no constant, with
+// why: their variables are refused at start rather than ignored.
+func unavailable(g *Context) [][3]string {
+	var out [][3]string
+	why := map[string]string{
+		"log":     "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec",
+		"runtime": "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply",
+	}
+	for _, t := range spec.OverrideTables {
+		for _, ov := range spec.TableOverrides[t] {
+			if !g.hasConst(tableConst(t, ov.Key)) && why[t] != "" {
+				out = append(out, [3]string{t, ov.Key, why[t]})
+			}
+		}
+	}
+	for _, r := range g.Spec.Graph.Order {
+		for _, ov := range spec.ResourceOverrides(r.Kind) {
+			if !g.hasConst(constName(r, ov.Key)) && r.Kind == spec.KindHTTP {
+				out = append(out, [3]string{"resource." + r.Name, ov.Key, "the spec serves no TLS: set tls_cert_file and tls_key_file in the spec"})
+			}
+		}
+	}
+	return out
+}
+
 // tableConst is the constant of a table's key (declareConstants names them).
 func tableConst(table, key string) string {
 	switch table {
@@ -141,6 +166,9 @@ func emitSettings(g *Context) {
 		body.Id(settingsVar).Op(":=").Op("&").Id("svcSettings").Values()
 		for _, st := range g.settings {
 			body.Add(loadCall(g, st))
+		}
+		for _, u := range unavailable(g) {
+			body.Id(overridesVar).Dot("Unavailable").Call(jen.Lit(u[0]), jen.Lit(u[1]), jen.Lit(u[2]))
 		}
 		for _, r := range s.Graph.Order {
 			if r.Kind == spec.KindHTTP && r.PortEnv != "" && !slicesContains(r.Fixed, "addr") {
