@@ -168,6 +168,16 @@ func (o *Overrides) Level(dst *slog.Level, section, key string, def slog.Level, 
 	value(o, dst, section, key, def, src, fixed, ParseLevel, func(l slog.Level) string { return strconv.Quote(strings.ToLower(l.String())) })
 }
 
+// Unavailable is a key this binary cannot take from the environment,
+// because the spec left out what it needs (a [log] file, TLS): its variable
+// set is an error saying why, never silently ignored.
+func (o *Overrides) Unavailable(section, key, why string) {
+	name := o.Variable(section, key)
+	if raw, origin, set := o.env.Lookup(name); set {
+		o.errs = append(o.errs, fmt.Sprintf("%s=%s (%s): [%s] %s cannot be overridden: %s", name, quoteValue(raw), origin, section, key, why))
+	}
+}
+
 // MemoryLimit loads a memory limit in GOMEMLIMIT syntax ("512MiB"), in bytes.
 func (o *Overrides) MemoryLimit(dst *int64, section, key string, def int64, src string, fixed bool) {
 	value(o, dst, section, key, def, src, fixed, func(s string) (int64, error) {
