@@ -55,7 +55,8 @@ func TestWindowsInstanceConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	// -env wins over -env-file.
-	out, err := run(nil, "install", "-name", b, "-env-file", winEnvIn, "-env", "SVCGENWIN_API_ADDR="+apiB, "-env", "SVCGENWIN_LOG_LEVEL=debug")
+	out, err := run(nil, "install", "-name", b, "-env-file", winEnvIn, "-env", "SVCGENWIN_API_ADDR="+apiB,
+		"-env", "SVCGENWIN_LOG_FILE=logs/"+b+".log")
 	if err != nil {
 		t.Fatalf("install %s: %v\n%s", b, err, out)
 	}
@@ -68,7 +69,7 @@ func TestWindowsInstanceConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the env file install stored: %v", err)
 	}
-	for _, want := range []string{`SVCGENWIN_API_ADDR="` + apiB + `"`, `SVCGENWIN_ADMIN_ADDR="` + adminB + `"`, `SVCGENWIN_LOG_LEVEL="debug"`} {
+	for _, want := range []string{`SVCGENWIN_API_ADDR="` + apiB + `"`, `SVCGENWIN_ADMIN_ADDR="` + adminB + `"`} {
 		if !strings.Contains(string(data), want+"\n") {
 			t.Errorf("%s lacks %s:\n%s", stored, want, data)
 		}
@@ -95,6 +96,17 @@ func TestWindowsInstanceConfiguration(t *testing.T) {
 		if out, err := run(nil, "stop", "-name", name); err != nil || !strings.Contains(out, "STOPPED, exit code 0") {
 			t.Fatalf("stop %s: %v\n%s", name, err, out)
 		}
+	}
+	// Each instance logged to its own file: b to the one install gave it,
+	// a to the spec's (which other tests' runs share, never with b's port).
+	logs := filepath.Join(filepath.Dir(exe), "logs")
+	logA, _ := os.ReadFile(filepath.Join(logs, "svcgenwin.log"))
+	logB, _ := os.ReadFile(filepath.Join(logs, b+".log"))
+	if !strings.Contains(string(logB), "addr="+apiB) || strings.Contains(string(logB), "addr="+winSvc.api) {
+		t.Errorf("%s.log does not hold instance %s's own records:\n%s", b, b, logB)
+	}
+	if !strings.Contains(string(logA), "addr="+winSvc.api) || strings.Contains(string(logA), "addr="+apiB) {
+		t.Errorf("svcgenwin.log does not hold instance %s's records alone:\n%s", a, logA)
 	}
 
 	// A wrong value in the env file: the SCM sees the start fail with the
