@@ -3,6 +3,7 @@ package svcrt
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -145,5 +146,13 @@ func TestEnvFileSDDL(t *testing.T) {
 func TestServiceSID(t *testing.T) {
 	if got := serviceSID("TrustedInstaller"); got != "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464" {
 		t.Errorf("serviceSID(TrustedInstaller) = %s", got)
+	}
+}
+
+func TestInstanceEnvFile(t *testing.T) {
+	if runtime.GOOS != "windows" {
+		if got := instanceEnvFile("orders", "blue"); got != "/etc/orders/blue.env" {
+			t.Errorf("instanceEnvFile = %s", got)
+		}
 	}
 }

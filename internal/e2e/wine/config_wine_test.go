@@ -75,6 +75,11 @@ func TestWindowsInstanceConfiguration(t *testing.T) {
 		}
 	}
 
+	// config -name shows what the instance will use, from the stored file.
+	out, err = run(nil, "config", "-name", b)
+	if err != nil || !strings.Contains(out, `"`+apiB+`"`) || !strings.Contains(out, `C:\ProgramData\`+b+`\`+b+`.env:`) {
+		t.Errorf("config -name %s: %v\n%s", b, err, out)
+	}
 	// Both started by callers whose environment names a third port: each
 	// instance serves where install configured it, neither on the decoy.
 	callerEnv := []string{"SVCGENWIN_API_ADDR=" + decoy, "SVCGENWIN_ADMIN_ADDR=" + decoy}
