@@ -18,12 +18,16 @@ func configVerb(name string, setup Setup, args []string) ExitCode {
 	fs := flag.NewFlagSet(name+" config", flag.ContinueOnError)
 	envFile := fs.String("env-file", "", "read variables from this file (dotenv syntax); the environment wins over it")
 	check := fs.Bool("check", false, "only validate: print the problems and exit 3 when there is one")
+	instance := fs.String("name", "", "read the env file of this installed instance (Linux: /etc/NAME/INSTANCE.env; Windows: what install stored)")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "%s: config takes no arguments, got %q\n", name, fs.Args())
+	if fs.NArg() > 0 || *instance != "" && *envFile != "" {
+		fmt.Fprintf(os.Stderr, "usage: %s config [-check] [-env-file PATH | -name INSTANCE]\n", name)
 		return ExitUsage
+	}
+	if *instance != "" {
+		*envFile = instanceEnvFile(name, *instance)
 	}
 	o, err := overridesFrom(name, *envFile)
 	if err != nil {

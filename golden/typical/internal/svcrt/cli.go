@@ -118,7 +118,7 @@ func reportOverrides(w io.Writer, name string, err error) {
 func usage(cfg *Config, w io.Writer) {
 	fmt.Fprintf(w, "usage: %s [verb]\n\nverbs:\n", cfg.Name)
 	fmt.Fprint(w, "  run      run in the foreground until SIGINT or SIGTERM (the default) [-env-file PATH]\n")
-	fmt.Fprint(w, "  config   print the effective configuration, each value with its source [-env-file PATH] [-check]\n")
+	fmt.Fprint(w, "  config   print the effective configuration, each value with its source [-env-file PATH | -name INSTANCE] [-check]\n")
 	fmt.Fprint(w, systemdUsage())
 	fmt.Fprint(w, platformUsage())
 	fmt.Fprint(w, "  version  print the version\n  help     print this help\n")

@@ -77,3 +77,8 @@ func envFileTrustee(account string) (string, error) {
 	}
 	return "", fmt.Errorf("look up the account %s: %w", account, err)
 }
+
+// instanceEnvFile is the env file install stored for an instance.
+func instanceEnvFile(_, instance string) string {
+	return filepath.Join(os.Getenv("ProgramData"), instance, instance+".env")
+}
