@@ -28,6 +28,10 @@ type Context struct {
 	// derived are the defaults emitted as expressions of the constants
 	// they follow (defaults.go), by constant name.
 	derived map[string]derivedDefault
+	// settings are the values a deployment may override (overrides.go), in
+	// load order, and by constant name.
+	settings       []*setting
+	settingByConst map[string]*setting
 }
 
 type goFile struct {
@@ -49,7 +53,7 @@ type configConst struct {
 }
 
 func newContext(s *spec.Spec, opt Options) *Context {
-	return &Context{Spec: s, Opt: opt, modules: map[string]bool{}, derived: derivedDefaults(s)}
+	return &Context{Spec: s, Opt: opt, modules: map[string]bool{}, derived: derivedDefaults(s), settingByConst: map[string]*setting{}}
 }
 
 // Header is the first line of every generated Go file. It names the spec

@@ -17,6 +17,9 @@ type derivedDefault struct {
 	// want is the value spec decoding computed (nanoseconds for a
 	// duration); a test evaluates expr and checks it equals want.
 	want int64
+	// value is the formula as spec decoding applied it: the override
+	// layer evaluates it again over the values a deployment overrides.
+	value spec.DerivedValue
 }
 
 // derivedDefaults renders every default s took from spec.Formulas, keyed
@@ -25,7 +28,7 @@ func derivedDefaults(s *spec.Spec) map[string]derivedDefault {
 	d := map[string]derivedDefault{}
 	for _, v := range s.Derived() {
 		name := func(k spec.Ref) string { return refConst(v.Resource, k) }
-		d[name(v.Formula.Ref())] = derivedDefault{formulaCode(v.Expr, name), v.Value}
+		d[name(v.Formula.Ref())] = derivedDefault{formulaCode(v.Expr, name), v.Value, v}
 	}
 	return d
 }

@@ -43,7 +43,7 @@ func (grpcKind) declare(g *Context, r *spec.Resource) error {
 func (grpcKind) valueType(*Context, *spec.Resource) jen.Code { return nil }
 
 func (grpcKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code {
-	c := func(key string) jen.Code { return jen.Id(constName(r, key)) }
+	c := func(key string) jen.Code { return g.val(constName(r, key)) }
 	cfg := newLit(rtGRPCConfig).set("Addr", c("addr"))
 	if r.TLSCertFile != "" {
 		cfg.set("CertFile", c("tls_cert_file")).set("KeyFile", c("tls_key_file"))

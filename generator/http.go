@@ -31,7 +31,7 @@ func (httpKind) declare(g *Context, r *spec.Resource) error {
 func (httpKind) valueType(*Context, *spec.Resource) jen.Code { return nil }
 
 func (httpKind) wire(g *Context, r *spec.Resource, node jen.Code, deps []jen.Code) jen.Code {
-	c := func(key string) jen.Code { return jen.Id(constName(r, key)) }
+	c := func(key string) jen.Code { return g.val(constName(r, key)) }
 	cfg := newLit(rtHTTPConfig).
 		set("Addr", c("addr")).
 		set("ReadHeaderTimeout", c("read_header_timeout")).

@@ -76,7 +76,7 @@ var tableWords = map[string]bool{
 func settings(g *Context, typ rtRef, r *spec.Resource, fields []settingsField) jen.Code {
 	l := newLit(typ).set("Name", jen.Lit(r.Name))
 	for _, f := range fields {
-		l.setIf(g.hasConst(constName(r, f.key)), f.field, jen.Id(constName(r, f.key)))
+		l.setIf(g.hasConst(constName(r, f.key)), f.field, g.val(constName(r, f.key)))
 	}
 	return l.code(g)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"text/template"
 	"time"
@@ -65,18 +66,21 @@ func emitKubernetes(g *Context) error {
 	}
 	t := s.Timeouts
 	preStop := ceilSeconds(t.DrainDelay.Duration)
+	env := kubeEnv(s)
 	data := map[string]any{
-		"Header":    g.Header(),
-		"Name":      s.Service.Name,
-		"Namespace": k.Namespace,
-		"Replicas":  k.Replicas,
-		"Image":     strconv.Quote(k.Image),
-		"AdminAddr": s.Admin.Addr,
-		"AdminPort": port,
-		"Ports":     ports,
-		"Stop":      t.Stop.Duration.String(),
-		"Grace":     preStop + ceilSeconds(t.Stop.Duration+kubeMargin),
-		"PreStop":   preStop,
+		"Header":     g.Header(),
+		"Name":       s.Service.Name,
+		"Namespace":  k.Namespace,
+		"Replicas":   k.Replicas,
+		"Image":      strconv.Quote(k.Image),
+		"AdminAddr":  s.Admin.Addr,
+		"AdminPort":  port,
+		"Ports":      ports,
+		"Stop":       t.Stop.Duration.String(),
+		"Grace":      preStop + ceilSeconds(t.Stop.Duration+kubeMargin),
+		"PreStop":    preStop,
+		"Env":        env,
+		"SecretName": s.Service.Name + "-secrets",
 	}
 	var buf bytes.Buffer
 	if err := kubeTemplate.Execute(&buf, data); err != nil {
@@ -84,4 +88,47 @@ func emitKubernetes(g *Context) error {
 	}
 	g.AddText("deploy/kubernetes.yaml", buf.Bytes(), Generated)
 	return nil
+}
+
+// kubeVar is one env entry of the container: a value, or (Value "") a key
+// of the service's Secret.
+type kubeVar struct {
+	Name, Value string
+	Optional    bool
+}
+
+// kubeEnv is the container's environment: the listen addresses a
+// deployment may override, with the spec's values (an operator moving a
+// port edits it and containerPort together), and every variable a
+// resource reads a secret from, as a reference to the Secret. Variable
+// names are validated identifiers and values quoted, so no spec text
+// changes the YAML's structure.
+func kubeEnv(s *spec.Spec) []kubeVar {
+	var out []kubeVar
+	if !s.Fixed("admin", "addr") {
+		out = append(out, kubeVar{Name: s.OverrideVariable("admin", "addr"), Value: strconv.Quote(s.Admin.Addr)})
+	}
+	seen := map[string]bool{}
+	secret := func(name string, optional bool) {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, kubeVar{Name: name, Optional: optional})
+		}
+	}
+	for _, r := range s.Resources {
+		switch r.Kind {
+		case spec.KindHTTP, spec.KindGRPC:
+			if !s.Fixed("resource."+r.Name, "addr") {
+				out = append(out, kubeVar{Name: s.OverrideVariable("resource."+r.Name, "addr"), Value: strconv.Quote(r.Addr)})
+			}
+		case spec.KindSQL:
+			secret(r.DSNEnv, false)
+		case spec.KindRedis:
+			secret(r.AddrEnv, false)
+			secret(r.PasswordEnv, slices.Contains(r.OptionalEnv, "password_env"))
+		case spec.KindHTTPClient:
+			secret(r.BaseURLEnv, false)
+		}
+	}
+	return out
 }

@@ -21,6 +21,9 @@ func (redisKind) declare(g *Context, r *spec.Resource) error {
 	}
 	if r.PasswordEnv != "" {
 		c("password_env", jen.Lit(r.PasswordEnv))
+		if slicesContains(r.OptionalEnv, "password_env") {
+			c("password_optional", jen.True())
+		}
 	}
 	c("db", jen.Lit(r.DB))
 	c("pool_size", jen.Lit(r.PoolSize))
@@ -44,7 +47,7 @@ func (redisKind) feature() string { return templates.FeatureRedis }
 
 // redisPoolFields are the fields of svcrt.RedisPool and their spec keys.
 var redisPoolFields = []settingsField{
-	{"Addr", "addr"}, {"AddrEnv", "addr_env"}, {"PasswordEnv", "password_env"}, {"DB", "db"},
+	{"Addr", "addr"}, {"AddrEnv", "addr_env"}, {"PasswordEnv", "password_env"}, {"PasswordOptional", "password_optional"}, {"DB", "db"},
 	{"PoolSize", "pool_size"}, {"MinIdle", "min_idle"}, {"Warm", "warm"},
 	{"DialTimeout", "dial_timeout"}, {"ReadTimeout", "read_timeout"}, {"WriteTimeout", "write_timeout"},
 }

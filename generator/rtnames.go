@@ -47,6 +47,13 @@ const (
 	rtHTTPClient         rtRef = "HTTPClient"
 	rtContract           rtRef = "Contract"
 	rtResource           rtRef = "Resource"
+	rtOverrides          rtRef = "Overrides"
+	rtRedactFor          rtRef = "RedactFor"
+	rtCheckListenAddr    rtRef = "CheckListenAddr"
+	rtCheckNotEmpty      rtRef = "CheckNotEmpty"
+	rtOneOf              rtRef = "OneOf"
+	rtFromSpec           rtRef = "FromSpec"
+	rtFromDefault        rtRef = "FromDefault"
 )
 
 // rtFields are the fields the wiring sets of each runtime struct, and of
@@ -69,7 +76,7 @@ var rtFields = map[rtRef][]string{
 	rtGRPCConfig: {"Addr", "CertFile", "KeyFile", "MaxRecvMsgSize", "MaxSendMsgSize", "MaxConcurrentStreams", "KeepaliveMinTime",
 		"KeepalivePermitWithoutStream", "KeepaliveTime", "KeepaliveTimeout", "MaxConnectionAge", "MaxConnectionAgeGrace", "Reflection"},
 	rtSQLPool:        {"Name", "Driver", "DSN", "DSNEnv", "DSNFile", "MaxOpen", "MaxIdle", "ConnMaxLifetime", "ConnMaxIdleTime", "PingTimeout", "Warm", "WarmQuery"},
-	rtRedisPool:      {"Name", "Addr", "AddrEnv", "PasswordEnv", "DB", "PoolSize", "MinIdle", "Warm", "DialTimeout", "ReadTimeout", "WriteTimeout"},
+	rtRedisPool:      {"Name", "Addr", "AddrEnv", "PasswordEnv", "PasswordOptional", "DB", "PoolSize", "MinIdle", "Warm", "DialTimeout", "ReadTimeout", "WriteTimeout"},
 	rtHTTPClientPool: {"Name", "BaseURLEnv", "Warm", "WarmPath", "MaxIdlePerHost", "IdleConnTimeout", "TLSHandshakeTimeout", "RequestTimeout", "Retries", "RetryBase", "RetryMax", "BreakerFailures", "BreakerCooldown"},
 }
 

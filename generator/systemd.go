@@ -38,6 +38,7 @@ var unitPlaceholders = map[string]string{
 	"TimeoutStop":  "@TIMEOUT_STOP@",
 	"RestartSec":   "@RESTART_SEC@",
 	"Watchdog":     "@WATCHDOG@",
+	"EnvFile":      "@ENV_FILE@",
 }
 
 // systemdDuration renders d in systemd's time syntax ("30s", "1500ms").
@@ -89,6 +90,7 @@ func renderUnit(g *Context, exec string, placeholders bool) ([]byte, error) {
 		"RestartSec":   systemdDuration(s.Systemd.RestartSec.Duration),
 		"Watchdog":     "",
 		"Sockets":      "",
+		"EnvFile":      "/etc/" + s.Service.Name + "/" + s.Service.Name + ".env",
 	}
 	// The unit install writes has no Sockets=: install writes no .socket
 	// units (they ship in deploy/, for packages and images).
@@ -166,14 +168,14 @@ type socketListener struct {
 	addr   string // the spec's listen address
 }
 
-// socketListeners are the admin listener and every http resource, with
+// socketListeners are the admin listener and every http and grpc resource, with
 // the names the runtime looks them up by (svcrt's adminFDName and the
 // resource's name).
 func socketListeners(s *spec.Spec) []socketListener {
 	out := []socketListener{{what: "the admin listener", fdName: "svc-admin", addr: s.Admin.Addr}}
 	for _, r := range s.Resources {
-		if r.Kind == spec.KindHTTP {
-			out = append(out, socketListener{what: "http resource " + r.Name, fdName: r.Name, addr: r.Addr})
+		if r.Kind == spec.KindHTTP || r.Kind == spec.KindGRPC {
+			out = append(out, socketListener{what: r.Kind + " resource " + r.Name, fdName: r.Name, addr: r.Addr})
 		}
 	}
 	return out

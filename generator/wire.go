@@ -25,20 +25,23 @@ func emitWire(g *Context) error {
 		}
 	}
 
+	collectSettings(g)
+	emitSettings(g)
 	f.Comment("svcMain runs the verb in args and returns the process's exit code.")
 	f.Func().Id("svcMain").Params(jen.Id("args").Index().String()).Int().Block(
-		jen.Return(g.rt(rtMain).Call(jen.Id("svcConfig").Call(), jen.Id("svcWire"), jen.Id("args"))),
+		jen.Return(g.rt(rtMain).Call(jen.Id("svcServiceName"), jen.Id("svcSetup"), jen.Id("args"))),
 	)
 	f.Line()
-	f.Comment("svcConfig is what the runtime reads of " + s.File + ", from svcgen_config.go.")
-	f.Func().Id("svcConfig").Params().Op("*").Add(g.rt(rtConfig)).Block(
+	f.Comment("svcConfig is what the runtime reads of " + s.File + ": the constants of svcgen_config.go,")
+	f.Comment("and the values a deployment may override as svcLoad loaded them.")
+	f.Func().Id("svcConfig").Params(jen.Id(settingsVar).Op("*").Id("svcSettings")).Op("*").Add(g.rt(rtConfig)).Block(
 		jen.Return(jen.Op("&").Add(configLit(g).code(g))),
 	)
 	f.Line()
 	f.Comment("svcWire adds the resources of " + s.File + " to the engine in topological order")
 	f.Comment("(spec order breaks ties), then the hooks. A node opens once its Deps are")
 	f.Comment("ready; a user function gets the values of its depends_on in that order.")
-	f.Func().Id("svcWire").Params(jen.Id(wireApp).Op("*").Add(g.rt(rtApp))).BlockFunc(func(body *jen.Group) {
+	f.Func().Id("svcWire").Params(jen.Id(wireApp).Op("*").Add(g.rt(rtApp)), jen.Id(settingsVar).Op("*").Id("svcSettings")).BlockFunc(func(body *jen.Group) {
 		byName := map[string]*spec.Resource{}
 		for _, r := range s.Resources {
 			byName[r.Name] = r
@@ -56,8 +59,8 @@ func emitWire(g *Context) error {
 				set("Name", jen.Lit(r.Name)).
 				setIf(len(deps) > 0, "Deps", jen.Index().Op("*").Add(g.rt(rtNode)).Values(deps...)).
 				set("Critical", jen.Id(constName(r, "critical"))).
-				set("OpenTimeout", jen.Id(constName(r, "open_timeout"))).
-				set("CloseTimeout", jen.Id(constName(r, "close_timeout"))).
+				set("OpenTimeout", g.val(constName(r, "open_timeout"))).
+				set("CloseTimeout", g.val(constName(r, "close_timeout"))).
 				setIf(watched(s, r), "OnFailure", jen.Id(constName(r, "on_failure")))
 			call := kinds[r.Kind].wire(g, r, jen.Op("&").Add(node.code(g)), values)
 			body.Comment(fmt.Sprintf("[resource.%s] kind %s", r.Name, r.Kind))
@@ -136,7 +139,7 @@ func hookWiring(g *Context, body *jen.Group) {
 // svcgen_config.go, or a runtime function the spec turns on.
 func configLit(g *Context) *rtLit {
 	s := g.Spec
-	id := jen.Id
+	id := g.val
 	has := g.hasConst
 
 	log := newLit(rtLogConfig).

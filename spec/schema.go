@@ -35,19 +35,19 @@ func keysOf(fields []field) []string {
 }
 
 // commonKeys belong to resources of every kind.
-var commonKeys = []string{"kind", "depends_on", "critical", "open_timeout", "close_timeout"}
+var commonKeys = []string{"kind", "depends_on", "critical", "open_timeout", "close_timeout", "fixed"}
 
 // kindKeys are the keys each resource kind accepts besides commonKeys.
 var kindKeys = map[string][]string{
 	KindHTTP: {"addr", "handler", "read_header_timeout", "read_timeout", "write_timeout",
-		"idle_timeout", "max_header_bytes", "tls_cert_file", "tls_key_file"},
+		"idle_timeout", "max_header_bytes", "tls_cert_file", "tls_key_file", "port_env"},
 	KindGRPC: {"addr", "register", "tls_cert_file", "tls_key_file", "max_recv_msg_size",
 		"max_send_msg_size", "max_concurrent_streams", "keepalive_min_time",
 		"keepalive_permit_without_stream", "keepalive_time", "keepalive_timeout",
 		"max_connection_age", "max_connection_age_grace", "reflection"},
 	KindSQL: {"driver", "dsn", "dsn_env", "dsn_file", "max_open", "max_idle", "warm",
 		"conn_max_lifetime", "conn_max_idle_time", "ping_timeout", "warm_query", "on_failure"},
-	KindRedis: {"addr", "addr_env", "password_env", "db", "pool_size", "min_idle", "warm",
+	KindRedis: {"addr", "addr_env", "password_env", "optional_env", "db", "pool_size", "min_idle", "warm",
 		"dial_timeout", "read_timeout", "write_timeout", "on_failure"},
 	KindHTTPClient: {"base_url_env", "warm", "warm_path", "max_idle_per_host", "idle_conn_timeout",
 		"tls_handshake_timeout", "request_timeout", "retries", "retry_base", "retry_max",

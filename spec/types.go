@@ -88,12 +88,16 @@ type Timeouts struct {
 	// Shutdown is the budget on an OS shutdown (SCM Shutdown without
 	// PreShutdown, systemd halting the machine): drain_delay is skipped.
 	Shutdown Duration `toml:"shutdown"`
+	// Fixed lists the keys of the table a deployment may not override.
+	Fixed []string `toml:"fixed"`
 }
 
 // Admin is the loopback listener for health, readiness, metrics and pprof.
 type Admin struct {
 	Addr  string `toml:"addr"`
 	Pprof bool   `toml:"pprof"`
+	// Fixed lists the keys of the table a deployment may not override.
+	Fixed []string `toml:"fixed"`
 }
 
 // Windows configures the Service Control Manager registration.
@@ -138,6 +142,8 @@ type Log struct {
 	MaxAge     Duration `toml:"max_age"`
 	MaxBackups int      `toml:"max_backups"`
 	Compress   bool     `toml:"compress"`
+	// Fixed lists the keys of the table a deployment may not override.
+	Fixed []string `toml:"fixed"`
 }
 
 // Runtime tunes the Go runtime before anything starts.
@@ -145,6 +151,8 @@ type Runtime struct {
 	GOMAXPROCS  int    `toml:"gomaxprocs"`
 	GCPercent   *int   `toml:"gc_percent"`
 	MemoryLimit string `toml:"memory_limit"` // "512MiB", "2GiB"
+	// Fixed lists the keys of the table a deployment may not override.
+	Fixed []string `toml:"fixed"`
 }
 
 // Hooks name user functions run at lifecycle points.
@@ -172,6 +180,8 @@ type Watchdog struct {
 	// ExitAfter: a check failing this long stops the service with the
 	// liveness exit code, which recovery (SCM, systemd Restart=) restarts.
 	ExitAfter Duration `toml:"exit_after"`
+	// Fixed lists the keys of the table a deployment may not override.
+	Fixed []string `toml:"fixed"`
 }
 
 // Kubernetes enables deploy/kubernetes.yaml.
@@ -198,6 +208,9 @@ type Resource struct {
 	// the resource does (OnFailure*).
 	OnFailure string `toml:"on_failure"`
 
+	// Fixed lists the keys of the resource a deployment may not override.
+	Fixed []string `toml:"fixed"`
+
 	// http
 	Addr              string   `toml:"addr"`
 	Handler           string   `toml:"handler"`
@@ -208,6 +221,9 @@ type Resource struct {
 	MaxHeaderBytes    int      `toml:"max_header_bytes"`
 	TLSCertFile       string   `toml:"tls_cert_file"`
 	TLSKeyFile        string   `toml:"tls_key_file"`
+	// PortEnv names a conventional variable (a platform's PORT) whose
+	// value, when set, is the port of addr.
+	PortEnv string `toml:"port_env"`
 
 	// grpc (addr, tls_cert_file and tls_key_file as for http)
 	Register                     string   `toml:"register"`
@@ -238,8 +254,10 @@ type Resource struct {
 	Warm int `toml:"warm"`
 
 	// redis
-	AddrEnv     string   `toml:"addr_env"`
-	PasswordEnv string   `toml:"password_env"`
+	AddrEnv     string `toml:"addr_env"`
+	PasswordEnv string `toml:"password_env"`
+	// OptionalEnv lists the *_env keys that may be unset.
+	OptionalEnv []string `toml:"optional_env"`
 	DB          int      `toml:"db"`
 	PoolSize    int      `toml:"pool_size"`
 	MinIdle     int      `toml:"min_idle"`

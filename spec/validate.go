@@ -24,6 +24,7 @@ func (d *decoder) validate() {
 	d.validateResources()
 	d.validateFunctions()
 	d.validateListeners()
+	d.validateOverrides()
 	d.buildGraph()
 }
 

@@ -25,20 +25,19 @@ const (
 var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureLogFile, FeatureGRPC}
 
 // runtimeFeature maps each non-core file of svcrt/ to the features that need
-// it; a file not listed is core. pools.go, secrets.go, credentials.go and
-// permanent.go serve every pool kind.
+// it; a file not listed is core. pools.go and permanent.go serve every pool
+// kind; secrets.go and credentials.go are core: the configuration's
+// messages redact what a deployment pastes into a variable.
 var runtimeFeature = map[string][]string{
-	"pools.go":       {FeatureSQL, FeatureRedis, FeatureHTTPClient},
-	"secrets.go":     {FeatureSQL, FeatureRedis, FeatureHTTPClient},
-	"credentials.go": {FeatureSQL, FeatureRedis, FeatureHTTPClient},
-	"permanent.go":   {FeatureSQL, FeatureRedis, FeatureHTTPClient},
-	"sql.go":         {FeatureSQL},
-	"redis.go":       {FeatureRedis},
-	"httpclient.go":  {FeatureHTTPClient},
-	"breaker.go":     {FeatureHTTPClient},
-	"metrics.go":     {FeatureMetrics},
-	"logfile.go":     {FeatureLogFile},
-	"grpc.go":        {FeatureGRPC},
+	"pools.go":      {FeatureSQL, FeatureRedis, FeatureHTTPClient},
+	"permanent.go":  {FeatureSQL, FeatureRedis, FeatureHTTPClient},
+	"sql.go":        {FeatureSQL},
+	"redis.go":      {FeatureRedis},
+	"httpclient.go": {FeatureHTTPClient},
+	"breaker.go":    {FeatureHTTPClient},
+	"metrics.go":    {FeatureMetrics},
+	"logfile.go":    {FeatureLogFile},
+	"grpc.go":       {FeatureGRPC},
 }
 
 // RuntimeFile is one file of the runtime package: its name in svcrt/ and its

@@ -32,8 +32,10 @@ const fullSpec = "testdata/full.toml"
 
 // skipChurn lists values the one-line test does not mutate, and why.
 var skipChurn = map[string]string{
-	"resource.*.kind":       "a new kind is a different resource: other code, other constants, other user functions",
-	"resource.*.depends_on": "a dependency changes the graph; TestAddResourceChurn covers graph changes",
+	"resource.*.kind":         "a new kind is a different resource: other code, other constants, other user functions",
+	"resource.*.depends_on":   "a dependency changes the graph; TestAddResourceChurn covers graph changes",
+	"resource.*.optional_env": "password_env is the one key a resource may declare optional",
+	"admin.fixed":             "addr is the one overridable key of [admin]",
 }
 
 // legitChurn lists the values whose change legitimately touches more than
@@ -65,21 +67,30 @@ var legitChurn = map[string]struct {
 	"log.stderr":          {-1, "the README says where the logs go"},
 	// Deploy files state values themselves: systemd and Kubernetes read
 	// them, and neither can refer to a Go constant.
-	"systemd.user":              {2, "deploy/<name>.service states it for systemd; the binary's install verb holds it too"},
-	"systemd.restart_sec":       {2, "deploy/<name>.service states it for systemd; the binary's install verb holds it too"},
-	"systemd.watchdog":          {2, "deploy/<name>.service states it for systemd; the binary's install verb holds it too"},
-	"full:timeouts.drain_delay": {3, "deploy/kubernetes.yaml states the preStop sleep and the grace period that includes it"},
-	"service.display_name":      {2, "the README's title is the display name"},
-	"service.description":       {2, "the README opens with the description"},
-	"full:service.display_name": {3, "the README's title, and deploy/<name>.service's Description="},
-	"full:service.description":  {3, "the README's first paragraph, and deploy/<name>.service's Description="},
-	"full:timeouts.start":       {2, "deploy/<name>.service states TimeoutStartSec"},
-	"full:timeouts.stop":        {3, "deploy/<name>.service states TimeoutStopSec, deploy/kubernetes.yaml the grace period"},
-	"full:admin.addr":           {3, "deploy/kubernetes.yaml states the admin container port, deploy/<name>-svc-admin.socket its ListenStream="},
-	"full:resource.api.addr":    {3, "deploy/kubernetes.yaml states the container port, deploy/<name>-api.socket its ListenStream="},
-	"full:resource.rpc.addr":    {2, "deploy/kubernetes.yaml states the container port"},
-	"resource.*.check":          {2, "a function name appears where the generated code calls it and in its guard"},
-	"resource.*.type":           {-1, "a type name appears in the guard of every function of the resource and where its value is kept"},
+	"systemd.user":                        {2, "deploy/<name>.service states it for systemd; the binary's install verb holds it too"},
+	"systemd.restart_sec":                 {2, "deploy/<name>.service states it for systemd; the binary's install verb holds it too"},
+	"systemd.watchdog":                    {2, "deploy/<name>.service states it for systemd; the binary's install verb holds it too"},
+	"full:timeouts.drain_delay":           {3, "deploy/kubernetes.yaml states the preStop sleep and the grace period that includes it"},
+	"service.display_name":                {2, "the README's title is the display name"},
+	"service.description":                 {2, "the README opens with the description"},
+	"full:service.display_name":           {3, "the README's title, and deploy/<name>.service's Description="},
+	"full:service.description":            {3, "the README's first paragraph, and deploy/<name>.service's Description="},
+	"full:timeouts.start":                 {2, "deploy/<name>.service states TimeoutStartSec"},
+	"full:timeouts.stop":                  {3, "deploy/<name>.service states TimeoutStopSec, deploy/kubernetes.yaml the grace period"},
+	"full:admin.addr":                     {3, "deploy/kubernetes.yaml states the admin container port, deploy/<name>-svc-admin.socket its ListenStream="},
+	"full:resource.api.addr":              {4, "deploy/kubernetes.yaml states the container port and the address as the container's ORDERS_API_ADDR, deploy/<name>-api.socket its ListenStream="},
+	"full:resource.rpc.addr":              {4, "deploy/kubernetes.yaml states the container port and the address as the container's ORDERS_RPC_ADDR, deploy/<name>-rpc.socket its ListenStream="},
+	"full:resource.db.dsn_env":            {3, "deploy/kubernetes.yaml names the variable and the Secret's key it comes from"},
+	"full:resource.cache.addr_env":        {3, "deploy/kubernetes.yaml names the variable and the Secret's key it comes from"},
+	"full:resource.cache.password_env":    {3, "deploy/kubernetes.yaml names the variable and the Secret's key it comes from"},
+	"full:resource.payments.base_url_env": {3, "deploy/kubernetes.yaml names the variable and the Secret's key it comes from"},
+	"resource.*.check":                    {2, "a function name appears where the generated code calls it and in its guard"},
+	"timeouts.fixed":                      {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"log.fixed":                           {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"runtime.fixed":                       {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"watchdog.fixed":                      {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"resource.*.fixed":                    {2, "moving fixed from one key to another lets one be overridden and fixes the other: a line of svcgen_settings.go each"},
+	"resource.*.type":                     {-1, "a type name appears in the guard of every function of the resource and where its value is kept"},
 
 	"systemd.socket_activation": {-1, "a switch: it writes the .socket units and Sockets= or not"},
 }
@@ -192,6 +203,18 @@ func candidates(v churnValue) []string {
 			return []string{`"1GiB"`, `"256MiB"`}
 		case v.key == "windows.account":
 			return []string{`"NetworkService"`, `"LocalSystem"`, strconv.Quote(s + "x")}
+		case strings.HasSuffix(v.key, ".fixed"):
+			// Another overridable key; validation keeps those of its table.
+			var out []string
+			for _, o := range append(append([]spec.Override(nil), spec.CommonOverrides...), spec.KindOverrides[spec.KindSQL]...) {
+				out = append(out, strconv.Quote(o.Key))
+			}
+			for _, t := range spec.OverrideTables {
+				for _, o := range spec.TableOverrides[t] {
+					out = append(out, strconv.Quote(o.Key))
+				}
+			}
+			return out
 		case strings.HasSuffix(v.key, ".driver"):
 			return []string{`"mysql"`, `"pgx"`}
 		case strings.HasSuffix(v.key, ".on_failure"):

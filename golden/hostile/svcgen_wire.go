@@ -11,37 +11,38 @@ import (
 
 // svcMain runs the verb in args and returns the process's exit code.
 func svcMain(args []string) int {
-	return svcrt.Main(svcConfig(), svcWire, args)
+	return svcrt.Main(svcServiceName, svcSetup, args)
 }
 
-// svcConfig is what the runtime reads of service.toml, from svcgen_config.go.
-func svcConfig() *svcrt.Config {
+// svcConfig is what the runtime reads of service.toml: the constants of svcgen_config.go,
+// and the values a deployment may override as svcLoad loaded them.
+func svcConfig(svcSet *svcSettings) *svcrt.Config {
 	return &svcrt.Config{
 		Name:        svcServiceName,
 		Version:     svcVersion,
 		DisplayName: svcDisplayName,
 		Description: svcDescription,
 		Timeouts: svcrt.TimeoutConfig{
-			Start:      svcTimeoutStart,
-			Stop:       svcTimeoutStop,
-			DrainDelay: svcTimeoutDrainDelay,
-			Drain:      svcTimeoutDrain,
-			Critical:   svcTimeoutCritical,
-			Shutdown:   svcTimeoutShutdown,
+			Start:      svcSet.TimeoutStart,
+			Stop:       svcSet.TimeoutStop,
+			DrainDelay: svcSet.TimeoutDrainDelay,
+			Drain:      svcSet.TimeoutDrain,
+			Critical:   svcSet.TimeoutCritical,
+			Shutdown:   svcSet.TimeoutShutdown,
 		},
 		Admin: svcrt.AdminConfig{
-			Addr:  svcAdminAddr,
+			Addr:  svcSet.AdminAddr,
 			Pprof: svcAdminPprof,
 		},
 		Log: svcrt.LogConfig{
-			Format:     svcLogFormat,
-			Level:      svcLogLevel,
-			Stderr:     svcLogStderr,
-			File:       svcLogFile,
+			Format:     svcSet.LogFormat,
+			Level:      svcSet.LogLevel,
+			Stderr:     svcSet.LogStderr,
+			File:       svcSet.LogFile,
 			MaxSizeMB:  svcLogMaxSizeMB,
-			MaxAge:     svcLogMaxAge,
-			MaxBackups: svcLogMaxBackups,
-			Compress:   svcLogCompress,
+			MaxAge:     svcSet.LogMaxAge,
+			MaxBackups: svcSet.LogMaxBackups,
+			Compress:   svcSet.LogCompress,
 			OpenFile:   svcrt.OpenRotatingFile,
 		},
 		Windows: svcrt.WindowsConfig{
@@ -69,60 +70,60 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(svcApp *svcrt.App) {
+func svcWire(svcApp *svcrt.App, svcSet *svcSettings) {
 	// [resource.db] kind sql
 	svcDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "db",
 		Critical:     svcDBCritical,
-		OpenTimeout:  svcDBOpenTimeout,
-		CloseTimeout: svcDBCloseTimeout,
+		OpenTimeout:  svcSet.DBOpenTimeout,
+		CloseTimeout: svcSet.DBCloseTimeout,
 	}, svcrt.SQLPool{
 		Name:            "db",
 		Driver:          svcDBDriver,
 		DSNEnv:          svcDBDsnEnv,
-		MaxOpen:         svcDBMaxOpen,
-		MaxIdle:         svcDBMaxIdle,
-		ConnMaxLifetime: svcDBConnMaxLifetime,
-		ConnMaxIdleTime: svcDBConnMaxIdleTime,
-		PingTimeout:     svcDBPingTimeout,
-		Warm:            svcDBWarm,
+		MaxOpen:         svcSet.DBMaxOpen,
+		MaxIdle:         svcSet.DBMaxIdle,
+		ConnMaxLifetime: svcSet.DBConnMaxLifetime,
+		ConnMaxIdleTime: svcSet.DBConnMaxIdleTime,
+		PingTimeout:     svcSet.DBPingTimeout,
+		Warm:            svcSet.DBWarm,
 		WarmQuery:       svcDBWarmQuery,
 	})
 	// [resource.upstream] kind http_client
 	svcUpstreamRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "upstream",
 		Critical:     svcUpstreamCritical,
-		OpenTimeout:  svcUpstreamOpenTimeout,
-		CloseTimeout: svcUpstreamCloseTimeout,
+		OpenTimeout:  svcSet.UpstreamOpenTimeout,
+		CloseTimeout: svcSet.UpstreamCloseTimeout,
 	}, svcrt.HTTPClientPool{
 		Name:                "upstream",
 		BaseURLEnv:          svcUpstreamBaseURLEnv,
-		Warm:                svcUpstreamWarm,
+		Warm:                svcSet.UpstreamWarm,
 		WarmPath:            svcUpstreamWarmPath,
-		MaxIdlePerHost:      svcUpstreamMaxIdlePerHost,
-		IdleConnTimeout:     svcUpstreamIdleConnTimeout,
-		TLSHandshakeTimeout: svcUpstreamTLSHandshakeTimeout,
-		RequestTimeout:      svcUpstreamRequestTimeout,
-		Retries:             svcUpstreamRetries,
-		RetryBase:           svcUpstreamRetryBase,
-		RetryMax:            svcUpstreamRetryMax,
-		BreakerFailures:     svcUpstreamBreakerFailures,
-		BreakerCooldown:     svcUpstreamBreakerCooldown,
+		MaxIdlePerHost:      svcSet.UpstreamMaxIdlePerHost,
+		IdleConnTimeout:     svcSet.UpstreamIdleConnTimeout,
+		TLSHandshakeTimeout: svcSet.UpstreamTLSHandshakeTimeout,
+		RequestTimeout:      svcSet.UpstreamRequestTimeout,
+		Retries:             svcSet.UpstreamRetries,
+		RetryBase:           svcSet.UpstreamRetryBase,
+		RetryMax:            svcSet.UpstreamRetryMax,
+		BreakerFailures:     svcSet.UpstreamBreakerFailures,
+		BreakerCooldown:     svcSet.UpstreamBreakerCooldown,
 	})
 	// [resource.api] kind http
 	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "api",
 		Deps:         []*svcrt.Node{svcDBRes.Node, svcUpstreamRes.Node},
 		Critical:     svcAPICritical,
-		OpenTimeout:  svcAPIOpenTimeout,
-		CloseTimeout: svcAPICloseTimeout,
+		OpenTimeout:  svcSet.APIOpenTimeout,
+		CloseTimeout: svcSet.APICloseTimeout,
 	}, svcrt.HTTPConfig{
-		Addr:              svcAPIAddr,
-		ReadHeaderTimeout: svcAPIReadHeaderTimeout,
-		ReadTimeout:       svcAPIReadTimeout,
-		WriteTimeout:      svcAPIWriteTimeout,
-		IdleTimeout:       svcAPIIdleTimeout,
-		MaxHeaderBytes:    svcAPIMaxHeaderBytes,
+		Addr:              svcSet.APIAddr,
+		ReadHeaderTimeout: svcSet.APIReadHeaderTimeout,
+		ReadTimeout:       svcSet.APIReadTimeout,
+		WriteTimeout:      svcSet.APIWriteTimeout,
+		IdleTimeout:       svcSet.APIIdleTimeout,
+		MaxHeaderBytes:    svcSet.APIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
 		return NewAPI(svcDBRes.Value, svcUpstreamRes.Value)
 	})

@@ -13,32 +13,33 @@ import (
 
 // svcMain runs the verb in args and returns the process's exit code.
 func svcMain(args []string) int {
-	return svcrt.Main(svcConfig(), svcWire, args)
+	return svcrt.Main(svcServiceName, svcSetup, args)
 }
 
-// svcConfig is what the runtime reads of service.toml, from svcgen_config.go.
-func svcConfig() *svcrt.Config {
+// svcConfig is what the runtime reads of service.toml: the constants of svcgen_config.go,
+// and the values a deployment may override as svcLoad loaded them.
+func svcConfig(svcSet *svcSettings) *svcrt.Config {
 	return &svcrt.Config{
 		Name:        svcServiceName,
 		Version:     svcVersion,
 		DisplayName: svcDisplayName,
 		Description: svcDescription,
 		Timeouts: svcrt.TimeoutConfig{
-			Start:      svcTimeoutStart,
-			Stop:       svcTimeoutStop,
-			DrainDelay: svcTimeoutDrainDelay,
-			Drain:      svcTimeoutDrain,
-			Critical:   svcTimeoutCritical,
-			Shutdown:   svcTimeoutShutdown,
+			Start:      svcSet.TimeoutStart,
+			Stop:       svcSet.TimeoutStop,
+			DrainDelay: svcSet.TimeoutDrainDelay,
+			Drain:      svcSet.TimeoutDrain,
+			Critical:   svcSet.TimeoutCritical,
+			Shutdown:   svcSet.TimeoutShutdown,
 		},
 		Admin: svcrt.AdminConfig{
-			Addr:  svcAdminAddr,
+			Addr:  svcSet.AdminAddr,
 			Pprof: svcAdminPprof,
 		},
 		Log: svcrt.LogConfig{
-			Format: svcLogFormat,
-			Level:  svcLogLevel,
-			Stderr: svcLogStderr,
+			Format: svcSet.LogFormat,
+			Level:  svcSet.LogLevel,
+			Stderr: svcSet.LogStderr,
 		},
 		Windows: svcrt.WindowsConfig{
 			Start:        svcWindowsStart,
@@ -65,162 +66,162 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(svcApp *svcrt.App) {
+func svcWire(svcApp *svcrt.App, svcSet *svcSettings) {
 	// [resource.primary_db] kind sql
 	svcPrimaryDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "primary_db",
 		Critical:     svcPrimaryDBCritical,
-		OpenTimeout:  svcPrimaryDBOpenTimeout,
-		CloseTimeout: svcPrimaryDBCloseTimeout,
+		OpenTimeout:  svcSet.PrimaryDBOpenTimeout,
+		CloseTimeout: svcSet.PrimaryDBCloseTimeout,
 	}, svcrt.SQLPool{
 		Name:            "primary_db",
 		Driver:          svcPrimaryDBDriver,
 		DSNEnv:          svcPrimaryDBDsnEnv,
-		MaxOpen:         svcPrimaryDBMaxOpen,
-		MaxIdle:         svcPrimaryDBMaxIdle,
-		ConnMaxLifetime: svcPrimaryDBConnMaxLifetime,
-		ConnMaxIdleTime: svcPrimaryDBConnMaxIdleTime,
-		PingTimeout:     svcPrimaryDBPingTimeout,
-		Warm:            svcPrimaryDBWarm,
+		MaxOpen:         svcSet.PrimaryDBMaxOpen,
+		MaxIdle:         svcSet.PrimaryDBMaxIdle,
+		ConnMaxLifetime: svcSet.PrimaryDBConnMaxLifetime,
+		ConnMaxIdleTime: svcSet.PrimaryDBConnMaxIdleTime,
+		PingTimeout:     svcSet.PrimaryDBPingTimeout,
+		Warm:            svcSet.PrimaryDBWarm,
 	})
 	// [resource.replica_db] kind sql
 	svcReplicaDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "replica_db",
 		Critical:     svcReplicaDBCritical,
-		OpenTimeout:  svcReplicaDBOpenTimeout,
-		CloseTimeout: svcReplicaDBCloseTimeout,
+		OpenTimeout:  svcSet.ReplicaDBOpenTimeout,
+		CloseTimeout: svcSet.ReplicaDBCloseTimeout,
 	}, svcrt.SQLPool{
 		Name:            "replica_db",
 		Driver:          svcReplicaDBDriver,
 		DSNEnv:          svcReplicaDBDsnEnv,
-		MaxOpen:         svcReplicaDBMaxOpen,
-		MaxIdle:         svcReplicaDBMaxIdle,
-		ConnMaxLifetime: svcReplicaDBConnMaxLifetime,
-		ConnMaxIdleTime: svcReplicaDBConnMaxIdleTime,
-		PingTimeout:     svcReplicaDBPingTimeout,
-		Warm:            svcReplicaDBWarm,
+		MaxOpen:         svcSet.ReplicaDBMaxOpen,
+		MaxIdle:         svcSet.ReplicaDBMaxIdle,
+		ConnMaxLifetime: svcSet.ReplicaDBConnMaxLifetime,
+		ConnMaxIdleTime: svcSet.ReplicaDBConnMaxIdleTime,
+		PingTimeout:     svcSet.ReplicaDBPingTimeout,
+		Warm:            svcSet.ReplicaDBWarm,
 	})
 	// [resource.audit_db] kind sql
 	svcAuditDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "audit_db",
 		Critical:     svcAuditDBCritical,
-		OpenTimeout:  svcAuditDBOpenTimeout,
-		CloseTimeout: svcAuditDBCloseTimeout,
+		OpenTimeout:  svcSet.AuditDBOpenTimeout,
+		CloseTimeout: svcSet.AuditDBCloseTimeout,
 	}, svcrt.SQLPool{
 		Name:            "audit_db",
 		Driver:          svcAuditDBDriver,
 		DSNEnv:          svcAuditDBDsnEnv,
-		MaxOpen:         svcAuditDBMaxOpen,
-		MaxIdle:         svcAuditDBMaxIdle,
-		ConnMaxLifetime: svcAuditDBConnMaxLifetime,
-		ConnMaxIdleTime: svcAuditDBConnMaxIdleTime,
-		PingTimeout:     svcAuditDBPingTimeout,
-		Warm:            svcAuditDBWarm,
+		MaxOpen:         svcSet.AuditDBMaxOpen,
+		MaxIdle:         svcSet.AuditDBMaxIdle,
+		ConnMaxLifetime: svcSet.AuditDBConnMaxLifetime,
+		ConnMaxIdleTime: svcSet.AuditDBConnMaxIdleTime,
+		PingTimeout:     svcSet.AuditDBPingTimeout,
+		Warm:            svcSet.AuditDBWarm,
 	})
 	// [resource.session_cache] kind redis
 	svcSessionCacheRes := svcrt.RedisResource(svcApp, &svcrt.Node{
 		Name:         "session_cache",
 		Critical:     svcSessionCacheCritical,
-		OpenTimeout:  svcSessionCacheOpenTimeout,
-		CloseTimeout: svcSessionCacheCloseTimeout,
+		OpenTimeout:  svcSet.SessionCacheOpenTimeout,
+		CloseTimeout: svcSet.SessionCacheCloseTimeout,
 	}, svcrt.RedisPool{
 		Name:         "session_cache",
 		AddrEnv:      svcSessionCacheAddrEnv,
-		DB:           svcSessionCacheDB,
-		PoolSize:     svcSessionCachePoolSize,
-		MinIdle:      svcSessionCacheMinIdle,
-		Warm:         svcSessionCacheWarm,
-		DialTimeout:  svcSessionCacheDialTimeout,
-		ReadTimeout:  svcSessionCacheReadTimeout,
-		WriteTimeout: svcSessionCacheWriteTimeout,
+		DB:           svcSet.SessionCacheDB,
+		PoolSize:     svcSet.SessionCachePoolSize,
+		MinIdle:      svcSet.SessionCacheMinIdle,
+		Warm:         svcSet.SessionCacheWarm,
+		DialTimeout:  svcSet.SessionCacheDialTimeout,
+		ReadTimeout:  svcSet.SessionCacheReadTimeout,
+		WriteTimeout: svcSet.SessionCacheWriteTimeout,
 	})
 	// [resource.geo_cache] kind redis
 	svcGeoCacheRes := svcrt.RedisResource(svcApp, &svcrt.Node{
 		Name:         "geo_cache",
 		Critical:     svcGeoCacheCritical,
-		OpenTimeout:  svcGeoCacheOpenTimeout,
-		CloseTimeout: svcGeoCacheCloseTimeout,
+		OpenTimeout:  svcSet.GeoCacheOpenTimeout,
+		CloseTimeout: svcSet.GeoCacheCloseTimeout,
 	}, svcrt.RedisPool{
 		Name:         "geo_cache",
 		AddrEnv:      svcGeoCacheAddrEnv,
-		DB:           svcGeoCacheDB,
-		PoolSize:     svcGeoCachePoolSize,
-		MinIdle:      svcGeoCacheMinIdle,
-		Warm:         svcGeoCacheWarm,
-		DialTimeout:  svcGeoCacheDialTimeout,
-		ReadTimeout:  svcGeoCacheReadTimeout,
-		WriteTimeout: svcGeoCacheWriteTimeout,
+		DB:           svcSet.GeoCacheDB,
+		PoolSize:     svcSet.GeoCachePoolSize,
+		MinIdle:      svcSet.GeoCacheMinIdle,
+		Warm:         svcSet.GeoCacheWarm,
+		DialTimeout:  svcSet.GeoCacheDialTimeout,
+		ReadTimeout:  svcSet.GeoCacheReadTimeout,
+		WriteTimeout: svcSet.GeoCacheWriteTimeout,
 	})
 	// [resource.maps_api] kind http_client
 	svcMapsAPIRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "maps_api",
 		Critical:     svcMapsAPICritical,
-		OpenTimeout:  svcMapsAPIOpenTimeout,
-		CloseTimeout: svcMapsAPICloseTimeout,
+		OpenTimeout:  svcSet.MapsAPIOpenTimeout,
+		CloseTimeout: svcSet.MapsAPICloseTimeout,
 	}, svcrt.HTTPClientPool{
 		Name:                "maps_api",
 		BaseURLEnv:          svcMapsAPIBaseURLEnv,
-		Warm:                svcMapsAPIWarm,
+		Warm:                svcSet.MapsAPIWarm,
 		WarmPath:            svcMapsAPIWarmPath,
-		MaxIdlePerHost:      svcMapsAPIMaxIdlePerHost,
-		IdleConnTimeout:     svcMapsAPIIdleConnTimeout,
-		TLSHandshakeTimeout: svcMapsAPITLSHandshakeTimeout,
-		RequestTimeout:      svcMapsAPIRequestTimeout,
-		Retries:             svcMapsAPIRetries,
-		RetryBase:           svcMapsAPIRetryBase,
-		RetryMax:            svcMapsAPIRetryMax,
-		BreakerFailures:     svcMapsAPIBreakerFailures,
-		BreakerCooldown:     svcMapsAPIBreakerCooldown,
+		MaxIdlePerHost:      svcSet.MapsAPIMaxIdlePerHost,
+		IdleConnTimeout:     svcSet.MapsAPIIdleConnTimeout,
+		TLSHandshakeTimeout: svcSet.MapsAPITLSHandshakeTimeout,
+		RequestTimeout:      svcSet.MapsAPIRequestTimeout,
+		Retries:             svcSet.MapsAPIRetries,
+		RetryBase:           svcSet.MapsAPIRetryBase,
+		RetryMax:            svcSet.MapsAPIRetryMax,
+		BreakerFailures:     svcSet.MapsAPIBreakerFailures,
+		BreakerCooldown:     svcSet.MapsAPIBreakerCooldown,
 	})
 	// [resource.billing_api] kind http_client
 	svcBillingAPIRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "billing_api",
 		Critical:     svcBillingAPICritical,
-		OpenTimeout:  svcBillingAPIOpenTimeout,
-		CloseTimeout: svcBillingAPICloseTimeout,
+		OpenTimeout:  svcSet.BillingAPIOpenTimeout,
+		CloseTimeout: svcSet.BillingAPICloseTimeout,
 	}, svcrt.HTTPClientPool{
 		Name:                "billing_api",
 		BaseURLEnv:          svcBillingAPIBaseURLEnv,
-		Warm:                svcBillingAPIWarm,
+		Warm:                svcSet.BillingAPIWarm,
 		WarmPath:            svcBillingAPIWarmPath,
-		MaxIdlePerHost:      svcBillingAPIMaxIdlePerHost,
-		IdleConnTimeout:     svcBillingAPIIdleConnTimeout,
-		TLSHandshakeTimeout: svcBillingAPITLSHandshakeTimeout,
-		RequestTimeout:      svcBillingAPIRequestTimeout,
-		Retries:             svcBillingAPIRetries,
-		RetryBase:           svcBillingAPIRetryBase,
-		RetryMax:            svcBillingAPIRetryMax,
-		BreakerFailures:     svcBillingAPIBreakerFailures,
-		BreakerCooldown:     svcBillingAPIBreakerCooldown,
+		MaxIdlePerHost:      svcSet.BillingAPIMaxIdlePerHost,
+		IdleConnTimeout:     svcSet.BillingAPIIdleConnTimeout,
+		TLSHandshakeTimeout: svcSet.BillingAPITLSHandshakeTimeout,
+		RequestTimeout:      svcSet.BillingAPIRequestTimeout,
+		Retries:             svcSet.BillingAPIRetries,
+		RetryBase:           svcSet.BillingAPIRetryBase,
+		RetryMax:            svcSet.BillingAPIRetryMax,
+		BreakerFailures:     svcSet.BillingAPIBreakerFailures,
+		BreakerCooldown:     svcSet.BillingAPIBreakerCooldown,
 	})
 	// [resource.sms_api] kind http_client
 	svcSmsAPIRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "sms_api",
 		Critical:     svcSmsAPICritical,
-		OpenTimeout:  svcSmsAPIOpenTimeout,
-		CloseTimeout: svcSmsAPICloseTimeout,
+		OpenTimeout:  svcSet.SmsAPIOpenTimeout,
+		CloseTimeout: svcSet.SmsAPICloseTimeout,
 	}, svcrt.HTTPClientPool{
 		Name:                "sms_api",
 		BaseURLEnv:          svcSmsAPIBaseURLEnv,
-		Warm:                svcSmsAPIWarm,
+		Warm:                svcSet.SmsAPIWarm,
 		WarmPath:            svcSmsAPIWarmPath,
-		MaxIdlePerHost:      svcSmsAPIMaxIdlePerHost,
-		IdleConnTimeout:     svcSmsAPIIdleConnTimeout,
-		TLSHandshakeTimeout: svcSmsAPITLSHandshakeTimeout,
-		RequestTimeout:      svcSmsAPIRequestTimeout,
-		Retries:             svcSmsAPIRetries,
-		RetryBase:           svcSmsAPIRetryBase,
-		RetryMax:            svcSmsAPIRetryMax,
-		BreakerFailures:     svcSmsAPIBreakerFailures,
-		BreakerCooldown:     svcSmsAPIBreakerCooldown,
+		MaxIdlePerHost:      svcSet.SmsAPIMaxIdlePerHost,
+		IdleConnTimeout:     svcSet.SmsAPIIdleConnTimeout,
+		TLSHandshakeTimeout: svcSet.SmsAPITLSHandshakeTimeout,
+		RequestTimeout:      svcSet.SmsAPIRequestTimeout,
+		Retries:             svcSet.SmsAPIRetries,
+		RetryBase:           svcSet.SmsAPIRetryBase,
+		RetryMax:            svcSet.SmsAPIRetryMax,
+		BreakerFailures:     svcSet.SmsAPIBreakerFailures,
+		BreakerCooldown:     svcSet.SmsAPIBreakerCooldown,
 	})
 	// [resource.vehicles] kind custom
 	svcVehiclesRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "vehicles",
 		Deps:         []*svcrt.Node{svcPrimaryDBRes.Node},
 		Critical:     svcVehiclesCritical,
-		OpenTimeout:  svcVehiclesOpenTimeout,
-		CloseTimeout: svcVehiclesCloseTimeout,
+		OpenTimeout:  svcSet.VehiclesOpenTimeout,
+		CloseTimeout: svcSet.VehiclesCloseTimeout,
 	}, func(svcCtx context.Context) (*Vehicles, error) {
 		return OpenVehicles(svcCtx, svcPrimaryDBRes.Value)
 	}, CloseVehicles, nil)
@@ -229,8 +230,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "routes",
 		Deps:         []*svcrt.Node{svcPrimaryDBRes.Node, svcGeoCacheRes.Node},
 		Critical:     svcRoutesCritical,
-		OpenTimeout:  svcRoutesOpenTimeout,
-		CloseTimeout: svcRoutesCloseTimeout,
+		OpenTimeout:  svcSet.RoutesOpenTimeout,
+		CloseTimeout: svcSet.RoutesCloseTimeout,
 	}, func(svcCtx context.Context) (*Routes, error) {
 		return OpenRoutes(svcCtx, svcPrimaryDBRes.Value, svcGeoCacheRes.Value)
 	}, CloseRoutes, nil)
@@ -239,8 +240,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "drivers",
 		Deps:         []*svcrt.Node{svcReplicaDBRes.Node},
 		Critical:     svcDriversCritical,
-		OpenTimeout:  svcDriversOpenTimeout,
-		CloseTimeout: svcDriversCloseTimeout,
+		OpenTimeout:  svcSet.DriversOpenTimeout,
+		CloseTimeout: svcSet.DriversCloseTimeout,
 	}, func(svcCtx context.Context) (*Drivers, error) {
 		return OpenDrivers(svcCtx, svcReplicaDBRes.Value)
 	}, CloseDrivers, nil)
@@ -249,8 +250,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "tariffs",
 		Deps:         []*svcrt.Node{svcReplicaDBRes.Node},
 		Critical:     svcTariffsCritical,
-		OpenTimeout:  svcTariffsOpenTimeout,
-		CloseTimeout: svcTariffsCloseTimeout,
+		OpenTimeout:  svcSet.TariffsOpenTimeout,
+		CloseTimeout: svcSet.TariffsCloseTimeout,
 	}, func(svcCtx context.Context) (*Tariffs, error) {
 		return OpenTariffs(svcCtx, svcReplicaDBRes.Value)
 	}, CloseTariffs, nil)
@@ -259,8 +260,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "zones",
 		Deps:         []*svcrt.Node{svcGeoCacheRes.Node},
 		Critical:     svcZonesCritical,
-		OpenTimeout:  svcZonesOpenTimeout,
-		CloseTimeout: svcZonesCloseTimeout,
+		OpenTimeout:  svcSet.ZonesOpenTimeout,
+		CloseTimeout: svcSet.ZonesCloseTimeout,
 	}, func(svcCtx context.Context) (*Zones, error) {
 		return OpenZones(svcCtx, svcGeoCacheRes.Value)
 	}, CloseZones, nil)
@@ -269,8 +270,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "audit_log",
 		Deps:         []*svcrt.Node{svcAuditDBRes.Node},
 		Critical:     svcAuditLogCritical,
-		OpenTimeout:  svcAuditLogOpenTimeout,
-		CloseTimeout: svcAuditLogCloseTimeout,
+		OpenTimeout:  svcSet.AuditLogOpenTimeout,
+		CloseTimeout: svcSet.AuditLogCloseTimeout,
 	}, func(svcCtx context.Context) (*AuditLog, error) {
 		return OpenAuditLog(svcCtx, svcAuditDBRes.Value)
 	}, CloseAuditLog, nil)
@@ -279,8 +280,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "dispatch",
 		Deps:         []*svcrt.Node{svcVehiclesRes.Node, svcRoutesRes.Node, svcDriversRes.Node},
 		Critical:     svcDispatchCritical,
-		OpenTimeout:  svcDispatchOpenTimeout,
-		CloseTimeout: svcDispatchCloseTimeout,
+		OpenTimeout:  svcSet.DispatchOpenTimeout,
+		CloseTimeout: svcSet.DispatchCloseTimeout,
 	}, func(svcCtx context.Context) (*Dispatch, error) {
 		return OpenDispatch(svcCtx, svcVehiclesRes.Value, svcRoutesRes.Value, svcDriversRes.Value)
 	}, nil, nil)
@@ -289,8 +290,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "pricing",
 		Deps:         []*svcrt.Node{svcTariffsRes.Node, svcZonesRes.Node, svcBillingAPIRes.Node},
 		Critical:     svcPricingCritical,
-		OpenTimeout:  svcPricingOpenTimeout,
-		CloseTimeout: svcPricingCloseTimeout,
+		OpenTimeout:  svcSet.PricingOpenTimeout,
+		CloseTimeout: svcSet.PricingCloseTimeout,
 	}, func(svcCtx context.Context) (*Pricing, error) {
 		return OpenPricing(svcCtx, svcTariffsRes.Value, svcZonesRes.Value, svcBillingAPIRes.Value)
 	}, nil, nil)
@@ -299,8 +300,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "notify",
 		Deps:         []*svcrt.Node{svcDriversRes.Node, svcSmsAPIRes.Node, svcSessionCacheRes.Node},
 		Critical:     svcNotifyCritical,
-		OpenTimeout:  svcNotifyOpenTimeout,
-		CloseTimeout: svcNotifyCloseTimeout,
+		OpenTimeout:  svcSet.NotifyOpenTimeout,
+		CloseTimeout: svcSet.NotifyCloseTimeout,
 	}, func(svcCtx context.Context) (*Notify, error) {
 		return OpenNotify(svcCtx, svcDriversRes.Value, svcSmsAPIRes.Value, svcSessionCacheRes.Value)
 	}, nil, nil)
@@ -309,8 +310,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "tracker",
 		Deps:         []*svcrt.Node{svcDispatchRes.Node, svcMapsAPIRes.Node},
 		Critical:     svcTrackerCritical,
-		OpenTimeout:  svcTrackerOpenTimeout,
-		CloseTimeout: svcTrackerCloseTimeout,
+		OpenTimeout:  svcSet.TrackerOpenTimeout,
+		CloseTimeout: svcSet.TrackerCloseTimeout,
 	}, func(svcCtx context.Context) error {
 		return RunTracker(svcCtx, svcDispatchRes.Value, svcMapsAPIRes.Value)
 	})
@@ -319,8 +320,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "billing_sync",
 		Deps:         []*svcrt.Node{svcPricingRes.Node, svcAuditLogRes.Node},
 		Critical:     svcBillingSyncCritical,
-		OpenTimeout:  svcBillingSyncOpenTimeout,
-		CloseTimeout: svcBillingSyncCloseTimeout,
+		OpenTimeout:  svcSet.BillingSyncOpenTimeout,
+		CloseTimeout: svcSet.BillingSyncCloseTimeout,
 	}, func(svcCtx context.Context) error {
 		return RunBillingSync(svcCtx, svcPricingRes.Value, svcAuditLogRes.Value)
 	})
@@ -329,8 +330,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "reminders",
 		Deps:         []*svcrt.Node{svcNotifyRes.Node},
 		Critical:     svcRemindersCritical,
-		OpenTimeout:  svcRemindersOpenTimeout,
-		CloseTimeout: svcRemindersCloseTimeout,
+		OpenTimeout:  svcSet.RemindersOpenTimeout,
+		CloseTimeout: svcSet.RemindersCloseTimeout,
 	}, func(svcCtx context.Context) error {
 		return RunReminders(svcCtx, svcNotifyRes.Value)
 	})
@@ -339,15 +340,15 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "public_api",
 		Deps:         []*svcrt.Node{svcDispatchRes.Node, svcPricingRes.Node, svcSessionCacheRes.Node},
 		Critical:     svcPublicAPICritical,
-		OpenTimeout:  svcPublicAPIOpenTimeout,
-		CloseTimeout: svcPublicAPICloseTimeout,
+		OpenTimeout:  svcSet.PublicAPIOpenTimeout,
+		CloseTimeout: svcSet.PublicAPICloseTimeout,
 	}, svcrt.HTTPConfig{
-		Addr:              svcPublicAPIAddr,
-		ReadHeaderTimeout: svcPublicAPIReadHeaderTimeout,
-		ReadTimeout:       svcPublicAPIReadTimeout,
-		WriteTimeout:      svcPublicAPIWriteTimeout,
-		IdleTimeout:       svcPublicAPIIdleTimeout,
-		MaxHeaderBytes:    svcPublicAPIMaxHeaderBytes,
+		Addr:              svcSet.PublicAPIAddr,
+		ReadHeaderTimeout: svcSet.PublicAPIReadHeaderTimeout,
+		ReadTimeout:       svcSet.PublicAPIReadTimeout,
+		WriteTimeout:      svcSet.PublicAPIWriteTimeout,
+		IdleTimeout:       svcSet.PublicAPIIdleTimeout,
+		MaxHeaderBytes:    svcSet.PublicAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
 		return NewPublicAPI(svcDispatchRes.Value, svcPricingRes.Value, svcSessionCacheRes.Value)
 	})
@@ -356,15 +357,15 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "partner_api",
 		Deps:         []*svcrt.Node{svcPricingRes.Node, svcNotifyRes.Node},
 		Critical:     svcPartnerAPICritical,
-		OpenTimeout:  svcPartnerAPIOpenTimeout,
-		CloseTimeout: svcPartnerAPICloseTimeout,
+		OpenTimeout:  svcSet.PartnerAPIOpenTimeout,
+		CloseTimeout: svcSet.PartnerAPICloseTimeout,
 	}, svcrt.HTTPConfig{
-		Addr:              svcPartnerAPIAddr,
-		ReadHeaderTimeout: svcPartnerAPIReadHeaderTimeout,
-		ReadTimeout:       svcPartnerAPIReadTimeout,
-		WriteTimeout:      svcPartnerAPIWriteTimeout,
-		IdleTimeout:       svcPartnerAPIIdleTimeout,
-		MaxHeaderBytes:    svcPartnerAPIMaxHeaderBytes,
+		Addr:              svcSet.PartnerAPIAddr,
+		ReadHeaderTimeout: svcSet.PartnerAPIReadHeaderTimeout,
+		ReadTimeout:       svcSet.PartnerAPIReadTimeout,
+		WriteTimeout:      svcSet.PartnerAPIWriteTimeout,
+		IdleTimeout:       svcSet.PartnerAPIIdleTimeout,
+		MaxHeaderBytes:    svcSet.PartnerAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
 		return NewPartnerAPI(svcPricingRes.Value, svcNotifyRes.Value)
 	})
@@ -373,15 +374,15 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "ops_api",
 		Deps:         []*svcrt.Node{svcAuditLogRes.Node, svcTrackerRes},
 		Critical:     svcOpsAPICritical,
-		OpenTimeout:  svcOpsAPIOpenTimeout,
-		CloseTimeout: svcOpsAPICloseTimeout,
+		OpenTimeout:  svcSet.OpsAPIOpenTimeout,
+		CloseTimeout: svcSet.OpsAPICloseTimeout,
 	}, svcrt.HTTPConfig{
-		Addr:              svcOpsAPIAddr,
-		ReadHeaderTimeout: svcOpsAPIReadHeaderTimeout,
-		ReadTimeout:       svcOpsAPIReadTimeout,
-		WriteTimeout:      svcOpsAPIWriteTimeout,
-		IdleTimeout:       svcOpsAPIIdleTimeout,
-		MaxHeaderBytes:    svcOpsAPIMaxHeaderBytes,
+		Addr:              svcSet.OpsAPIAddr,
+		ReadHeaderTimeout: svcSet.OpsAPIReadHeaderTimeout,
+		ReadTimeout:       svcSet.OpsAPIReadTimeout,
+		WriteTimeout:      svcSet.OpsAPIWriteTimeout,
+		IdleTimeout:       svcSet.OpsAPIIdleTimeout,
+		MaxHeaderBytes:    svcSet.OpsAPIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
 		return NewOpsAPI(svcAuditLogRes.Value)
 	})

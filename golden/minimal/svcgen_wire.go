@@ -10,32 +10,33 @@ import (
 
 // svcMain runs the verb in args and returns the process's exit code.
 func svcMain(args []string) int {
-	return svcrt.Main(svcConfig(), svcWire, args)
+	return svcrt.Main(svcServiceName, svcSetup, args)
 }
 
-// svcConfig is what the runtime reads of service.toml, from svcgen_config.go.
-func svcConfig() *svcrt.Config {
+// svcConfig is what the runtime reads of service.toml: the constants of svcgen_config.go,
+// and the values a deployment may override as svcLoad loaded them.
+func svcConfig(svcSet *svcSettings) *svcrt.Config {
 	return &svcrt.Config{
 		Name:        svcServiceName,
 		Version:     svcVersion,
 		DisplayName: svcDisplayName,
 		Description: svcDescription,
 		Timeouts: svcrt.TimeoutConfig{
-			Start:      svcTimeoutStart,
-			Stop:       svcTimeoutStop,
-			DrainDelay: svcTimeoutDrainDelay,
-			Drain:      svcTimeoutDrain,
-			Critical:   svcTimeoutCritical,
-			Shutdown:   svcTimeoutShutdown,
+			Start:      svcSet.TimeoutStart,
+			Stop:       svcSet.TimeoutStop,
+			DrainDelay: svcSet.TimeoutDrainDelay,
+			Drain:      svcSet.TimeoutDrain,
+			Critical:   svcSet.TimeoutCritical,
+			Shutdown:   svcSet.TimeoutShutdown,
 		},
 		Admin: svcrt.AdminConfig{
-			Addr:  svcAdminAddr,
+			Addr:  svcSet.AdminAddr,
 			Pprof: svcAdminPprof,
 		},
 		Log: svcrt.LogConfig{
-			Format: svcLogFormat,
-			Level:  svcLogLevel,
-			Stderr: svcLogStderr,
+			Format: svcSet.LogFormat,
+			Level:  svcSet.LogLevel,
+			Stderr: svcSet.LogStderr,
 		},
 		Windows: svcrt.WindowsConfig{
 			Start:        svcWindowsStart,
@@ -62,20 +63,20 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(svcApp *svcrt.App) {
+func svcWire(svcApp *svcrt.App, svcSet *svcSettings) {
 	// [resource.api] kind http
 	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "api",
 		Critical:     svcAPICritical,
-		OpenTimeout:  svcAPIOpenTimeout,
-		CloseTimeout: svcAPICloseTimeout,
+		OpenTimeout:  svcSet.APIOpenTimeout,
+		CloseTimeout: svcSet.APICloseTimeout,
 	}, svcrt.HTTPConfig{
-		Addr:              svcAPIAddr,
-		ReadHeaderTimeout: svcAPIReadHeaderTimeout,
-		ReadTimeout:       svcAPIReadTimeout,
-		WriteTimeout:      svcAPIWriteTimeout,
-		IdleTimeout:       svcAPIIdleTimeout,
-		MaxHeaderBytes:    svcAPIMaxHeaderBytes,
+		Addr:              svcSet.APIAddr,
+		ReadHeaderTimeout: svcSet.APIReadHeaderTimeout,
+		ReadTimeout:       svcSet.APIReadTimeout,
+		WriteTimeout:      svcSet.APIWriteTimeout,
+		IdleTimeout:       svcSet.APIIdleTimeout,
+		MaxHeaderBytes:    svcSet.APIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
 		return NewAPI()
 	})

@@ -11,32 +11,33 @@ import (
 
 // svcMain runs the verb in args and returns the process's exit code.
 func svcMain(args []string) int {
-	return svcrt.Main(svcConfig(), svcWire, args)
+	return svcrt.Main(svcServiceName, svcSetup, args)
 }
 
-// svcConfig is what the runtime reads of service.toml, from svcgen_config.go.
-func svcConfig() *svcrt.Config {
+// svcConfig is what the runtime reads of service.toml: the constants of svcgen_config.go,
+// and the values a deployment may override as svcLoad loaded them.
+func svcConfig(svcSet *svcSettings) *svcrt.Config {
 	return &svcrt.Config{
 		Name:        svcServiceName,
 		Version:     svcVersion,
 		DisplayName: svcDisplayName,
 		Description: svcDescription,
 		Timeouts: svcrt.TimeoutConfig{
-			Start:      svcTimeoutStart,
-			Stop:       svcTimeoutStop,
-			DrainDelay: svcTimeoutDrainDelay,
-			Drain:      svcTimeoutDrain,
-			Critical:   svcTimeoutCritical,
-			Shutdown:   svcTimeoutShutdown,
+			Start:      svcSet.TimeoutStart,
+			Stop:       svcSet.TimeoutStop,
+			DrainDelay: svcSet.TimeoutDrainDelay,
+			Drain:      svcSet.TimeoutDrain,
+			Critical:   svcSet.TimeoutCritical,
+			Shutdown:   svcSet.TimeoutShutdown,
 		},
 		Admin: svcrt.AdminConfig{
-			Addr:  svcAdminAddr,
+			Addr:  svcSet.AdminAddr,
 			Pprof: svcAdminPprof,
 		},
 		Log: svcrt.LogConfig{
-			Format: svcLogFormat,
-			Level:  svcLogLevel,
-			Stderr: svcLogStderr,
+			Format: svcSet.LogFormat,
+			Level:  svcSet.LogLevel,
+			Stderr: svcSet.LogStderr,
 		},
 		Windows: svcrt.WindowsConfig{
 			Start:        svcWindowsStart,
@@ -64,13 +65,13 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(svcApp *svcrt.App) {
+func svcWire(svcApp *svcrt.App, svcSet *svcSettings) {
 	// [resource.store] kind custom
 	svcStoreRes := svcrt.CustomResource(svcApp, &svcrt.Node{
 		Name:         "store",
 		Critical:     svcStoreCritical,
-		OpenTimeout:  svcStoreOpenTimeout,
-		CloseTimeout: svcStoreCloseTimeout,
+		OpenTimeout:  svcSet.StoreOpenTimeout,
+		CloseTimeout: svcSet.StoreCloseTimeout,
 	}, func(svcCtx context.Context) (*Store, error) {
 		return OpenStore(svcCtx)
 	}, CloseStore, nil)
@@ -79,19 +80,19 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "rpc",
 		Deps:         []*svcrt.Node{svcStoreRes.Node},
 		Critical:     svcRPCCritical,
-		OpenTimeout:  svcRPCOpenTimeout,
-		CloseTimeout: svcRPCCloseTimeout,
+		OpenTimeout:  svcSet.RPCOpenTimeout,
+		CloseTimeout: svcSet.RPCCloseTimeout,
 	}, svcrt.GRPCConfig{
-		Addr:                         svcRPCAddr,
-		MaxRecvMsgSize:               svcRPCMaxRecvMsgSize,
-		MaxSendMsgSize:               svcRPCMaxSendMsgSize,
-		MaxConcurrentStreams:         svcRPCMaxConcurrentStreams,
-		KeepaliveMinTime:             svcRPCKeepaliveMinTime,
-		KeepalivePermitWithoutStream: svcRPCKeepalivePermitWithoutStream,
-		KeepaliveTime:                svcRPCKeepaliveTime,
-		KeepaliveTimeout:             svcRPCKeepaliveTimeout,
-		MaxConnectionAge:             svcRPCMaxConnectionAge,
-		MaxConnectionAgeGrace:        svcRPCMaxConnectionAgeGrace,
+		Addr:                         svcSet.RPCAddr,
+		MaxRecvMsgSize:               svcSet.RPCMaxRecvMsgSize,
+		MaxSendMsgSize:               svcSet.RPCMaxSendMsgSize,
+		MaxConcurrentStreams:         svcSet.RPCMaxConcurrentStreams,
+		KeepaliveMinTime:             svcSet.RPCKeepaliveMinTime,
+		KeepalivePermitWithoutStream: svcSet.RPCKeepalivePermitWithoutStream,
+		KeepaliveTime:                svcSet.RPCKeepaliveTime,
+		KeepaliveTimeout:             svcSet.RPCKeepaliveTimeout,
+		MaxConnectionAge:             svcSet.RPCMaxConnectionAge,
+		MaxConnectionAgeGrace:        svcSet.RPCMaxConnectionAgeGrace,
 		Reflection:                   svcRPCReflection,
 	}, func(svcRegistrar grpc.ServiceRegistrar) error {
 		return RegisterRPC(svcRegistrar, svcStoreRes.Value)

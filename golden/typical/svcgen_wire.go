@@ -12,32 +12,33 @@ import (
 
 // svcMain runs the verb in args and returns the process's exit code.
 func svcMain(args []string) int {
-	return svcrt.Main(svcConfig(), svcWire, args)
+	return svcrt.Main(svcServiceName, svcSetup, args)
 }
 
-// svcConfig is what the runtime reads of service.toml, from svcgen_config.go.
-func svcConfig() *svcrt.Config {
+// svcConfig is what the runtime reads of service.toml: the constants of svcgen_config.go,
+// and the values a deployment may override as svcLoad loaded them.
+func svcConfig(svcSet *svcSettings) *svcrt.Config {
 	return &svcrt.Config{
 		Name:        svcServiceName,
 		Version:     svcVersion,
 		DisplayName: svcDisplayName,
 		Description: svcDescription,
 		Timeouts: svcrt.TimeoutConfig{
-			Start:      svcTimeoutStart,
-			Stop:       svcTimeoutStop,
-			DrainDelay: svcTimeoutDrainDelay,
-			Drain:      svcTimeoutDrain,
-			Critical:   svcTimeoutCritical,
-			Shutdown:   svcTimeoutShutdown,
+			Start:      svcSet.TimeoutStart,
+			Stop:       svcSet.TimeoutStop,
+			DrainDelay: svcSet.TimeoutDrainDelay,
+			Drain:      svcSet.TimeoutDrain,
+			Critical:   svcSet.TimeoutCritical,
+			Shutdown:   svcSet.TimeoutShutdown,
 		},
 		Admin: svcrt.AdminConfig{
-			Addr:  svcAdminAddr,
+			Addr:  svcSet.AdminAddr,
 			Pprof: svcAdminPprof,
 		},
 		Log: svcrt.LogConfig{
-			Format: svcLogFormat,
-			Level:  svcLogLevel,
-			Stderr: svcLogStderr,
+			Format: svcSet.LogFormat,
+			Level:  svcSet.LogLevel,
+			Stderr: svcSet.LogStderr,
 		},
 		Windows: svcrt.WindowsConfig{
 			Start:        svcWindowsStart,
@@ -58,9 +59,9 @@ func svcConfig() *svcrt.Config {
 			RestartSec: svcSystemdRestartSec,
 		},
 		Watchdog: svcrt.WatchdogConfig{
-			Interval:  svcWatchdogInterval,
-			Failures:  svcWatchdogFailures,
-			ExitAfter: svcWatchdogExitAfter,
+			Interval:  svcSet.WatchdogInterval,
+			Failures:  svcSet.WatchdogFailures,
+			ExitAfter: svcSet.WatchdogExitAfter,
 		},
 		Metrics: svcrt.ServeMetricsWith(RegisterMetrics),
 	}
@@ -69,79 +70,79 @@ func svcConfig() *svcrt.Config {
 // svcWire adds the resources of service.toml to the engine in topological order
 // (spec order breaks ties), then the hooks. A node opens once its Deps are
 // ready; a user function gets the values of its depends_on in that order.
-func svcWire(svcApp *svcrt.App) {
+func svcWire(svcApp *svcrt.App, svcSet *svcSettings) {
 	// [resource.db] kind sql
 	svcDBRes := svcrt.SQLResource(svcApp, &svcrt.Node{
 		Name:         "db",
 		Critical:     svcDBCritical,
-		OpenTimeout:  svcDBOpenTimeout,
-		CloseTimeout: svcDBCloseTimeout,
+		OpenTimeout:  svcSet.DBOpenTimeout,
+		CloseTimeout: svcSet.DBCloseTimeout,
 		OnFailure:    svcDBOnFailure,
 	}, svcrt.SQLPool{
 		Name:            "db",
 		Driver:          svcDBDriver,
 		DSNEnv:          svcDBDsnEnv,
-		MaxOpen:         svcDBMaxOpen,
-		MaxIdle:         svcDBMaxIdle,
-		ConnMaxLifetime: svcDBConnMaxLifetime,
-		ConnMaxIdleTime: svcDBConnMaxIdleTime,
-		PingTimeout:     svcDBPingTimeout,
-		Warm:            svcDBWarm,
+		MaxOpen:         svcSet.DBMaxOpen,
+		MaxIdle:         svcSet.DBMaxIdle,
+		ConnMaxLifetime: svcSet.DBConnMaxLifetime,
+		ConnMaxIdleTime: svcSet.DBConnMaxIdleTime,
+		PingTimeout:     svcSet.DBPingTimeout,
+		Warm:            svcSet.DBWarm,
 	})
 	// [resource.cache] kind redis
 	svcCacheRes := svcrt.RedisResource(svcApp, &svcrt.Node{
 		Name:         "cache",
 		Critical:     svcCacheCritical,
-		OpenTimeout:  svcCacheOpenTimeout,
-		CloseTimeout: svcCacheCloseTimeout,
+		OpenTimeout:  svcSet.CacheOpenTimeout,
+		CloseTimeout: svcSet.CacheCloseTimeout,
 		OnFailure:    svcCacheOnFailure,
 	}, svcrt.RedisPool{
 		Name:         "cache",
 		AddrEnv:      svcCacheAddrEnv,
-		DB:           svcCacheDB,
-		PoolSize:     svcCachePoolSize,
-		MinIdle:      svcCacheMinIdle,
-		Warm:         svcCacheWarm,
-		DialTimeout:  svcCacheDialTimeout,
-		ReadTimeout:  svcCacheReadTimeout,
-		WriteTimeout: svcCacheWriteTimeout,
+		DB:           svcSet.CacheDB,
+		PoolSize:     svcSet.CachePoolSize,
+		MinIdle:      svcSet.CacheMinIdle,
+		Warm:         svcSet.CacheWarm,
+		DialTimeout:  svcSet.CacheDialTimeout,
+		ReadTimeout:  svcSet.CacheReadTimeout,
+		WriteTimeout: svcSet.CacheWriteTimeout,
 	})
 	// [resource.payments] kind http_client
 	svcPaymentsRes := svcrt.HTTPClientResource(svcApp, &svcrt.Node{
 		Name:         "payments",
 		Critical:     svcPaymentsCritical,
-		OpenTimeout:  svcPaymentsOpenTimeout,
-		CloseTimeout: svcPaymentsCloseTimeout,
+		OpenTimeout:  svcSet.PaymentsOpenTimeout,
+		CloseTimeout: svcSet.PaymentsCloseTimeout,
 		OnFailure:    svcPaymentsOnFailure,
 	}, svcrt.HTTPClientPool{
 		Name:                "payments",
 		BaseURLEnv:          svcPaymentsBaseURLEnv,
-		Warm:                svcPaymentsWarm,
+		Warm:                svcSet.PaymentsWarm,
 		WarmPath:            svcPaymentsWarmPath,
-		MaxIdlePerHost:      svcPaymentsMaxIdlePerHost,
-		IdleConnTimeout:     svcPaymentsIdleConnTimeout,
-		TLSHandshakeTimeout: svcPaymentsTLSHandshakeTimeout,
-		RequestTimeout:      svcPaymentsRequestTimeout,
-		Retries:             svcPaymentsRetries,
-		RetryBase:           svcPaymentsRetryBase,
-		RetryMax:            svcPaymentsRetryMax,
-		BreakerFailures:     svcPaymentsBreakerFailures,
-		BreakerCooldown:     svcPaymentsBreakerCooldown,
+		MaxIdlePerHost:      svcSet.PaymentsMaxIdlePerHost,
+		IdleConnTimeout:     svcSet.PaymentsIdleConnTimeout,
+		TLSHandshakeTimeout: svcSet.PaymentsTLSHandshakeTimeout,
+		RequestTimeout:      svcSet.PaymentsRequestTimeout,
+		Retries:             svcSet.PaymentsRetries,
+		RetryBase:           svcSet.PaymentsRetryBase,
+		RetryMax:            svcSet.PaymentsRetryMax,
+		BreakerFailures:     svcSet.PaymentsBreakerFailures,
+		BreakerCooldown:     svcSet.PaymentsBreakerCooldown,
 	})
 	// [resource.api] kind http
 	svcrt.HTTPResource(svcApp, &svcrt.Node{
 		Name:         "api",
 		Deps:         []*svcrt.Node{svcDBRes.Node, svcCacheRes.Node, svcPaymentsRes.Node},
 		Critical:     svcAPICritical,
-		OpenTimeout:  svcAPIOpenTimeout,
-		CloseTimeout: svcAPICloseTimeout,
+		OpenTimeout:  svcSet.APIOpenTimeout,
+		CloseTimeout: svcSet.APICloseTimeout,
 	}, svcrt.HTTPConfig{
-		Addr:              svcAPIAddr,
-		ReadHeaderTimeout: svcAPIReadHeaderTimeout,
-		ReadTimeout:       svcAPIReadTimeout,
-		WriteTimeout:      svcAPIWriteTimeout,
-		IdleTimeout:       svcAPIIdleTimeout,
-		MaxHeaderBytes:    svcAPIMaxHeaderBytes,
+		Addr:              svcSet.APIAddr,
+		ReadHeaderTimeout: svcSet.APIReadHeaderTimeout,
+		ReadTimeout:       svcSet.APIReadTimeout,
+		WriteTimeout:      svcSet.APIWriteTimeout,
+		IdleTimeout:       svcSet.APIIdleTimeout,
+		MaxHeaderBytes:    svcSet.APIMaxHeaderBytes,
 	}, func() (http.Handler, error) {
 		return NewAPI(svcDBRes.Value, svcCacheRes.Value, svcPaymentsRes.Value)
 	})
@@ -150,8 +151,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "outbox",
 		Deps:         []*svcrt.Node{svcDBRes.Node},
 		Critical:     svcOutboxCritical,
-		OpenTimeout:  svcOutboxOpenTimeout,
-		CloseTimeout: svcOutboxCloseTimeout,
+		OpenTimeout:  svcSet.OutboxOpenTimeout,
+		CloseTimeout: svcSet.OutboxCloseTimeout,
 	}, func(svcCtx context.Context) error {
 		return RunOutbox(svcCtx, svcDBRes.Value)
 	})
@@ -160,8 +161,8 @@ func svcWire(svcApp *svcrt.App) {
 		Name:         "state",
 		Deps:         []*svcrt.Node{svcDBRes.Node},
 		Critical:     svcStateCritical,
-		OpenTimeout:  svcStateOpenTimeout,
-		CloseTimeout: svcStateCloseTimeout,
+		OpenTimeout:  svcSet.StateOpenTimeout,
+		CloseTimeout: svcSet.StateCloseTimeout,
 	}, func(svcCtx context.Context) (*State, error) {
 		return LoadState(svcCtx, svcDBRes.Value)
 	}, SaveState, nil)

@@ -2,6 +2,7 @@ package artifactcheck
 
 import (
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,6 +18,7 @@ func UnitKeys(s *spec.Spec) []string {
 	if s.Systemd.SocketActivation {
 		keys = append(keys, "Service.Sockets")
 	}
+	keys = append(keys, "Service.EnvironmentFile")
 	if s.Hooks.Reload != "" {
 		keys = append(keys, "Service.ExecReload")
 	}
@@ -99,6 +101,37 @@ func ManifestValues(s *spec.Spec) map[string]string {
 	}
 	if s.Timeouts.DrainDelay.Duration > 0 {
 		v[c+"lifecycle.preStop.sleep.seconds"] = ""
+	}
+	// env: the listen addresses, then the secrets' variables from the Secret.
+	n := 0
+	add := func(name, value string) {
+		e := c + "env[" + strconv.Itoa(n) + "]."
+		v[e+"name"] = name
+		if value != "" {
+			v[e+"value"] = value
+		} else {
+			v[e+"valueFrom.secretKeyRef.name"] = s.Service.Name + "-secrets"
+			v[e+"valueFrom.secretKeyRef.key"] = name
+		}
+		n++
+	}
+	if !s.Fixed("admin", "addr") {
+		add(s.OverrideVariable("admin", "addr"), s.Admin.Addr)
+	}
+	seen := map[string]bool{}
+	for _, r := range s.Resources {
+		if r.Kind == spec.KindHTTP && !s.Fixed("resource."+r.Name, "addr") {
+			add(s.OverrideVariable("resource."+r.Name, "addr"), r.Addr)
+		}
+		for _, name := range []string{r.DSNEnv, r.AddrEnv, r.PasswordEnv, r.BaseURLEnv} {
+			if name != "" && !seen[name] && (r.Kind != spec.KindHTTP) {
+				seen[name] = true
+				add(name, "")
+				if name == r.PasswordEnv && slices.Contains(r.OptionalEnv, "password_env") {
+					v[c+"env["+strconv.Itoa(n-1)+"].valueFrom.secretKeyRef.optional"] = "true"
+				}
+			}
+		}
 	}
 	return v
 }

@@ -30,6 +30,15 @@ handler = "NewAPI"
 kind = "grpc"
 addr = ":9000"
 register = "RegisterRPC"
+[resource.db]
+kind = "sql"
+driver = "pgx"
+dsn_env = "ORDERS_DB_DSN"
+[resource.cache]
+kind = "redis"
+addr = "cache:6379"
+password_env = "ORDERS_REDIS_PASSWORD"
+optional_env = ["password_env"]
 `
 
 func kubeGenerate(t *testing.T, admin string) (string, error) {
@@ -68,6 +77,11 @@ func TestKubernetesManifest(t *testing.T) {
 		// 3 s preStop (2.5 s rounded up) + 20 s stop + 5 s margin.
 		"terminationGracePeriodSeconds: 28",
 		"preStop:\n              sleep:\n                seconds: 3",
+		// The listen addresses as overrides; secrets only from the Secret.
+		"- name: ORDERS_ADMIN_ADDR\n              value: \":9090\"",
+		"- name: ORDERS_API_ADDR\n              value: \":8080\"",
+		"- name: ORDERS_DB_DSN\n              valueFrom:\n                secretKeyRef:\n                  name: orders-secrets\n                  key: ORDERS_DB_DSN\n",
+		"- name: ORDERS_REDIS_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: orders-secrets\n                  key: ORDERS_REDIS_PASSWORD\n                  optional: true\n",
 	} {
 		if !strings.Contains(y, want) {
 			t.Errorf("manifest lacks %q:\n%s", want, y)

@@ -399,7 +399,8 @@ func TestSystemdUnit(t *testing.T) {
 	}
 	for _, want := range []string{"Type=notify", "ExecStart=\"" + bin + "\" run", "ExecReload=/bin/kill -HUP $MAINPID",
 		"TimeoutStartSec=25s", "TimeoutStopSec=10s", "Restart=on-failure", "RestartSec=3s", "WatchdogSec=2s",
-		"RestartPreventExitStatus=2", "User=opsd", "Description=Ops Test: Operations features under test (100%% generated)."} {
+		"RestartPreventExitStatus=2", "User=opsd", "Description=Ops Test: Operations features under test (100%% generated).",
+		"EnvironmentFile=-/etc/opsd/opsd.env"} {
 		if !strings.Contains(string(written), want+"\n") {
 			t.Errorf("unit lacks %q:\n%s", want, written)
 		}
@@ -411,16 +412,29 @@ func TestSystemdUnit(t *testing.T) {
 		}
 		t.Skip("systemd-analyze is not installed")
 	}
-	// The unit names User=opsd, which need not exist here: verify a copy
-	// without it, so the check is about the unit's syntax and semantics.
-	verify := filepath.Join(t.TempDir(), "opsd.service")
-	if err := os.WriteFile(verify, []byte(strings.ReplaceAll(string(written), "User=opsd\n", "")), 0o644); err != nil {
+	// The template unit: the same but for its instance's env file and name.
+	template, err := os.ReadFile(filepath.Join(dir, "opsd@.service"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(analyze, "verify", verify)
-	out, err = cmd.CombinedOutput()
-	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
-		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+	instance := strings.NewReplacer("EnvironmentFile=-/etc/opsd/%i.env\n", "EnvironmentFile=-/etc/opsd/opsd.env\n", " (instance %i)\n", "\n").Replace(string(template))
+	if instance != string(written) || !strings.Contains(string(template), "EnvironmentFile=-/etc/opsd/%i.env\n") {
+		t.Errorf("opsd@.service is not opsd.service with its instance's env file:\n%s", template)
+	}
+	// The unit names User=opsd, which need not exist here: verify a copy
+	// without it, so the check is about the unit's syntax and semantics; the
+	// template as an instance of it (verify checks instances).
+	vdir := t.TempDir()
+	for name, text := range map[string][]byte{"opsd.service": written, "opsd@b.service": template} {
+		verify := filepath.Join(vdir, name)
+		if err := os.WriteFile(verify, []byte(strings.ReplaceAll(string(text), "User=opsd\n", "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(analyze, "verify", verify)
+		out, err = cmd.CombinedOutput()
+		if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+			t.Fatalf("systemd-analyze verify %s: %v\n%s", name, err, out)
+		}
 	}
 }
 

@@ -163,7 +163,10 @@ import (
 	"example.com/orders/internal/svcrt"
 )
 
-func main() { os.Exit(svcrt.Main(&svcrt.Config{}, func(*svcrt.App) {}, os.Args[1:])) }
+func main() {
+	setup := func(*svcrt.Overrides) (*svcrt.Config, func(*svcrt.App)) { return &svcrt.Config{}, func(*svcrt.App) {} }
+	os.Exit(svcrt.Main("orders", setup, os.Args[1:]))
+}
 `
 	for _, goos := range []string{"linux", "windows"} {
 		t.Run(goos, func(t *testing.T) {

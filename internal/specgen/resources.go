@@ -109,7 +109,7 @@ var resourceKnownKeys = []string{
 	"addr_env", "password_env", "db", "pool_size", "min_idle", "dial_timeout",
 	"base_url_env", "warm_path", "max_idle_per_host", "idle_conn_timeout", "tls_handshake_timeout",
 	"request_timeout", "retries", "retry_base", "retry_max", "breaker_failures", "breaker_cooldown",
-	"run", "open", "close", "type", "check", "on_failure",
+	"run", "open", "close", "type", "check", "on_failure", "fixed", "port_env", "optional_env",
 	"register", "max_recv_msg_size", "max_send_msg_size", "max_concurrent_streams",
 	"keepalive_min_time", "keepalive_permit_without_stream", "keepalive_time", "keepalive_timeout",
 	"max_connection_age", "max_connection_age_grace", "reflection",
@@ -119,10 +119,13 @@ var resourceKnownKeys = []string{
 func (g *gen) resourceName() string {
 	for {
 		name := g.resourceCandidate()
-		if g.goNames[spec.GoName(name)] || !resourceNameOK(name) {
+		// A resource named admin would share [admin]'s override variables.
+		// Two names that differ only in case share their override variables.
+		env := "env:" + spec.EnvWord(name)
+		if g.goNames[spec.GoName(name)] || g.goNames[env] || !resourceNameOK(name) || spec.EnvWord(name) == "ADMIN" {
 			continue
 		}
-		g.goNames[spec.GoName(name)] = true
+		g.goNames[spec.GoName(name)], g.goNames[env] = true, true
 		return name
 	}
 }
@@ -138,6 +141,13 @@ func (g *gen) commonKeys(r *resource) {
 	}
 	if g.maybe(0.3) {
 		t.set("close_timeout", g.durLit(g.between(time.Nanosecond, g.stop)))
+	}
+	if g.maybe(0.15) {
+		keys := g.fixedKeys(spec.ResourceOverrides(r.kind))
+		for _, k := range keys {
+			r.fixed = append(r.fixed, k[1:len(k)-1])
+		}
+		t.set("fixed", g.array(keys))
 	}
 }
 
@@ -160,6 +170,12 @@ func (g *gen) httpKeys(r *resource) {
 	if g.maybe(0.2) {
 		t.set("tls_cert_file", g.str(g.path()))
 		t.set("tls_key_file", g.str(g.path()))
+	}
+	// One resource may take a platform's PORT; port_env overrides addr, so
+	// not with addr fixed.
+	if !slices.Contains(r.fixed, "addr") && !g.portEnvTaken && g.maybe(0.3) {
+		g.portEnvTaken = true
+		t.set("port_env", g.str("PORT"))
 	}
 }
 
@@ -271,6 +287,9 @@ func (g *gen) redisKeys(r *resource) {
 	}
 	if g.maybe(0.3) {
 		t.set("password_env", g.str(g.envName()))
+		if g.maybe(0.3) {
+			t.set("optional_env", g.array([]string{g.str("password_env")}))
+		}
 	}
 	if g.maybe(0.3) {
 		t.set("db", g.intLit(g.bigInt(0, "resource", "*", "db")))

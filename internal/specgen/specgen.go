@@ -52,8 +52,10 @@ type gen struct {
 	seed uint64
 	m    *model
 
-	tables  []*table
-	present map[string]bool // optional table -> written
+	tables []*table
+	// portEnvTaken: one http resource has port_env already.
+	portEnvTaken bool
+	present      map[string]bool // optional table -> written
 
 	start, stop time.Duration // the budgets in effect
 	ports       map[int]bool  // listen ports taken
@@ -75,6 +77,7 @@ type resource struct {
 	open       time.Duration // open_timeout in effect
 	deps       []*resource
 	t          *table
+	fixed      []string // keys its fixed lists
 }
 
 func (g *gen) build() {
@@ -153,6 +156,9 @@ func (g *gen) tableOf(name string, fill func(t *table)) {
 	g.tables = append(g.tables, t)
 	known := knownKeys[name]
 	fill(t)
+	if ovs, ok := spec.TableOverrides[name]; ok && g.maybe(0.2) {
+		t.set("fixed", g.array(g.fixedKeys(ovs)))
+	}
 	for _, k := range g.m.keys(name) {
 		if !slices.Contains(known, k) && g.maybe(0.3) {
 			t.set(k, g.generic(g.m.tables[name][k], name, k))
@@ -163,15 +169,15 @@ func (g *gen) tableOf(name string, fill func(t *table)) {
 // knownKeys are the keys whose rules the table functions follow.
 var knownKeys = map[string][]string{
 	"service":    {"name", "display_name", "description", "module", "version"},
-	"timeouts":   {"start", "stop", "drain_delay", "drain", "critical", "shutdown"},
-	"admin":      {"addr", "pprof"},
+	"timeouts":   {"start", "stop", "drain_delay", "drain", "critical", "shutdown", "fixed"},
+	"admin":      {"addr", "pprof", "fixed"},
 	"windows":    {"start", "account", "password_env", "dependencies", "preshutdown", "recovery", "recovery_reset", "recovery_on_non_crash", "event_log"},
 	"systemd":    {"enabled", "user", "restart_sec", "watchdog", "socket_activation"},
-	"log":        {"format", "level", "stderr", "file", "max_size_mb", "max_age", "max_backups", "compress"},
-	"runtime":    {"gomaxprocs", "gc_percent", "memory_limit"},
+	"log":        {"format", "level", "stderr", "file", "max_size_mb", "max_age", "max_backups", "compress", "fixed"},
+	"runtime":    {"gomaxprocs", "gc_percent", "memory_limit", "fixed"},
 	"hooks":      {"after_ready", "before_drain", "reload"},
 	"metrics":    {"enabled", "register"},
-	"watchdog":   {"enabled", "interval", "failures", "exit_after"},
+	"watchdog":   {"enabled", "interval", "failures", "exit_after", "fixed"},
 	"kubernetes": {"enabled", "image", "namespace", "replicas"},
 }
 
@@ -620,4 +626,15 @@ func (g *gen) funcName(sig string) string {
 		g.funcOrder = append(g.funcOrder, n)
 		return n
 	}
+}
+
+// fixedKeys is a random set of overridable keys, each once, quoted.
+func (g *gen) fixedKeys(ovs []spec.Override) []string {
+	var out []string
+	for _, o := range ovs {
+		if g.maybe(0.3) {
+			out = append(out, g.str(o.Key))
+		}
+	}
+	return out
 }

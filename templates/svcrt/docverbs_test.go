@@ -31,7 +31,7 @@ func TestDocumentedVerbsExist(t *testing.T) {
 		stderr := os.Stderr
 		os.Stderr, _ = os.Open(os.DevNull)
 		defer func() { os.Stderr.Close(); os.Stderr = stderr }()
-		_, handled := platformVerb(cfg, nil, verb, nil)
+		_, handled := platformVerb(cfg, "orders", nil, verb, nil)
 		return handled
 	}
 	command := regexp.MustCompile("`(?:\\./)?(?:orders|<binary>)(?:\\.exe)? ([^` ]+)")

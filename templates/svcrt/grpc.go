@@ -86,12 +86,15 @@ type GRPCServer struct {
 	services map[string]*grpcService
 	order    []string // service names in registration order
 
-	ready    chan struct{} // closed when the service is ready: held calls go on
-	givenUp  chan struct{} // closed when the start is given up: held calls end
-	drainCh  chan struct{} // closed when the drain begins: see Draining
-	served   chan error    // grpc.Server.Serve's result
-	draining atomic.Bool
-	opened   bool
+	ready   chan struct{} // closed when the service is ready: held calls go on
+	givenUp chan struct{} // closed when the start is given up: held calls end
+	drainCh chan struct{} // closed when the drain begins: see Draining
+	served  chan error    // grpc.Server.Serve's result
+	// serveAtReady: the listener was inherited from the process an upgrade
+	// replaces, which serves it until this one is ready (see Bind).
+	serveAtReady bool
+	draining     atomic.Bool
+	opened       bool
 
 	mu    sync.Mutex
 	calls map[*grpcCall]struct{} // streaming calls in flight (every user call is one)
@@ -133,6 +136,7 @@ func GRPCResource(app *App, n *Node, c GRPCConfig, register func(grpc.ServiceReg
 	n.stopping = s.NotServing
 	n.readiness = s.setServing
 	n.refuse = s.refuse
+	n.socket = func() net.Listener { return s.ln }
 	app.Add(n)
 	return &Resource[*GRPCServer]{Node: n, Value: s}
 }
@@ -201,11 +205,15 @@ func (s *GRPCServer) Bind() error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, from, err := listenTCP(s.name, s.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
+		return err
 	}
 	s.ln = ln
+	// A process an upgrade starts shares the socket with the process still
+	// serving it: it accepts only once ready, so that no call waits on a
+	// process whose start may yet fail (the old one answers meanwhile).
+	s.serveAtReady = from == "upgrade"
 	s.srv = grpc.NewServer(opts...)
 	s.health = health.NewServer()
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
@@ -213,8 +221,14 @@ func (s *GRPCServer) Bind() error {
 	if s.cfg.Reflection {
 		reflection.Register(reflectionServer{s})
 	}
-	go func() { s.served <- s.srv.Serve(ln) }()
-	s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
+	if !s.serveAtReady {
+		go func() { s.served <- s.srv.Serve(ln) }()
+	}
+	if from != "" {
+		s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String(), "inherited", from)
+	} else {
+		s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String())
+	}
 	return nil
 }
 
@@ -272,6 +286,9 @@ func (s *GRPCServer) Open(register func(grpc.ServiceRegistrar) error) error {
 func (s *GRPCServer) Serve(ctx context.Context, ready <-chan struct{}) error {
 	select {
 	case <-ready:
+		if s.serveAtReady {
+			go func() { s.served <- s.srv.Serve(s.ln) }()
+		}
 		s.setServing(true)
 		close(s.ready)
 	case <-ctx.Done():

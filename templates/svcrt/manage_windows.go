@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -101,11 +102,50 @@ func exitText(st svc.Status) string {
 // installed already. The SCM runs `<this exe> service`. Settings this SCM does
 // not implement are warnings (the install still works without them); any
 // other failure undoes what the install did.
-func (cfg *Config) install(args []string) ExitCode {
-	name, ok := cfg.verbArgs("install", args)
-	if !ok {
+func (cfg *Config) install(setup Setup, args []string) ExitCode {
+	fs := flag.NewFlagSet(cfg.Name+" install", flag.ContinueOnError)
+	name := fs.String("name", cfg.Name, "the service's name in the Service Control Manager")
+	envFile := fs.String("env-file", "", "store the variables of this file (dotenv syntax) as the service's configuration")
+	var pairs envFlags
+	fs.Var(&pairs, "env", "store KEY=VALUE in the service's configuration (repeatable; wins over -env-file)")
+	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
+	if fs.NArg() > 0 || *name == "" {
+		fmt.Fprintf(os.Stderr, "usage: %s install [-name NAME] [-env KEY=VALUE]... [-env-file PATH]\n", cfg.Name)
+		return ExitUsage
+	}
+	envPath, err := serviceEnvFile(*name)
+	if err != nil {
+		return verbFailed("install", *name, err)
+	}
+	var stored *installedEnv
+	if *envFile != "" || len(pairs) > 0 {
+		if stored, err = readInstallEnv(*envFile, pairs); err != nil {
+			fmt.Fprintf(os.Stderr, "install %s: %v\n", *name, err)
+			return ExitUsage
+		}
+		// The overrides are checked before anything is stored: a wrong one
+		// would fail every start of the service.
+		o := NewOverrides(cfg.Name, stored.env(envPath))
+		setup(o)
+		if err := o.Err(); err != nil {
+			reportOverrides(os.Stderr, "install "+*name, err)
+			return ExitStartFailed
+		}
+	}
+	return cfg.installAs(*name, envPath, stored)
+}
+
+// envFlags collects repeated -env KEY=VALUE flags.
+type envFlags []string
+
+func (e *envFlags) String() string     { return strings.Join(*e, " ") }
+func (e *envFlags) Set(v string) error { *e = append(*e, v); return nil }
+
+// installAs registers the service under name with its env file at envPath,
+// storing env there (nil: keep the file an earlier install stored).
+func (cfg *Config) installAs(name, envPath string, env *installedEnv) ExitCode {
 	exe, err := os.Executable()
 	if err != nil {
 		return verbFailed("install", name, err)
@@ -119,7 +159,7 @@ func (cfg *Config) install(args []string) ExitCode {
 		return verbFailed("install", name, err)
 	}
 	defer m.Disconnect()
-	i := &installer{cfg: cfg, name: name, exe: exe, password: password}
+	i := &installer{cfg: cfg, name: name, exe: exe, password: password, envPath: envPath, env: env}
 	err = i.run(m)
 	if err != nil {
 		if rerr := i.rollback(); rerr != nil {
@@ -139,7 +179,7 @@ func (cfg *Config) install(args []string) ExitCode {
 	if !i.created {
 		done = "updated"
 	}
-	fmt.Printf("%s %s: %s service\n", done, name, syscall.EscapeArg(exe))
+	fmt.Printf("%s %s: %s\n", done, name, i.commandLine())
 	return ExitOK
 }
 
@@ -152,6 +192,48 @@ type installer struct {
 	previous            []byte // QUERY_SERVICE_CONFIG before an update: undo restores it
 	createdSource       bool   // the event log source is new: undo removes it
 	warnings            []string
+	// envPath is the service's env file, passed on its command line; env is
+	// what to store there (nil: keep what is there).
+	envPath string
+	env     *installedEnv
+	// envBefore is the env file's content before the install (nil: there
+	// was none), so undo puts it back or removes the new one.
+	envBefore  []byte
+	envWritten bool
+}
+
+// commandLine is what the SCM runs: `<exe> service -env-file <path>`.
+func (in *installer) commandLine() string {
+	return syscall.EscapeArg(in.exe) + " service -env-file " + syscall.EscapeArg(in.envPath)
+}
+
+// storeEnv writes the service's env file, readable by the service's account
+// and administrators only (the file may hold secrets); an existing file is
+// kept when install was given no configuration, and an empty one is
+// created when there is none, so the service always finds its file.
+func (in *installer) storeEnv() error {
+	before, err := os.ReadFile(in.envPath)
+	switch {
+	case err == nil && in.env == nil:
+		return nil
+	case err == nil:
+		in.envBefore = before
+	case !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("read %s: %w", in.envPath, err)
+	}
+	env := in.env
+	if env == nil {
+		env = &installedEnv{vars: map[string]EnvVar{}}
+	}
+	trustee, err := envFileTrustee(in.cfg.installAccount(in.name))
+	if err != nil {
+		return fmt.Errorf("protect the env file: %w", err)
+	}
+	if err := writeProtected(in.envPath, env.content(in.name), envFileSDDL(trustee)); err != nil {
+		return fmt.Errorf("write the env file: %w", err)
+	}
+	in.envWritten = true
+	return nil
 }
 
 func (in *installer) run(m *mgr.Mgr) error {
@@ -159,6 +241,10 @@ func (in *installer) run(m *mgr.Mgr) error {
 	display := cfg.DisplayName
 	if display == "" {
 		display = in.name // what services.msc shows otherwise
+	} else if in.name != cfg.Name {
+		// Display names are unique among services (CreateService fails with
+		// 1078): an instance's names its instance.
+		display += " (" + in.name + ")"
 	}
 	mc := mgr.Config{
 		StartType:        cfg.startType(),
@@ -175,7 +261,7 @@ func (in *installer) run(m *mgr.Mgr) error {
 		if in.previous, err = queryConfig(s); err != nil {
 			return fmt.Errorf("read the installed configuration: %w", err)
 		}
-		if err := updateConfig(s, in.exe, mc); err != nil {
+		if err := updateConfig(s, in.commandLine(), mc); err != nil {
 			in.previous = nil // nothing changed
 			return fmt.Errorf("update the configuration: %w", err)
 		}
@@ -183,13 +269,16 @@ func (in *installer) run(m *mgr.Mgr) error {
 		// Only the basic configuration here: mgr would apply description,
 		// delayed start and SID type inside CreateService and fail it whole on a
 		// system that lacks one of them. They follow as steps of their own.
-		s, err = m.CreateService(in.name, in.exe, mc, "service")
+		s, err = m.CreateService(in.name, in.exe, mc, "service", "-env-file", in.envPath)
 		if err != nil {
 			return fmt.Errorf("create the service: %w", err)
 		}
 		in.s, in.created = s, true
 	default:
 		return fmt.Errorf("open the service: %w", err)
+	}
+	if err := in.storeEnv(); err != nil {
+		return err
 	}
 	h := s.Handle
 	if err := in.optional("description", setDescription(h, cfg.Description)); err != nil {
@@ -262,6 +351,14 @@ func (in *installer) rollback() error {
 	if in.createdSource {
 		eventlog.Remove(in.name)
 	}
+	if in.envWritten {
+		if in.envBefore != nil {
+			trustee, _ := envFileTrustee(in.cfg.installAccount(in.name))
+			writeProtected(in.envPath, in.envBefore, envFileSDDL(trustee))
+		} else {
+			os.Remove(in.envPath)
+		}
+	}
 	switch {
 	case in.s == nil:
 		return nil
@@ -298,6 +395,12 @@ func (cfg *Config) uninstall(args []string) ExitCode {
 	if eventSourceExists(name) {
 		if err := eventlog.Remove(name); err != nil {
 			return verbFailed("uninstall", name, fmt.Errorf("remove the event log source: %w", err))
+		}
+	}
+	// The configuration install stored (it may hold secrets) goes with the service.
+	if base := os.Getenv("ProgramData"); base != "" {
+		if err := os.Remove(filepath.Join(base, name, name+".env")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return verbFailed("uninstall", name, fmt.Errorf("remove the env file: %w", err))
 		}
 	}
 	fmt.Printf("uninstalled %s\n", name)
@@ -424,9 +527,9 @@ func (cfg *Config) setRecovery(s *mgr.Service) error {
 // updateConfig rewrites the basic configuration of an installed service.
 // (mgr's UpdateConfig also writes the delayed flag and SID type, and fails
 // whole where the SCM lacks those; they are steps of their own here.)
-func updateConfig(s *mgr.Service, exe string, c mgr.Config) error {
+func updateConfig(s *mgr.Service, commandLine string, c mgr.Config) error {
 	var p [4]*uint16
-	for i, v := range []string{syscall.EscapeArg(exe) + " service", c.ServiceStartName, c.Password, c.DisplayName} {
+	for i, v := range []string{commandLine, c.ServiceStartName, c.Password, c.DisplayName} {
 		var err error
 		if p[i], err = windows.UTF16PtrFromString(v); err != nil {
 			return err

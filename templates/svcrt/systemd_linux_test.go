@@ -1,6 +1,8 @@
 package svcrt
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +28,7 @@ func TestUnitDescriptionStaysOneSetting(t *testing.T) {
 		for _, desc := range texts {
 			cfg := &Config{Name: "svc", DisplayName: display, Description: desc, Systemd: SystemdConfig{Unit: tmpl}}
 			exe := "/opt/my svc/%n$HOME\\\"bin\"/" + texts[i%len(texts)]
-			u := unit(cfg, exe)
+			u := unit(cfg, exe, false)
 			settings, err := artifactcheck.ParseUnit([]byte(u))
 			if err != nil {
 				t.Fatalf("%q, %q: %v\n%s", display, desc, err, u)
@@ -95,4 +97,46 @@ func execPath(t *testing.T, v string) string {
 	}
 	t.Fatalf("ExecStart=%s: unterminated quote", v)
 	return ""
+}
+
+// install creates the env file 0600 and refuses one any user may read: it
+// holds secrets.
+func TestEnvFilesPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "orders")
+	cfg := &Config{Name: "orders"}
+	if err := checkEnvFiles(cfg, dir); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "orders.env"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("env file: %v %v", fi, err)
+	}
+	if vars, err := ParseDotenv("orders.env", mustRead(t, filepath.Join(dir, "orders.env"))); err != nil || len(vars) != 0 {
+		t.Errorf("the new env file is not an empty dotenv file: %v %v", vars, err)
+	}
+	os.WriteFile(filepath.Join(dir, "orders.env"), []byte("ORDERS_API_ADDR=:9000\n"), 0o600)
+	if err := checkEnvFiles(cfg, dir); err != nil {
+		t.Fatal(err)
+	}
+	if b := mustRead(t, filepath.Join(dir, "orders.env")); string(b) != "ORDERS_API_ADDR=:9000\n" {
+		t.Errorf("install rewrote an existing env file: %q", b)
+	}
+	os.WriteFile(filepath.Join(dir, "b.env"), nil, 0o644)
+	os.Chmod(filepath.Join(dir, "b.env"), 0o644)
+	if err := checkEnvFiles(cfg, dir); err == nil || !strings.Contains(err.Error(), "b.env is readable or writable by every user (mode 0644)") {
+		t.Errorf("a world-readable instance env file: %v", err)
+	}
+	os.Chmod(filepath.Join(dir, "b.env"), 0o640)
+	if err := checkEnvFiles(cfg, dir); err != nil {
+		t.Errorf("0640: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

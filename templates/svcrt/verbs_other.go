@@ -11,7 +11,7 @@ import (
 // nothing here, and say so instead of pretending. A service manager (systemd,
 // a container runtime) runs `<exe> run` and stops it with SIGTERM; on Linux
 // install and uninstall write the systemd unit (systemd_linux.go).
-func platformVerb(cfg *Config, _ func(*App), verb string, args []string) (code ExitCode, handled bool) {
+func platformVerb(cfg *Config, _ string, _ Setup, verb string, args []string) (code ExitCode, handled bool) {
 	var msg string
 	switch verb {
 	case "service":
@@ -31,4 +31,13 @@ func platformVerb(cfg *Config, _ func(*App), verb string, args []string) (code E
 // platformUsage lists the platform verbs for help: none here.
 func platformUsage() string {
 	return ""
+}
+
+// scmStarted is false: only Windows has a Service Control Manager.
+func scmStarted() bool { return false }
+
+// serviceVerb is the Windows SCM's front door: not here.
+func serviceVerb(name string, _ Setup, _ []string) ExitCode {
+	fmt.Fprintf(os.Stderr, "%s: service runs under the Windows Service Control Manager\n", name)
+	return ExitUsage
 }

@@ -39,7 +39,8 @@ func main() {
 		if *metrics {
 			cfg.Metrics = svcrt.ServeMetrics
 		}
-		os.Exit(svcrt.Main(cfg, wire(*addr), []string{"run"}))
+		setup := func(*svcrt.Overrides) (*svcrt.Config, func(*svcrt.App)) { return cfg, wire(*addr) }
+		os.Exit(svcrt.Main(cfg.Name, setup, []string{"run"}))
 	case "bare":
 		srv := &http.Server{
 			Addr:              *addr,

@@ -25,8 +25,9 @@ func TestBenchStartStop(t *testing.T) {
 }
 
 func engineRound(t *testing.T) (start, stop time.Duration) {
-	app := svcrt.New(svcConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)), func() error { return nil })
-	svcWire(app)
+	cfg, wire := svcSetup(svcrt.NewOverrides(svcServiceName, nil))
+	app := svcrt.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func() error { return nil })
+	wire(app)
 	t0 := time.Now()
 	done := make(chan svcrt.ExitCode, 1)
 	go func() { done <- app.Run() }()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -62,7 +63,10 @@ type Node struct {
 	readiness func(ready bool)
 	// listener is the node's listening socket once bound (HTTPResource
 	// sets it), handed to a new process by an upgrade.
-	listener  func() *listener
+	listener func() *listener
+	// socket is the node's listening socket once bound (HTTPResource,
+	// GRPCResource): an upgrade hands it to the new process.
+	socket    func() net.Listener
 	state     atomicState
 	opened    chan struct{} // closed when open succeeded: dependents may open
 	closed    chan struct{} // closed when the stop step of the node ended: dependencies may close

@@ -3,6 +3,7 @@
 package svcrt
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -117,7 +118,60 @@ func systemdVerb(cfg *Config, verb string, args []string) (ExitCode, bool) {
 }
 
 func systemdUsage() string {
-	return "  install  write the systemd unit to /etc/systemd/system, reload systemd and enable it\n           (-dir DIR: only write the unit into DIR, for packages and images)\n  uninstall stop and disable the unit and remove it\n  upgrade  replace the running process by the binary now at its path without refusing a connection\n           (SIGUSR2 to the process; -pid N, else the PID file, else systemd's MainPID); 0 once the new one serves\n"
+	return "  install  write the systemd unit and its instance template (NAME@.service) to /etc/systemd/system,\n           create /etc/NAME/NAME.env (0600), reload systemd and enable the unit\n           (-dir DIR: only write the units into DIR, for packages and images)\n  uninstall stop and disable the unit and remove the units (the env files stay)\n  upgrade  replace the running process by the binary now at its path without refusing a connection\n           (SIGUSR2 to the process; -pid N, else the PID file, else systemd's MainPID); 0 once the new one serves\n"
+}
+
+// envDir is where the units' env files live: /etc/<name>/<name>.env for the
+// unit, /etc/<name>/<instance>.env for each instance of the template unit.
+func envDir(cfg *Config) string { return filepath.Join("/etc", cfg.Name) }
+
+// checkEnvFiles creates the env file directory (0750) and the unit's env
+// file (0600, root's: systemd reads it before dropping to User=), and refuses
+// an env file in it that other users may read or write: it holds secrets.
+func checkEnvFiles(cfg *Config, dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	main := filepath.Join(dir, cfg.Name+".env")
+	if _, err := os.Lstat(main); errors.Is(err, os.ErrNotExist) {
+		f, err := os.OpenFile(main, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(f, "# %s: the deployment's configuration, read by systemd (EnvironmentFile=).\n# <SERVICE>_<TABLE>_<KEY>=value overrides a value of the spec; see `%s config`.\n", cfg.Name, cfg.Name)
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".env") {
+			continue
+		}
+		if err := privateEnvFile(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// privateEnvFile refuses an env file that users other than its owner and
+// group may read or write, or that is not a regular file.
+func privateEnvFile(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", path)
+	}
+	if fi.Mode().Perm()&0o007 != 0 {
+		return fmt.Errorf("%s is readable or writable by every user (mode %04o) and may hold secrets: chmod 600 %s (or 640 with the service's group)", path, fi.Mode().Perm(), path)
+	}
+	return nil
 }
 
 // unitDir is where units of the local administrator live.
@@ -142,33 +196,42 @@ func installUnit(cfg *Config, args []string) ExitCode {
 	if real, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = real
 	}
-	unit := unit(cfg, exe)
 	target := unitDir
 	if *dir != "" {
 		target = *dir
+	} else if err := checkEnvFiles(cfg, envDir(cfg)); err != nil {
+		return fail(err)
 	}
 	path := filepath.Join(target, cfg.Name+".service")
-	// Written to a temporary file and renamed: systemd never reads half a unit.
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(unit), 0o644); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fail(err)
+	template := filepath.Join(target, cfg.Name+"@.service")
+	for _, u := range []struct{ path, text string }{{path, unit(cfg, exe, false)}, {template, unit(cfg, exe, true)}} {
+		// Written to a temporary file and renamed: systemd never reads half a unit.
+		tmp := u.path + ".tmp"
+		if err := os.WriteFile(tmp, []byte(u.text), 0o644); err != nil {
+			os.Remove(path)
+			return fail(err)
+		}
+		if err := os.Rename(tmp, u.path); err != nil {
+			os.Remove(tmp)
+			os.Remove(path)
+			return fail(err)
+		}
 	}
 	if *dir != "" {
-		fmt.Println("wrote", path)
+		fmt.Println("wrote", path, template)
 		return ExitOK
 	}
 	for _, cmd := range [][]string{{"daemon-reload"}, {"enable", cfg.Name + ".service"}} {
 		if err := systemctl(cmd...); err != nil {
 			os.Remove(path)
+			os.Remove(template)
 			systemctl("daemon-reload")
 			return fail(err)
 		}
 	}
 	fmt.Printf("installed %s (enabled); start it with: systemctl start %s\n", path, cfg.Name)
+	fmt.Printf("configuration: %s; an instance NAME: %s with its own %s, systemctl enable --now %s@NAME\n",
+		filepath.Join(envDir(cfg), cfg.Name+".env"), template, filepath.Join(envDir(cfg), "NAME.env"), cfg.Name)
 	return ExitOK
 }
 
@@ -189,6 +252,11 @@ func uninstallUnit(cfg *Config, args []string) ExitCode {
 		return ExitVerbFailed
 	}
 	if err := os.Remove(path); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: uninstall: %v\n", cfg.Name, err)
+		return ExitVerbFailed
+	}
+	// The template unit; its instances (NAME@x) are the administrator's to stop.
+	if err := os.Remove(filepath.Join(unitDir, cfg.Name+"@.service")); err != nil && !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(os.Stderr, "%s: uninstall: %v\n", cfg.Name, err)
 		return ExitVerbFailed
 	}
@@ -253,8 +321,9 @@ func unitText(s string) string {
 // only ever hit a process that is stuck.
 const systemdMargin = 5 * time.Second
 
-// unit is the unit install writes, with ExecStart set to exe.
-func unit(cfg *Config, exe string) string {
+// unit is the unit install writes, with ExecStart set to exe; instance: the
+// template unit NAME@.service, whose instance %i reads /etc/NAME/%i.env.
+func unit(cfg *Config, exe string, instance bool) string {
 	desc := cfg.DisplayName
 	if desc == "" {
 		desc = cfg.Name
@@ -262,9 +331,18 @@ func unit(cfg *Config, exe string) string {
 	if cfg.Description != "" {
 		desc += ": " + cfg.Description
 	}
+	envFile := filepath.Join(envDir(cfg), cfg.Name+".env")
+	instanceDesc := ""
+	if instance {
+		// %i is the instance name, as systemd expands it; the path part is
+		// the unit's own, free of specifiers (the service name has none).
+		envFile = filepath.Join(envDir(cfg), "%i.env")
+		instanceDesc = " (instance %i)"
+	}
 	return strings.NewReplacer(
 		"@EXEC@", unitQuote(exe),
-		"@DESCRIPTION@", unitText(desc),
+		"@DESCRIPTION@", unitText(desc)+instanceDesc,
+		"@ENV_FILE@", envFile,
 		"@TIMEOUT_START@", unitDuration(cfg.Timeouts.Start+systemdMargin),
 		"@TIMEOUT_STOP@", unitDuration(cfg.Timeouts.Stop+systemdMargin),
 		"@RESTART_SEC@", unitDuration(cfg.Systemd.RestartSec),

@@ -8,12 +8,12 @@ import "golang.org/x/sys/windows/svc"
 // the binary as `<exe> service`, the command line install registers: the mode
 // is explicit because svc.IsWindowsService can be wrong (it is false under
 // Wine, and a service that never calls svc.Run fails to start with 1053).
-func platformVerb(cfg *Config, wire func(*App), verb string, args []string) (code ExitCode, handled bool) {
+func platformVerb(cfg *Config, name string, setup Setup, verb string, args []string) (code ExitCode, handled bool) {
 	switch verb {
 	case "service":
-		return cfg.runService(wire, args), true
+		return serviceVerb(name, setup, args), true
 	case "install":
-		return cfg.install(args), true
+		return cfg.install(setup, args), true
 	case "uninstall":
 		return cfg.uninstall(args), true
 	case "start":
@@ -22,17 +22,19 @@ func platformVerb(cfg *Config, wire func(*App), verb string, args []string) (cod
 		return cfg.stopVerb(args), true
 	case "status":
 		return cfg.statusVerb(args), true
-	case "":
-		// No verb: a binary registered by hand without the service argument.
-		// svc.IsWindowsService is the fallback, not the rule.
-		if is, err := svc.IsWindowsService(); err == nil && is {
-			return cfg.runService(wire, nil), true
-		}
 	}
 	return 0, false
 }
 
+// scmStarted reports whether the Service Control Manager started the process:
+// for a binary registered by hand without the service argument.
+// svc.IsWindowsService is the fallback, not the rule.
+func scmStarted() bool {
+	is, err := svc.IsWindowsService()
+	return err == nil && is
+}
+
 // platformUsage lists the Service Control Manager verbs for help.
 func platformUsage() string {
-	return "  service    run under the Service Control Manager (the command line install registers)\n  install    register the service with the SCM, or update its registration [-name NAME]\n  uninstall  stop and remove the service and its event log source [-name NAME]\n  start      start the service and wait until it runs [-name NAME]\n  stop       stop the service and wait until it stopped [-name NAME]\n  status     print the service's state [-name NAME]\n"
+	return "  service    run under the Service Control Manager (the command line install registers) [-env-file PATH]\n  install    register the service with the SCM, or update its registration [-name NAME] [-env KEY=VALUE]... [-env-file PATH]\n  uninstall  stop and remove the service and its event log source [-name NAME]\n  start      start the service and wait until it runs [-name NAME]\n  stop       stop the service and wait until it stopped [-name NAME]\n  status     print the service's state [-name NAME]\n"
 }

@@ -4,6 +4,7 @@ package svcrt
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,15 +15,42 @@ import (
 	"golang.org/x/sys/windows/svc/eventlog"
 )
 
+// serviceVerb is `<exe> service [-env-file PATH]`, the command line install
+// registers: the env file is where install stored the service's
+// configuration, since a service's environment is the one services.exe
+// captured at boot. A wrong override still goes through svc.Run, so the SCM
+// sees the start fail with exit code 3 (recovery actions fire) rather than a
+// process that never connected (1053).
+func serviceVerb(name string, setup Setup, args []string) ExitCode {
+	fs := flag.NewFlagSet(name+" service", flag.ContinueOnError)
+	envFile := fs.String("env-file", "", "read variables from this file (install writes it)")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: service takes no arguments, got %q\n", name, fs.Args())
+		return ExitUsage
+	}
+	o, err := overridesFrom(name, *envFile)
+	if err != nil {
+		o = NewOverrides(name, nil)
+	}
+	cfg, wire := setup(o)
+	if err == nil {
+		err = o.Err()
+	}
+	if err == nil {
+		applyRuntime(cfg.Runtime)
+	}
+	return cfg.runService(wire, err)
+}
+
 // runService is the SCM front door. svc.Run comes first: the SCM waits only
 // ServicesPipeTimeout (30 s by default) for the process to connect, so even
 // the logger and the node table are built inside Execute, after it connected.
-func (cfg *Config) runService(wire func(*App), args []string) ExitCode {
-	if len(args) > 0 {
-		fmt.Fprintf(os.Stderr, "%s: service takes no arguments, got %q\n", cfg.Name, args)
-		return ExitUsage
-	}
-	h := &handler{cfg: cfg, wire: wire}
+// startErr (a wrong configuration) fails the start inside Execute.
+func (cfg *Config) runService(wire func(*App), startErr error) ExitCode {
+	h := &handler{cfg: cfg, wire: wire, startErr: startErr}
 	// The name is ignored for a service in its own process; Execute learns the
 	// name the SCM started it under from its first argument.
 	if err := svc.Run(cfg.Name, h); err != nil {
@@ -40,7 +68,10 @@ func (cfg *Config) runService(wire func(*App), args []string) ExitCode {
 type handler struct {
 	cfg  *Config
 	wire func(*App)
-	code ExitCode // the engine's exit code, for runService
+	// startErr is a configuration the start cannot use: Execute reports it
+	// and stops with ExitStartFailed.
+	startErr error
+	code     ExitCode // the engine's exit code, for runService
 }
 
 // Execute runs the whole life of the service under the SCM. It returns the
@@ -61,6 +92,20 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 	events := cfg.openEvents(name)
 	defer events.close()
 	log = events.tee(log)
+	if h.startErr != nil {
+		h.code = ExitStartFailed
+		if oe, ok := h.startErr.(*OverrideError); ok {
+			for _, p := range oe.Problems {
+				log.Error("configuration", "problem", p)
+			}
+		} else {
+			log.Error("configuration", "error", h.startErr.Error())
+		}
+		log.Error("start failed", "code", int(ExitStartFailed), "reason", "configuration")
+		flush()
+		events.stopped(ExitStartFailed, "configuration: "+h.startErr.Error())
+		return true, uint32(ExitStartFailed)
+	}
 	app := New(cfg, log, flush)
 	h.wire(app)
 	st.acceptReload(app.OnReload != nil)

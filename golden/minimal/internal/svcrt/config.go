@@ -9,9 +9,10 @@ import (
 )
 
 // Config is every value of the spec the runtime uses. The generated
-// svcgen_config.go holds one constant per spec value, and svcConfig (in the
-// generated svcgen_wire.go) fills a Config from them; the runtime never
-// reads a spec value from anywhere else.
+// svcgen_config.go holds one constant per spec value, svcLoad (in
+// svcgen_settings.go) loads the ones a deployment may override from the
+// environment over them, and svcConfig (in svcgen_wire.go) fills a Config
+// from both; the runtime never reads a spec value from anywhere else.
 type Config struct {
 	Name        string // [service] name: the binary, the SCM service and the systemd unit
 	Version     string

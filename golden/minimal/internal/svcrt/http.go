@@ -118,6 +118,12 @@ func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler,
 	n.Status, n.Stats = s.Status, s.Stats
 	n.refuse = s.refuseQueued
 	n.listener = func() *listener { return s.ln }
+	n.socket = func() net.Listener {
+		if s.ln == nil {
+			return nil
+		}
+		return s.ln.Listener
+	}
 	app.Add(n)
 	return &Resource[*HTTPServer]{Node: n, Value: s}
 }

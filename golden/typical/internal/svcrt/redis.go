@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -16,17 +17,20 @@ import (
 
 // RedisPool is one redis resource's settings.
 type RedisPool struct {
-	Name         string // resource name, for messages
-	Addr         string // host:port or redis:// URL, or
-	AddrEnv      string // the environment variable holding it
-	PasswordEnv  string // environment variable holding the password
-	DB           int
-	PoolSize     int
-	MinIdle      int           // go-redis keeps at least this many idle connections
-	Warm         int           // connections open and idle before ready
-	DialTimeout  time.Duration // budget of one connection's dial and ping
-	ReadTimeout  time.Duration // socket read timeout of a command
-	WriteTimeout time.Duration // socket write timeout of a command
+	Name        string // resource name, for messages
+	Addr        string // host:port or redis:// URL, or
+	AddrEnv     string // the environment variable holding it
+	PasswordEnv string // environment variable holding the password
+	// PasswordOptional: PasswordEnv may be unset (no password); set to ""
+	// it is an empty password either way.
+	PasswordOptional bool
+	DB               int
+	PoolSize         int
+	MinIdle          int           // go-redis keeps at least this many idle connections
+	Warm             int           // connections open and idle before ready
+	DialTimeout      time.Duration // budget of one connection's dial and ping
+	ReadTimeout      time.Duration // socket read timeout of a command
+	WriteTimeout     time.Duration // socket write timeout of a command
 }
 
 // OpenRedis creates the client of p and warms p.Warm connections, retrying
@@ -54,10 +58,15 @@ func openRedis(ctx context.Context, log *slog.Logger, p RedisPool, secrets *secr
 		}
 	}
 	if p.PasswordEnv != "" {
-		if opt.Password, err = env(p.PasswordEnv); err != nil {
-			return nil, fmt.Errorf("password: %w", err)
+		// A password set to "" is a value (no password), not a missing one.
+		pw, set := os.LookupEnv(p.PasswordEnv)
+		switch {
+		case set:
+			opt.Password = pw
+			secrets.addValue(pw)
+		case !p.PasswordOptional:
+			return nil, fmt.Errorf("password: environment variable %s is not set (set it, to \"\" for no password, or declare it optional_env in the spec)", p.PasswordEnv)
 		}
-		secrets.addValue(opt.Password)
 	}
 	if p.DB != 0 {
 		opt.DB = p.DB

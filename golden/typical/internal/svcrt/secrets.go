@@ -12,11 +12,15 @@ import (
 )
 
 // env returns a required environment variable: secrets and addresses come
-// from the environment, never from the spec.
+// from the environment, never from the spec. "not set" is said only of a
+// variable that is not set; one set to "" is set, and empty.
 func env(name string) (string, error) {
-	v := os.Getenv(name)
-	if v == "" {
+	v, ok := os.LookupEnv(name)
+	if !ok {
 		return "", fmt.Errorf("environment variable %s is not set", name)
+	}
+	if v == "" {
+		return "", fmt.Errorf("environment variable %s is set but empty", name)
 	}
 	return v, nil
 }

@@ -193,11 +193,13 @@ func (u *upgrader) run() (int, error) {
 		}
 	}
 	for _, n := range u.app.nodes {
-		if n.listener == nil || n.listener() == nil {
+		if n.socket == nil {
 			continue
 		}
-		if err := add(n.Name, n.listener().Listener); err != nil {
-			return 0, err
+		if ln := n.socket(); ln != nil {
+			if err := add(n.Name, ln); err != nil {
+				return 0, err
+			}
 		}
 	}
 	r, w, err := os.Pipe()
