@@ -17,14 +17,14 @@ const (
 	FeatureRedis      = "redis"       // redis resources: go-redis
 	FeatureHTTPClient = "http_client" // http_client resources: retries, breaker
 	FeatureMetrics    = "metrics"     // [metrics]: Prometheus on the admin listener
-	FeatureLogFile    = "logfile"     // [log] file: lumberjack rotation
 )
 
 // Features lists every feature, in the order of its constants.
-var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureLogFile}
+var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics}
 
 // runtimeFeature maps each non-core file of svcrt/ to the features that need
-// it; a file not listed is core. pools.go, secrets.go, credentials.go and
+// it; a file not listed is core (logfile.go among them: a Windows service
+// without [log] file logs to a rotating file of its own). pools.go, secrets.go, credentials.go and
 // permanent.go serve every pool kind.
 var runtimeFeature = map[string][]string{
 	"pools.go":       {FeatureSQL, FeatureRedis, FeatureHTTPClient},
@@ -36,7 +36,6 @@ var runtimeFeature = map[string][]string{
 	"httpclient.go":  {FeatureHTTPClient},
 	"breaker.go":     {FeatureHTTPClient},
 	"metrics.go":     {FeatureMetrics},
-	"logfile.go":     {FeatureLogFile},
 }
 
 // RuntimeFile is one file of the runtime package: its name in svcrt/ and its

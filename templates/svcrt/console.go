@@ -8,7 +8,11 @@ import (
 // runConsole runs the service in the foreground: a stop signal stops it in
 // order, a second one exits at once with ExitForced, flushing what it can.
 func runConsole(cfg *Config, wire func(*App)) ExitCode {
-	log, flush := newLogger(cfg)
+	path := configuredLogPath(cfg, cfg.Name)
+	log, flush, err := newLogger(cfg, path, cfg.Log.OpenFile)
+	if err != nil {
+		log.Error("log file unavailable, logging to stderr", "path", path, "err", err)
+	}
 	app := New(cfg, log, flush)
 	wire(app)
 	systemdDoor(app) // READY=1, STOPPING=1, WATCHDOG=1 under systemd (systemd_*.go)

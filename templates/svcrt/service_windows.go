@@ -55,10 +55,23 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 	// First report at once: START_PENDING with a hint as long as the start budget.
 	changes <- st.current()
 
-	log, flush := newLogger(cfg)
+	path, open, dirErr := serviceLogTarget(cfg, name)
+	log, flush, fileErr := newLogger(cfg, path, open)
 	events := cfg.openEvents(name)
 	defer events.close()
 	log = events.tee(log)
+	// Said after the tee, so that the event log has it too when the log file
+	// is what is missing.
+	switch {
+	case dirErr != nil:
+		log.Error("no log file, logging to stderr", "err", dirErr)
+	case fileErr != nil:
+		log.Error("log file unavailable, logging to stderr", "path", path, "err", fileErr)
+	default:
+		if err := sendCrashOutput(crashOutputPath(path, name)); err != nil {
+			log.Error("crash output not redirected: a crash will not be recorded", "path", crashOutputPath(path, name), "err", err)
+		}
+	}
 	app := New(cfg, log, flush)
 	h.wire(app)
 	st.acceptReload(app.OnReload != nil)

@@ -398,6 +398,17 @@ func TestWindowsVerbs(t *testing.T) {
 		t.Errorf("failing start: %v\n%s%s", err, out, errOut)
 	}
 
+	// No [log] file: both runs logged to the instance's default log, the
+	// second into the directory the first created.
+	defaultLog := filepath.Join(p.Dir, "drive_c", "ProgramData", name, name+".log")
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(defaultLog)) })
+	logged, _ := os.ReadFile(defaultLog)
+	for _, want := range []string{`msg="service ready"`, "failing on purpose"} {
+		if !strings.Contains(string(logged), want) {
+			t.Errorf("the default log %s lacks %s:\n%s", defaultLog, want, logged)
+		}
+	}
+
 	out, errOut, err = run("uninstall", "-name", name)
 	if err != nil || !strings.Contains(out, "uninstalled "+name) {
 		t.Fatalf("uninstall: %v\n%s%s", err, out, errOut)
@@ -510,7 +521,26 @@ func TestWindowsParamChange(t *testing.T) {
 	marker := filepath.Join(filepath.Dir(exe), "reloaded.txt")
 	os.Remove(marker)
 	name := winetest.UniqueName("reload")
-	p.CreateService(t, name, exe, "service")
+	if err := p.Create(ctx, name, exe, "service"); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(p.Dir, "drive_c", "ProgramData", name)
+	crashed := false
+	t.Cleanup(func() {
+		defer os.RemoveAll(dataDir)
+		if crashed {
+			// Wine's SCM does not notice that the service's process died: it
+			// says RUNNING and the service can be neither stopped nor deleted.
+			// Marked for deletion, it is gone at the next Setup's sweep.
+			p.SC(context.Background(), "delete", name)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := p.RemoveService(ctx, name); err != nil {
+			t.Errorf("remove service %s: %v", name, err)
+		}
+	})
 	if _, err := p.SC(ctx, "start", name); err != nil {
 		t.Fatal(err)
 	}
@@ -532,6 +562,37 @@ func TestWindowsParamChange(t *testing.T) {
 	}
 	if st, err := p.Query(ctx, name); err != nil || st.State != winetest.StateRunning {
 		t.Errorf("after ParamChange: %v %v", st, err)
+	}
+
+	// No [log] file: the instance logs to %ProgramData%\<name>\<name>.log.
+	logFile := filepath.Join(dataDir, name+".log")
+	readLog := func() string {
+		b, _ := os.ReadFile(logFile)
+		return string(b)
+	}
+	for !strings.Contains(readLog(), `msg="service ready"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no \"service ready\" in the default log %s:\n%s\nstderr:\n%s", logFile, readLog(), serviceLog())
+		}
+		time.Sleep(50 * time.Millisecond) // polling the file: no event to wait on
+	}
+	// A panic nothing recovers ends the process; its stack is in the crash file.
+	if code, body, err := get("http://" + winSvc.api + "/panic"); err != nil || code != http.StatusOK {
+		t.Fatalf("GET /panic = %d %q %v", code, body, err)
+	}
+	crashed = true
+	crashFile := filepath.Join(dataDir, name+".crash.log")
+	deadline = time.Now().Add(time.Minute)
+	for {
+		crash, _ := os.ReadFile(crashFile)
+		if strings.Contains(string(crash), "panic: crash on purpose") && strings.Contains(string(crash), "goroutine ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			out, _ := exec.Command("ps", "aux").CombinedOutput()
+			t.Fatalf("no panic in the crash output %s:\n%s\n%s", crashFile, crash, out)
+		}
+		time.Sleep(50 * time.Millisecond) // polling the file: no event to wait on
 	}
 }
 
