@@ -250,22 +250,13 @@ func (s *scmStatus) current() svc.Status {
 	return st
 }
 
-// Event IDs of the lifecycle events; a failure is eventFailed plus the exit
-// code, so an event filter can pick one kind of failure.
-const (
-	eventStarting = 1
-	eventReady    = 2
-	eventStopping = 3
-	eventStopped  = 4
-	eventError    = 10 // an error record of the log
-	eventFailed   = 100
-)
-
 // events writes to the Application event log under the service's name (the
-// source install registers). A nil *events writes nothing: event_log is off
-// or the log could not be opened, which must not stop the service.
+// source install registers), through an eventQueue: never on the caller's
+// path, error records rate-limited. A nil *events writes nothing: event_log
+// is off or the log could not be opened, which must not stop the service.
 type events struct {
-	log *eventlog.Log
+	log   *eventlog.Log
+	queue *eventQueue
 }
 
 func (cfg *Config) openEvents(name string) *events {
@@ -276,18 +267,35 @@ func (cfg *Config) openEvents(name string) *events {
 	if err != nil {
 		return nil
 	}
-	return &events{log: l}
+	e := &events{log: l}
+	e.queue = newEventQueue(e.write, time.Now)
+	return e
 }
 
+// write is the queue's writer: one ReportEvent per record.
+func (e *events) write(r eventRecord) {
+	switch r.kind {
+	case eventInfo:
+		e.log.Info(r.id, r.text)
+	case eventWarning:
+		e.log.Warning(r.id, r.text)
+	default:
+		e.log.Error(r.id, r.text)
+	}
+}
+
+// close writes what is queued, then closes the log: the last thing Execute
+// does before it returns.
 func (e *events) close() {
 	if e != nil {
+		e.queue.close()
 		e.log.Close()
 	}
 }
 
 func (e *events) info(id uint32, msg string) {
 	if e != nil {
-		e.log.Info(id, msg)
+		e.queue.post(eventInfo, id, msg)
 	}
 }
 
@@ -298,10 +306,10 @@ func (e *events) stopped(code ExitCode, reason string) {
 		return
 	}
 	if code == ExitOK {
-		e.log.Info(eventStopped, "stopped: "+reason)
+		e.queue.post(eventInfo, eventStopped, "stopped: "+reason)
 		return
 	}
-	e.log.Error(eventFailed+uint32(code), fmt.Sprintf("failed with exit code %d: %s", code, reason))
+	e.queue.post(eventErr, eventFailed+uint32(code), fmt.Sprintf("failed with exit code %d: %s", code, reason))
 }
 
 // tee sends the log's error records to the event log too: they carry the
@@ -323,7 +331,7 @@ type eventHandler struct {
 
 func (h *eventHandler) Handle(ctx context.Context, r slog.Record) error {
 	if r.Level >= slog.LevelError {
-		h.events.log.Error(eventError, h.text.format(r))
+		h.events.queue.post(eventErr, eventError, h.text.format(r))
 	}
 	return h.Handler.Handle(ctx, r)
 }
