@@ -14,6 +14,10 @@ func runConsole(cfg *Config, wire func(*App)) ExitCode {
 		log.Error("log file unavailable, logging to stderr", "path", path, "err", err)
 	}
 	app := New(cfg, log, flush)
+	// Only Windows maps a signal to an OS shutdown (stopKindOf): a closed
+	// console window, a logoff or a shutdown, after which Windows kills the
+	// process within 5 s. The stop plans to end before that.
+	app.shutdownBudget = consoleShutdownBudget(cfg.Timeouts.Shutdown)
 	wire(app)
 	systemdDoor(app) // READY=1, STOPPING=1, WATCHDOG=1 under systemd (systemd_*.go)
 	// Buffered: a signal that arrives while the previous one is handled is

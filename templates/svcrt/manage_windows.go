@@ -215,8 +215,13 @@ func (in *installer) run(m *mgr.Mgr) error {
 	if err := in.optional("recovery on non-crash failures", s.SetRecoveryActionsOnNonCrashFailures(cfg.Windows.RecoveryOnNonCrash)); err != nil {
 		return err
 	}
-	if err := in.optional("preshutdown timeout", setPreshutdown(h, cfg.Windows.Preshutdown)); err != nil {
-		return err
+	// preshutdown = "0s" is the OS default: nothing is registered (an
+	// update leaves what an administrator may have set; the service reads
+	// the timeout back at start, osStopBudgets).
+	if cfg.Windows.Preshutdown > 0 {
+		if err := in.optional("preshutdown timeout", setPreshutdown(h, cfg.Windows.Preshutdown)); err != nil {
+			return err
+		}
 	}
 	return in.eventSource()
 }

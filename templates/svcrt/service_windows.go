@@ -88,6 +88,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 		st.enter(svc.StopPending, budget)
 		events.info(eventStopping, name+" is stopping: "+app.stopReason())
 	}
+	budgets := cfg.osStopBudgets(name)
 	events.info(eventStarting, name+" is starting, version "+cfg.Version)
 	done := make(chan ExitCode, 1)
 	go func() {
@@ -115,7 +116,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 				changes <- c.CurrentStatus
 				changes <- c.CurrentStatus
 			case svc.Stop, svc.Shutdown, svc.PreShutdown:
-				kind, budget, reason := cfg.stopOf(c.Cmd)
+				kind, budget, reason := cfg.stopOf(c.Cmd, budgets)
 				if kind == StopShutdown {
 					// PreShutdown and Shutdown are both an OS shutdown, with different budgets.
 					app.mu.Lock()
@@ -143,16 +144,15 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 }
 
 // stopOf maps an SCM control to a stop: Stop is a full stop with
-// drain_delay; PreShutdown gets windows.preshutdown, the time the SCM was told
-// to wait at install; a plain Shutdown gets timeouts.shutdown (Windows allows
-// a few seconds). Both skip drain_delay: nobody routes traffic to a machine
-// that is going down.
-func (cfg *Config) stopOf(cmd svc.Cmd) (StopKind, time.Duration, string) {
+// drain_delay; PreShutdown and Shutdown get what Windows allows them, minus
+// a margin (osStopBudgets). Both skip drain_delay: nobody routes traffic to
+// a machine that is going down.
+func (cfg *Config) stopOf(cmd svc.Cmd, b stopBudgets) (StopKind, time.Duration, string) {
 	switch cmd {
 	case svc.PreShutdown:
-		return StopShutdown, cfg.Windows.Preshutdown, "SCM preshutdown"
+		return StopShutdown, b.preshutdown, "SCM preshutdown"
 	case svc.Shutdown:
-		return StopShutdown, cfg.Timeouts.Shutdown, "SCM shutdown"
+		return StopShutdown, b.shutdown, "SCM shutdown"
 	}
 	return StopRequested, cfg.Timeouts.Stop, "SCM stop"
 }

@@ -354,6 +354,13 @@ func TestWindowsVerbs(t *testing.T) {
 		t.Fatalf("after install: %v %v", st, err)
 	}
 
+	// preshutdown = "15s": registered with the SCM, which keeps it in the
+	// service's key.
+	serviceKey := `HKLM\SYSTEM\CurrentControlSet\Services\` + name
+	if out, _, err := p.Run(ctx, "reg.exe", "query", serviceKey, "/v", "PreshutdownTimeout"); err != nil || !strings.Contains(out, "0x3a98") {
+		t.Errorf("PreshutdownTimeout after install: %v %q, want 0x3a98 (15000 ms)", err, out)
+	}
+
 	// event_log = true: the service's name is an Application log source.
 	source := `HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\` + name
 	if _, _, err := p.Run(ctx, "reg.exe", "query", source); err != nil {
@@ -446,7 +453,8 @@ func TestPlatformVerbsOnLinux(t *testing.T) {
 }
 
 // TestWindowsGoldenMinimal: the minimal golden service, with its defaults
-// (LocalService account, automatic start), installed and run with its own
+// (LocalService account, automatic start) and preshutdown = "0s" (the OS
+// default: install registers no timeout), installed and run with its own
 // verbs under Wine.
 func TestWindowsGoldenMinimal(t *testing.T) {
 	p := winetest.New(t)
@@ -457,7 +465,7 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 		t.Fatal(err)
 	}
 	api, admin := e2e.FreePort(t), e2e.FreePort(t)
-	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText))
+	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText)) + "\n[windows]\npreshutdown = \"0s\"\n"
 	dir := t.TempDir()
 	proj, err := e2e.Generate(filepath.Join(dir, "src"), text, nil)
 	if err != nil {
@@ -475,6 +483,13 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", verb, err)
 		}
+	}
+	// Nothing registered: the value is absent (Windows, which then applies
+	// its default) or the SCM's own default (Wine's services.exe writes
+	// 180000 ms, the pre-1703 default, into every new service); not the
+	// 10000 ms of timeouts.stop that a non-zero preshutdown would register.
+	if out, _, err := p.Run(ctx, "reg.exe", "query", `HKLM\SYSTEM\CurrentControlSet\Services\`+name, "/v", "PreshutdownTimeout"); err == nil && !strings.Contains(out, "0x2bf20") {
+		t.Errorf("preshutdown = \"0s\" registered a timeout: %q", out)
 	}
 	if code, body, err := get("http://" + api + "/"); err != nil || code != http.StatusOK || !strings.Contains(body, "hello") {
 		t.Fatalf("GET / = %d %q %v", code, body, err)
