@@ -102,21 +102,10 @@ func logDir(name string) string {
 
 // logPath resolves [log] file: an absolute path is used as it is; a bare
 // file name goes into logDir; any other relative path is taken against the
-// executable's directory, never the working directory: that is System32 for a
-// Windows service and / for a systemd unit.
+// executable's directory (exeRelative).
 func logPath(name, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	if filepath.Base(p) == p {
+	if !filepath.IsAbs(p) && filepath.Base(p) == p {
 		return filepath.Join(logDir(name), p)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return filepath.Join(logDir(name), filepath.Base(p))
-	}
-	if real, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = real
-	}
-	return filepath.Join(filepath.Dir(exe), p)
+	return exeRelative(p)
 }
