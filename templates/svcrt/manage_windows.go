@@ -38,32 +38,58 @@ func (cfg *Config) verbArgs(verb string, args []string) (string, bool) {
 	return *name, true
 }
 
-// verbFailed reports a failed verb. Access denied is the usual reason on a
-// machine: managing services needs an administrator's token.
+// verbFailed reports a failed verb, with the remedy of the SCM errors an
+// operator meets most (scmHint).
 func verbFailed(verb, name string, err error) ExitCode {
 	fmt.Fprintf(os.Stderr, "%s %s: %v\n", verb, name, err)
-	if errors.Is(err, windows.ERROR_ACCESS_DENIED) {
-		fmt.Fprintln(os.Stderr, "access denied: run this from an elevated prompt (Run as administrator)")
+	var errno windows.Errno
+	if errors.As(err, &errno) {
+		if hint := scmHint(uint32(errno)); hint != "" {
+			fmt.Fprintln(os.Stderr, hint)
+		}
 	}
 	return ExitVerbFailed
 }
 
-// open connects to the SCM and opens the service.
-func open(name string) (*mgr.Mgr, *mgr.Service, error) {
-	m, err := mgr.Connect()
+// scmConnection is a connection to the SCM that asked only for what a verb
+// needs: status reads with SC_MANAGER_CONNECT and SERVICE_QUERY_STATUS |
+// SERVICE_QUERY_CONFIG, which every authenticated user has by default, so
+// it works without elevation; mgr.Connect and OpenService ask for all access.
+type scmConnection struct {
+	h windows.Handle
+}
+
+func (c *scmConnection) Disconnect() { windows.CloseServiceHandle(c.h) }
+
+// open connects to the SCM and opens the service with access.
+func open(name string, access uint32) (*scmConnection, *mgr.Service, error) {
+	h, err := windows.OpenSCManager(nil, nil, windows.SC_MANAGER_CONNECT)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to the Service Control Manager: %w", err)
 	}
-	s, err := m.OpenService(name)
+	n, err := windows.UTF16PtrFromString(name)
 	if err != nil {
-		m.Disconnect()
+		windows.CloseServiceHandle(h)
+		return nil, nil, err
+	}
+	sh, err := windows.OpenService(h, n, access)
+	if err != nil {
+		windows.CloseServiceHandle(h)
 		if errors.Is(err, windows.ERROR_SERVICE_DOES_NOT_EXIST) {
 			return nil, nil, errors.New("not installed")
 		}
 		return nil, nil, fmt.Errorf("open the service: %w", err)
 	}
-	return m, s, nil
+	return &scmConnection{h: h}, &mgr.Service{Name: name, Handle: sh}, nil
 }
+
+// The access each verb opens the service with.
+const (
+	accessStatus    = windows.SERVICE_QUERY_STATUS | windows.SERVICE_QUERY_CONFIG
+	accessStart     = windows.SERVICE_START | windows.SERVICE_QUERY_STATUS
+	accessStop      = windows.SERVICE_STOP | windows.SERVICE_QUERY_STATUS
+	accessUninstall = windows.SERVICE_STOP | windows.SERVICE_QUERY_STATUS | windows.DELETE
+)
 
 // stateName names a state the way sc.exe does.
 func scmStateName(s svc.State) string {
@@ -156,10 +182,7 @@ type installer struct {
 
 func (in *installer) run(m *mgr.Mgr) error {
 	cfg := in.cfg
-	display := cfg.DisplayName
-	if display == "" {
-		display = in.name // what services.msc shows otherwise
-	}
+	display := instanceDisplayName(cfg.DisplayName, cfg.Name, in.name)
 	mc := mgr.Config{
 		StartType:        cfg.startType(),
 		ErrorControl:     mgr.ErrorNormal,
@@ -284,21 +307,30 @@ func (cfg *Config) uninstall(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessUninstall)
 	if err != nil {
 		return verbFailed("uninstall", name, err)
 	}
 	defer m.Disconnect()
 	defer s.Close()
 	// Stopped first: Delete only marks a running service, which would then
-	// vanish at some later stop.
+	// vanish at some later stop. A stop that ends with a non-zero exit code
+	// (a step over its budget) or does not end in time is said, and the
+	// service is deleted all the same: uninstall is what was asked for.
+	marked := false
 	if st, err := query(s); err == nil && st.State != svc.Stopped {
 		if err := cfg.stopAndWait(s, name); err != nil {
-			return verbFailed("uninstall", name, err)
+			fmt.Fprintf(os.Stderr, "uninstall %s: %v\n", name, err)
+			if st, err := query(s); err == nil && st.State != svc.Stopped {
+				marked = true
+			}
 		}
 	}
 	if err := s.Delete(); err != nil {
 		return verbFailed("uninstall", name, fmt.Errorf("delete the service: %w", err))
+	}
+	if marked {
+		fmt.Fprintf(os.Stderr, "uninstall %s: the service still runs: it is marked for deletion and goes when its process ends\n", name)
 	}
 	if eventSourceExists(name) {
 		if err := eventlog.Remove(name); err != nil {
@@ -483,7 +515,7 @@ func (cfg *Config) start(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessStart)
 	if err != nil {
 		return verbFailed("start", name, err)
 	}
@@ -509,7 +541,7 @@ func (cfg *Config) stopVerb(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessStop)
 	if err != nil {
 		return verbFailed("stop", name, err)
 	}
@@ -605,7 +637,7 @@ func (cfg *Config) statusVerb(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessStatus)
 	if err != nil {
 		return verbFailed("status", name, err)
 	}

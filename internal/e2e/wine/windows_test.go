@@ -361,6 +361,11 @@ func TestWindowsVerbs(t *testing.T) {
 		t.Errorf("PreshutdownTimeout after install: %v %q, want 0x3a98 (15000 ms)", err, out)
 	}
 
+	// An instance (install -name) has a display name of its own.
+	if out, _, err := p.Run(ctx, "reg.exe", "query", serviceKey, "/v", "DisplayName"); err != nil || !strings.Contains(out, "svcgen Wine test ("+name+")") {
+		t.Errorf("DisplayName after install -name: %v %q", err, out)
+	}
+
 	// event_log = true: the service's name is an Application log source.
 	source := `HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\` + name
 	if _, _, err := p.Run(ctx, "reg.exe", "query", source); err != nil {
