@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -191,6 +192,11 @@ func (in *installer) run(m *mgr.Mgr) error {
 		Password:         in.password,
 		DisplayName:      display,
 	}
+	if needsLogonRight(mc.ServiceStartName) {
+		if err := grantServiceLogon(mc.ServiceStartName); err != nil {
+			return fmt.Errorf("grant %s the right \"Log on as a service\" (%s), without which the service cannot start (1069): %w", mc.ServiceStartName, serviceLogonRight, err)
+		}
+	}
 	s, err := m.OpenService(in.name)
 	switch {
 	case err == nil:
@@ -228,6 +234,11 @@ func (in *installer) run(m *mgr.Mgr) error {
 		// A virtual account is the service's own SID: the SCM must give it one.
 		if err := in.optional("service SID for the virtual account", setSidType(h, windows.SERVICE_SID_TYPE_UNRESTRICTED)); err != nil {
 			return err
+		}
+	}
+	if slices.ContainsFunc(cfg.Windows.Recovery, func(r RecoveryAction) bool { return r.Action == "reboot" }) {
+		if err := enableShutdownPrivilege(); err != nil {
+			return fmt.Errorf("a reboot recovery action: %w", err)
 		}
 	}
 	if err := in.optional("recovery actions", cfg.setRecovery(s)); err != nil {
@@ -468,6 +479,9 @@ func updateConfig(s *mgr.Service, exe string, c mgr.Config) error {
 		if p[i], err = windows.UTF16PtrFromString(v); err != nil {
 			return err
 		}
+	}
+	if nullPassword(c.ServiceStartName) {
+		p[2] = nil // a virtual or managed account: NULL, not ""
 	}
 	// Dependencies as a double-NUL-terminated list; an empty one clears them.
 	var deps []uint16

@@ -458,9 +458,10 @@ func TestPlatformVerbsOnLinux(t *testing.T) {
 }
 
 // TestWindowsGoldenMinimal: the minimal golden service, with its defaults
-// (LocalService account, automatic start) and preshutdown = "0s" (the OS
-// default: install registers no timeout), installed and run with its own
-// verbs under Wine.
+// (LocalService account, automatic start), preshutdown = "0s" (the OS
+// default: install registers no timeout) and a reboot recovery action
+// (install enables the shutdown privilege it needs), installed and run with
+// its own verbs under Wine.
 func TestWindowsGoldenMinimal(t *testing.T) {
 	p := winetest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -470,7 +471,7 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 		t.Fatal(err)
 	}
 	api, admin := e2e.FreePort(t), e2e.FreePort(t)
-	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText)) + "\n[windows]\npreshutdown = \"0s\"\n"
+	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText)) + "\n[windows]\npreshutdown = \"0s\"\nrecovery = [ { action = \"restart\", delay = \"5s\" }, { action = \"reboot\", delay = \"1m\" } ]\n"
 	dir := t.TempDir()
 	proj, err := e2e.Generate(filepath.Join(dir, "src"), text, nil)
 	if err != nil {
