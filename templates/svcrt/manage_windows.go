@@ -147,6 +147,7 @@ func (cfg *Config) install(args []string) ExitCode {
 	}
 	defer m.Disconnect()
 	i := &installer{cfg: cfg, name: name, exe: exe, password: password}
+	i.warnings = checkExeLocation(exe, cfg.installAccount(name))
 	err = i.run(m)
 	if err != nil {
 		if rerr := i.rollback(); rerr != nil {

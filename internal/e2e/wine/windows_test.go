@@ -507,6 +507,28 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 			t.Fatalf("%s: %v", verb, err)
 		}
 	}
+
+	// The same executable copied under the user profiles folder: install
+	// warns that the service account may not read it there.
+	profileDir := filepath.Join(p.Dir, "drive_c", "users", "Public", winetest.UniqueName("exe"))
+	if err := os.MkdirAll(profileDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profileDir)
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profileExe := filepath.Join(profileDir, "hello.exe")
+	if err := os.WriteFile(profileExe, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name2 := winetest.UniqueName("profile")
+	p.Track(t, name2)
+	_, errOut, err := p.Run(ctx, profileExe, "install", "-name", name2)
+	if err != nil || !strings.Contains(errOut, "is under a user profile") {
+		t.Errorf("install from a user profile: %v, want a warning:\n%s", err, errOut)
+	}
 }
 
 var scctl struct {
