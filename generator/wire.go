@@ -155,7 +155,8 @@ func configLit(g *Context) *rtLit {
 		set("Preshutdown", id("svcWindowsPreshutdown")).
 		setIf(len(recovery) > 0, "Recovery", jen.Index().Add(g.rt(rtRecoveryAction)).Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, recovery...)).
 		set("RecoveryReset", id("svcWindowsRecoveryReset")).set("RecoveryOnNonCrash", id("svcWindowsRecoveryOnNonCrash")).
-		set("EventLog", id("svcWindowsEventLog"))
+		set("EventLog", id("svcWindowsEventLog")).
+		setIf(s.Windows.Firewall, "Firewall", jen.True()).setIf(s.Windows.Firewall, "FirewallPorts", id("svcWindowsFirewallPorts"))
 	systemd := newLit(rtSystemdConfig).
 		set("Unit", id("svcSystemdUnit")).set("RestartSec", id("svcSystemdRestartSec")).
 		setIf(has("svcSystemdWatchdog"), "Watchdog", id("svcSystemdWatchdog")).

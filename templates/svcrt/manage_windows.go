@@ -179,6 +179,7 @@ type installer struct {
 	created             bool   // the service is new: undo deletes it
 	previous            []byte // QUERY_SERVICE_CONFIG before an update: undo restores it
 	createdSource       bool   // the event log source is new: undo removes it
+	addedRule           bool   // the firewall rule was added: undo deletes it
 	warnings            []string
 }
 
@@ -258,7 +259,27 @@ func (in *installer) run(m *mgr.Mgr) error {
 			return err
 		}
 	}
-	return in.eventSource()
+	if err := in.eventSource(); err != nil {
+		return err
+	}
+	return in.firewall()
+}
+
+// firewall adds the inbound rule of windows.firewall.
+func (in *installer) firewall() error {
+	cfg := in.cfg
+	switch {
+	case !cfg.Windows.Firewall:
+		return nil
+	case cfg.Windows.FirewallPorts == "":
+		in.warnings = append(in.warnings, "windows.firewall: no firewall rule added, every http listener is on a loopback address")
+		return nil
+	}
+	if err := addFirewallRule(in.name, in.exe, cfg.Windows.FirewallPorts); err != nil {
+		return fmt.Errorf("add the firewall rule: %w", err)
+	}
+	in.addedRule = true
+	return nil
 }
 
 // optional judges the result of one setting: ERROR_INVALID_LEVEL means this
@@ -302,6 +323,9 @@ func (in *installer) rollback() error {
 	if in.createdSource {
 		eventlog.Remove(in.name)
 	}
+	if in.addedRule {
+		deleteFirewallRule(in.name)
+	}
 	switch {
 	case in.s == nil:
 		return nil
@@ -343,6 +367,11 @@ func (cfg *Config) uninstall(args []string) ExitCode {
 	}
 	if marked {
 		fmt.Fprintf(os.Stderr, "uninstall %s: the service still runs: it is marked for deletion and goes when its process ends\n", name)
+	}
+	if cfg.Windows.Firewall && cfg.Windows.FirewallPorts != "" {
+		if err := deleteFirewallRule(name); err != nil {
+			fmt.Fprintf(os.Stderr, "uninstall %s: warning: the firewall rule %q was not deleted: %v\n", name, firewallRuleName(name), err)
+		}
 	}
 	if eventSourceExists(name) {
 		if err := eventlog.Remove(name); err != nil {
