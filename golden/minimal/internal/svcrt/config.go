@@ -84,6 +84,10 @@ type WindowsConfig struct {
 	RecoveryReset      time.Duration
 	RecoveryOnNonCrash bool
 	EventLog           bool
+	// Firewall: install adds an inbound rule letting the service accept
+	// TCP connections on FirewallPorts (comma-separated), uninstall removes it.
+	Firewall      bool
+	FirewallPorts string
 }
 
 // RecoveryAction is one SCM failure action.
