@@ -276,6 +276,14 @@ func TestWindowsFailedStart(t *testing.T) {
 	ctx := context.Background()
 	setControl(t, "open=200ms", "fail=warm2")
 	name := winetest.UniqueName("fail")
+	// A file where the instance's data directory would be: it is not used,
+	// and the service says why on stderr (the event log too).
+	squat := filepath.Join(p.ProgramData(), name)
+	if err := os.WriteFile(squat, []byte("planted"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(squat) })
+	logFrom := len(serviceLog())
 	p.CreateService(t, name, exe, "service")
 	if _, err := p.SC(ctx, "start", name); err != nil {
 		t.Fatalf("sc start: %v\n%s", err, serviceLog())
@@ -286,6 +294,12 @@ func TestWindowsFailedStart(t *testing.T) {
 	}
 	if st.Win32ExitCode != 1066 || st.ServiceSpecificExitCode != 3 {
 		t.Errorf("status = %v, want ERROR_SERVICE_SPECIFIC_ERROR (1066) with exit code 3\n%s", st, serviceLog())
+	}
+	if log := serviceLog()[logFrom:]; !strings.Contains(log, `msg="no log file, logging to stderr"`) || !strings.Contains(log, "is not a directory") {
+		t.Errorf("the planted %s was not refused with a reason:\n%s", squat, log)
+	}
+	if b, err := os.ReadFile(squat); err != nil || string(b) != "planted" {
+		t.Errorf("the planted file changed: %q %v", b, err)
 	}
 }
 
@@ -351,6 +365,15 @@ func TestWindowsVerbs(t *testing.T) {
 	st, err := p.Query(ctx, name)
 	if err != nil || st.State != winetest.StateStopped {
 		t.Fatalf("after install: %v %v", st, err)
+	}
+	// No [log] file: install creates the instance's data directory for its
+	// account. Wine cannot look up a virtual account (NT SERVICE\<name>):
+	// there, install says the first start creates it (which the default log
+	// check below shows).
+	if fi, err := os.Stat(filepath.Join(p.ProgramData(), name)); err != nil || !fi.IsDir() {
+		if runtime.GOOS == "windows" || !strings.Contains(errOut, "is created at the first start, not now: look up the account NT SERVICE") {
+			t.Errorf("install did not create the data directory: %v\n%s", err, errOut)
+		}
 	}
 
 	// preshutdown = "15s": registered with the SCM, which keeps it in the
@@ -496,6 +519,11 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 	// its default) or the SCM's own default (Wine's services.exe writes
 	// 180000 ms, the pre-1703 default, into every new service); not the
 	// 10000 ms of timeouts.stop that a non-zero preshutdown would register.
+	// Install created the data directory of the LocalService account.
+	if fi, err := os.Stat(filepath.Join(p.ProgramData(), name)); err != nil || !fi.IsDir() {
+		t.Errorf("install did not create the data directory: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(p.ProgramData(), name)) })
 	if out, _, err := p.Run(ctx, "reg.exe", "query", `HKLM\SYSTEM\CurrentControlSet\Services\`+name, "/v", "PreshutdownTimeout"); err == nil && !strings.Contains(out, "0x2bf20") {
 		t.Errorf("preshutdown = \"0s\" registered a timeout: %q", out)
 	}
@@ -527,6 +555,7 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 	}
 	name2 := winetest.UniqueName("profile")
 	p.Track(t, name2)
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(p.ProgramData(), name2)) })
 	_, errOut, err := p.Run(ctx, profileExe, "install", "-name", name2)
 	if err != nil || !strings.Contains(errOut, "is under a user profile") {
 		t.Errorf("install from a user profile: %v, want a warning:\n%s", err, errOut)
