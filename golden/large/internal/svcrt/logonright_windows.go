@@ -4,7 +4,6 @@ package svcrt
 
 import (
 	"fmt"
-	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -33,18 +32,9 @@ const serviceLogonRight = "SeServiceLogonRight"
 // error). A domain policy may take it away again at the next refresh: then
 // the start fails with 1069 and the hint says where to look.
 func grantServiceLogon(account string) error {
-	name := account
-	if rest, ok := strings.CutPrefix(account, `.\`); ok {
-		// ".\user" is a local account: the machine's name is its domain.
-		host, err := windows.ComputerName()
-		if err != nil {
-			return err
-		}
-		name = host + `\` + rest
-	}
-	sid, _, _, err := windows.LookupSID("", name)
+	sid, err := lookupAccount(account)
 	if err != nil {
-		return fmt.Errorf("look up the account %s: %w", account, err)
+		return err
 	}
 	var attrs windows.OBJECT_ATTRIBUTES
 	attrs.Length = uint32(unsafe.Sizeof(attrs))

@@ -21,10 +21,7 @@ import (
 // (dataDirRefusal): C:\ProgramData lets every user create a folder, so a
 // folder with the service's name may have been planted.
 func serviceDataDir(instance string) (string, error) {
-	if instance == "" || instance == "." || instance == ".." || strings.ContainsAny(instance, `\/:*?"<>|`) {
-		return "", fmt.Errorf("service name %q cannot name a directory", instance)
-	}
-	base, err := programData()
+	dir, err := dataDirPath(instance)
 	if err != nil {
 		return "", err
 	}
@@ -32,8 +29,37 @@ func serviceDataDir(instance string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the service account's SID: %w", err)
 	}
-	dir := filepath.Join(base, instance)
 	return dir, ensureDataDir(dir, account)
+}
+
+// dataDirPath is %ProgramData%\<instance>.
+func dataDirPath(instance string) (string, error) {
+	if instance == "" || instance == "." || instance == ".." || strings.ContainsAny(instance, `\/:*?"<>|`) {
+		return "", fmt.Errorf("service name %q cannot name a directory", instance)
+	}
+	base, err := programData()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, instance), nil
+}
+
+// lookupAccount is the SID of a service account as install names it
+// (".\user" is a local account: the machine's name is its domain).
+func lookupAccount(account string) (*windows.SID, error) {
+	name := account
+	if rest, ok := strings.CutPrefix(account, `.\`); ok {
+		host, err := windows.ComputerName()
+		if err != nil {
+			return nil, err
+		}
+		name = host + `\` + rest
+	}
+	sid, _, _, err := windows.LookupSID("", name)
+	if err != nil {
+		return nil, fmt.Errorf("look up the account %s: %w", account, err)
+	}
+	return sid, nil
 }
 
 // programData is the ProgramData known folder (C:\ProgramData unless moved),
