@@ -54,6 +54,8 @@ func svcConfig() *svcrt.Config {
 			RecoveryReset:      svcWindowsRecoveryReset,
 			RecoveryOnNonCrash: svcWindowsRecoveryOnNonCrash,
 			EventLog:           svcWindowsEventLog,
+			Firewall:           true,
+			FirewallPorts:      svcWindowsFirewallPorts,
 		},
 		Systemd: svcrt.SystemdConfig{
 			Unit:       svcSystemdUnit,
