@@ -371,7 +371,7 @@ func TestWindowsVerbs(t *testing.T) {
 	// there, install says the first start creates it (which the default log
 	// check below shows).
 	if fi, err := os.Stat(filepath.Join(p.ProgramData(), name)); err != nil || !fi.IsDir() {
-		if runtime.GOOS == "windows" || !strings.Contains(errOut, "is created at the first start, not now: look up the account NT SERVICE") {
+		if runtime.GOOS == "windows" || !strings.Contains(errOut, "is created at the first start, not now: the service account is unknown: look up the account NT SERVICE") {
 			t.Errorf("install did not create the data directory: %v\n%s", err, errOut)
 		}
 	}
