@@ -271,30 +271,19 @@ func (in *installer) run(m *mgr.Mgr) error {
 }
 
 // dataDir creates the instance's data directory (the default log's) for
-// the service account now, as an administrator: it then exists before any
-// other user could create a folder of that name, and a folder someone made
-// before the install is refused here, where an operator reads the error,
-// not at the service's first start. An account whose SID cannot be looked
-// up yet leaves it to the first start (serviceDataDir).
+// the service account now (serviceDataDirFor): a folder someone made
+// before the install is refused here, not at the service's first start.
+// An account whose SID cannot be looked up yet leaves it to the first
+// start (serviceDataDir).
 func (in *installer) dataDir() error {
 	if in.cfg.Log.File != "" {
 		return nil
 	}
-	dir, err := dataDirPath(in.name)
-	if err != nil {
-		return err
-	}
-	account := in.cfg.installAccount(in.name)
-	sid := sidSystem
-	if !strings.EqualFold(account, "LocalSystem") {
-		s, err := lookupAccount(account)
-		if err != nil {
-			in.warnings = append(in.warnings, fmt.Sprintf("%s is created at the first start, not now: %v", dir, err))
-			return nil
-		}
-		sid = s.String()
-	}
-	if err := ensureDataDir(dir, sid); err != nil {
+	dir, err := serviceDataDirFor(in.name, in.cfg.installAccount(in.name))
+	switch {
+	case errors.Is(err, errAccountUnknown):
+		in.warnings = append(in.warnings, fmt.Sprintf("%s is created at the first start, not now: %v", dir, err))
+	case err != nil:
 		return fmt.Errorf("the service's data directory: %w", err)
 	}
 	return nil

@@ -44,6 +44,33 @@ func dataDirPath(instance string) (string, error) {
 	return filepath.Join(base, instance), nil
 }
 
+// serviceDataDirFor is serviceDataDir for install, which runs as an
+// administrator: the directory is made for the account the service will
+// run as (as install names it: LocalSystem, NT AUTHORITY\LocalService,
+// NT SERVICE\<name>, DOMAIN\user), so it exists before any other user
+// could create a folder of that name, and one someone made earlier is
+// reported where an operator reads it. An account whose SID cannot be
+// looked up yet returns an error wrapping errAccountUnknown.
+func serviceDataDirFor(instance, account string) (string, error) {
+	dir, err := dataDirPath(instance)
+	if err != nil {
+		return "", err
+	}
+	sid := sidSystem
+	if !strings.EqualFold(account, "LocalSystem") && account != "" {
+		s, err := lookupAccount(account)
+		if err != nil {
+			return dir, fmt.Errorf("%w: %w", errAccountUnknown, err)
+		}
+		sid = s.String()
+	}
+	return dir, ensureDataDir(dir, sid)
+}
+
+// errAccountUnknown: the service account has no SID this system can look
+// up (yet).
+var errAccountUnknown = errors.New("the service account is unknown")
+
 // lookupAccount is the SID of a service account as install names it
 // (".\user" is a local account: the machine's name is its domain).
 func lookupAccount(account string) (*windows.SID, error) {
