@@ -2,7 +2,6 @@ package generator
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -119,13 +118,6 @@ func declareWindows(g *Context) {
 	g.DurationConst("[windows]", "svcWindowsPreshutdown", w.Preshutdown,
 		"the whole stop when the SCM sends PreShutdown (the machine goes down)")
 	g.Const("[windows]", "svcWindowsEventLog", jen.Lit(w.EventLog), "lifecycle events to the Application event log")
-	if w.Firewall {
-		var ports []string
-		for _, p := range s.FirewallPorts() {
-			ports = append(ports, strconv.Itoa(p))
-		}
-		g.Const("[windows]", "svcWindowsFirewallPorts", jen.Lit(strings.Join(ports, ",")), "install opens these TCP ports to the service (the http listeners beyond loopback)")
-	}
 	g.Const("[windows]", "svcWindowsStart", jen.Lit(w.Start), "auto | delayed-auto | manual | disabled")
 	g.Const("[windows]", "svcWindowsAccount", jen.Lit(s.ServiceAccount()), "windows.account as CreateService spells it (virtual: NT SERVICE\\<name>)")
 	g.Const("[windows]", "svcWindowsPasswordEnv", jen.Lit(w.PasswordEnv), "install reads the account's password from it (never from the spec)")

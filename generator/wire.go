@@ -156,7 +156,7 @@ func configLit(g *Context) *rtLit {
 		setIf(len(recovery) > 0, "Recovery", jen.Index().Add(g.rt(rtRecoveryAction)).Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, recovery...)).
 		set("RecoveryReset", id("svcWindowsRecoveryReset")).set("RecoveryOnNonCrash", id("svcWindowsRecoveryOnNonCrash")).
 		set("EventLog", id("svcWindowsEventLog")).
-		setIf(s.Windows.Firewall, "Firewall", jen.True()).setIf(s.Windows.Firewall, "FirewallPorts", id("svcWindowsFirewallPorts"))
+		setIf(s.Windows.Firewall, "Firewall", jen.True()).setIf(s.Windows.Firewall, "FirewallAddrs", firewallAddrs(s))
 	systemd := newLit(rtSystemdConfig).
 		set("Unit", id("svcSystemdUnit")).set("RestartSec", id("svcSystemdRestartSec")).
 		setIf(has("svcSystemdWatchdog"), "Watchdog", id("svcSystemdWatchdog")).
@@ -185,4 +185,17 @@ func configLit(g *Context) *rtLit {
 		setIf(s.Watchdog.Enabled, "Watchdog", watchdog.code(g)).
 		setIf(s.Metrics.Enabled && s.Metrics.Register == "", "Metrics", g.rt(rtServeMetrics)).
 		setIf(s.Metrics.Enabled && s.Metrics.Register != "", "Metrics", g.rt(rtServeMetricsWith).Call(id(s.Metrics.Register)))
+}
+
+// firewallAddrs lists the listen address constants of the http resources:
+// install opens their ports (the runtime leaves out loopback and port 0), so
+// that an address changes one line of the generated code, not two.
+func firewallAddrs(s *spec.Spec) jen.Code {
+	var addrs []jen.Code
+	for _, r := range s.Resources {
+		if r.Kind == spec.KindHTTP {
+			addrs = append(addrs, jen.Id(constName(r, "addr")))
+		}
+	}
+	return jen.Index().String().Values(addrs...)
 }

@@ -25,3 +25,13 @@ func TestFirewallCommandLines(t *testing.T) {
 		t.Error("a name with a double quote reached netsh's command line")
 	}
 }
+
+func TestFirewallPorts(t *testing.T) {
+	addrs := []string{":8443", "0.0.0.0:8080", "[::]:8080", "127.0.0.1:9000", "[::1]:9001", "localhost:9002", ":0", "10.0.0.5:7000"}
+	if got, want := firewallPorts(addrs), "7000,8080,8443"; got != want {
+		t.Errorf("firewallPorts = %q, want %q", got, want)
+	}
+	if got := firewallPorts([]string{"127.0.0.1:8080"}); got != "" {
+		t.Errorf("loopback only: %q, want none", got)
+	}
+}
