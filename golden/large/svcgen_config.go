@@ -329,8 +329,6 @@ const (
 	svcWindowsPreshutdown = svcTimeoutStop
 	// lifecycle events to the Application event log
 	svcWindowsEventLog = false
-	// install opens these TCP ports to the service (the http listeners beyond loopback)
-	svcWindowsFirewallPorts = "8180,8181"
 	// auto | delayed-auto | manual | disabled
 	svcWindowsStart = "auto"
 	// windows.account as CreateService spells it (virtual: NT SERVICE\<name>)

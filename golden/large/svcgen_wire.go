@@ -55,7 +55,7 @@ func svcConfig() *svcrt.Config {
 			RecoveryOnNonCrash: svcWindowsRecoveryOnNonCrash,
 			EventLog:           svcWindowsEventLog,
 			Firewall:           true,
-			FirewallPorts:      svcWindowsFirewallPorts,
+			FirewallAddrs:      []string{svcPublicAPIAddr, svcPartnerAPIAddr, svcOpsAPIAddr},
 		},
 		Systemd: svcrt.SystemdConfig{
 			Unit:       svcSystemdUnit,

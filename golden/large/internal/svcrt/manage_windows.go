@@ -292,14 +292,15 @@ func (in *installer) dataDir() error {
 // firewall adds the inbound rule of windows.firewall.
 func (in *installer) firewall() error {
 	cfg := in.cfg
-	switch {
-	case !cfg.Windows.Firewall:
-		return nil
-	case cfg.Windows.FirewallPorts == "":
-		in.warnings = append(in.warnings, "windows.firewall: no firewall rule added, every http listener is on a loopback address")
+	if !cfg.Windows.Firewall {
 		return nil
 	}
-	if err := addFirewallRule(in.name, in.exe, cfg.Windows.FirewallPorts); err != nil {
+	ports := firewallPorts(cfg.Windows.FirewallAddrs)
+	if ports == "" {
+		in.warnings = append(in.warnings, "windows.firewall: no firewall rule added, every http listener is on a loopback address or port 0")
+		return nil
+	}
+	if err := addFirewallRule(in.name, in.exe, ports); err != nil {
 		return fmt.Errorf("add the firewall rule: %w", err)
 	}
 	in.addedRule = true
@@ -392,7 +393,7 @@ func (cfg *Config) uninstall(args []string) ExitCode {
 	if marked {
 		fmt.Fprintf(os.Stderr, "uninstall %s: the service still runs: it is marked for deletion and goes when its process ends\n", name)
 	}
-	if cfg.Windows.Firewall && cfg.Windows.FirewallPorts != "" {
+	if cfg.Windows.Firewall && firewallPorts(cfg.Windows.FirewallAddrs) != "" {
 		if err := deleteFirewallRule(name); err != nil {
 			fmt.Fprintf(os.Stderr, "uninstall %s: warning: the firewall rule %q was not deleted: %v\n", name, firewallRuleName(name), err)
 		}

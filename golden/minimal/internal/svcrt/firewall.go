@@ -4,6 +4,9 @@ package svcrt
 
 import (
 	"errors"
+	"net"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -56,4 +59,36 @@ func netshCommandLine(netsh string, args []string) (string, error) {
 		b.WriteString(a)
 	}
 	return b.String(), nil
+}
+
+// firewallPorts are the TCP ports the rule opens, comma-separated and
+// sorted, each once: those of the listen addresses, leaving out one on a
+// loopback address (no other machine reaches it) and port 0 (chosen at
+// start).
+func firewallPorts(addrs []string) string {
+	var ports []int
+	for _, a := range addrs {
+		host, p, err := net.SplitHostPort(a)
+		port, perr := strconv.Atoi(p)
+		if err != nil || perr != nil || port <= 0 || port > 65535 || isLoopback(host) {
+			continue
+		}
+		if !slices.Contains(ports, port) {
+			ports = append(ports, port)
+		}
+	}
+	slices.Sort(ports)
+	var out []string
+	for _, p := range ports {
+		out = append(out, strconv.Itoa(p))
+	}
+	return strings.Join(out, ",")
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -85,9 +85,10 @@ type WindowsConfig struct {
 	RecoveryOnNonCrash bool
 	EventLog           bool
 	// Firewall: install adds an inbound rule letting the service accept
-	// TCP connections on FirewallPorts (comma-separated), uninstall removes it.
+	// TCP connections on the ports of FirewallAddrs (the http listen
+	// addresses; firewallPorts picks the ports), uninstall removes it.
 	Firewall      bool
-	FirewallPorts string
+	FirewallAddrs []string
 }
 
 // RecoveryAction is one SCM failure action.
