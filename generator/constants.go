@@ -142,13 +142,12 @@ func watched(s *spec.Spec, r *spec.Resource) bool {
 func recoveryConst(i int) string { return fmt.Sprintf("svcWindowsRecovery%d", i+1) }
 
 // requireOps records the modules of the operations features before go.mod
-// is rendered: client_golang for [metrics], lumberjack for a [log] file.
+// is rendered: client_golang for [metrics]; lumberjack always, for a [log]
+// file and for the default log of a Windows service.
 func requireOps(g *Context) error {
 	if g.Spec.Metrics.Enabled {
 		g.Require("prometheus")
 	}
-	if g.Spec.Log.File != "" {
-		g.Require("lumberjack")
-	}
+	g.Require("lumberjack")
 	return nil
 }

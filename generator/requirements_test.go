@@ -69,7 +69,7 @@ func TestRequiredModules(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/prometheus/client_golang", "github.com/redis/go-redis/v9", "golang.org/x/sys"} {
+	for _, p := range []string{"github.com/jackc/pgx/v5", "github.com/prometheus/client_golang", "github.com/redis/go-redis/v9", "golang.org/x/sys", "gopkg.in/natefinch/lumberjack.v2"} {
 		want = append(want, p+"@"+pinned[p])
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {

@@ -67,7 +67,7 @@ var rtFields = map[rtRef][]string{
 	rtTimeoutConfig:  {"Start", "Stop", "DrainDelay", "Drain", "Critical", "Shutdown"},
 	rtAdminConfig:    {"Addr", "Pprof"},
 	rtLogConfig:      {"Format", "Level", "Stderr", "File", "MaxSizeMB", "MaxAge", "MaxBackups", "Compress", "OpenFile"},
-	rtWindowsConfig:  {"Start", "Account", "PasswordEnv", "Dependencies", "Preshutdown", "Recovery", "RecoveryReset", "RecoveryOnNonCrash", "EventLog"},
+	rtWindowsConfig:  {"Start", "Account", "PasswordEnv", "Dependencies", "Preshutdown", "Recovery", "RecoveryReset", "RecoveryOnNonCrash", "EventLog", "Firewall", "FirewallAddrs"},
 	rtRecoveryAction: {"Action", "Delay"},
 	rtSystemdConfig:  {"Unit", "RestartSec", "Watchdog", "User"},
 	rtRuntimeConfig:  {"GOMAXPROCS", "GCPercent", "SetGC", "MemoryLimit"},

@@ -51,9 +51,6 @@ func runtimeFeatures(s *spec.Spec) []string {
 	if s.Metrics.Enabled {
 		add(templates.FeatureMetrics)
 	}
-	if s.Log.File != "" {
-		add(templates.FeatureLogFile)
-	}
 	slices.Sort(out)
 	return out
 }

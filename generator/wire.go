@@ -160,7 +160,8 @@ func configLit(g *Context) *rtLit {
 		set("Preshutdown", id("svcWindowsPreshutdown")).
 		setIf(len(recovery) > 0, "Recovery", jen.Index().Add(g.rt(rtRecoveryAction)).Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, recovery...)).
 		set("RecoveryReset", id("svcWindowsRecoveryReset")).set("RecoveryOnNonCrash", id("svcWindowsRecoveryOnNonCrash")).
-		set("EventLog", id("svcWindowsEventLog"))
+		set("EventLog", id("svcWindowsEventLog")).
+		setIf(s.Windows.Firewall, "Firewall", jen.True()).setIf(s.Windows.Firewall, "FirewallAddrs", firewallAddrs(g))
 	systemd := newLit(rtSystemdConfig).
 		set("Unit", id("svcSystemdUnit")).set("RestartSec", id("svcSystemdRestartSec")).
 		setIf(has("svcSystemdWatchdog"), "Watchdog", id("svcSystemdWatchdog")).
@@ -189,4 +190,18 @@ func configLit(g *Context) *rtLit {
 		setIf(s.Watchdog.Enabled, "Watchdog", watchdog.code(g)).
 		setIf(s.Metrics.Enabled && s.Metrics.Register == "", "Metrics", g.rt(rtServeMetrics)).
 		setIf(s.Metrics.Enabled && s.Metrics.Register != "", "Metrics", g.rt(rtServeMetricsWith).Call(id(s.Metrics.Register)))
+}
+
+// firewallAddrs lists the listen addresses of the http and grpc resources,
+// as loaded (a deployment may move them): install opens their ports (the
+// runtime leaves out loopback and port 0). They name the constants or
+// settings, so that an address changes one line of the generated code.
+func firewallAddrs(g *Context) jen.Code {
+	var addrs []jen.Code
+	for _, r := range g.Spec.Resources {
+		if r.Kind == spec.KindHTTP || r.Kind == spec.KindGRPC {
+			addrs = append(addrs, g.val(constName(r, "addr")))
+		}
+	}
+	return jen.Index().String().Values(addrs...)
 }

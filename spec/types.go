@@ -113,6 +113,9 @@ type Windows struct {
 	// with a service-specific exit code, not only when the process dies.
 	RecoveryOnNonCrash *bool `toml:"recovery_on_non_crash"`
 	EventLog           bool  `toml:"event_log"`
+	// Firewall adds an inbound rule for the service's listen ports at
+	// install (FirewallPorts) and removes it at uninstall.
+	Firewall bool `toml:"firewall"`
 }
 
 // RecoveryAction is one SCM failure action.

@@ -17,17 +17,18 @@ const (
 	FeatureRedis      = "redis"       // redis resources: go-redis
 	FeatureHTTPClient = "http_client" // http_client resources: retries, breaker
 	FeatureMetrics    = "metrics"     // [metrics]: Prometheus on the admin listener
-	FeatureLogFile    = "logfile"     // [log] file: lumberjack rotation
 	FeatureGRPC       = "grpc"        // grpc resources: grpc-go server, health, reflection
 )
 
 // Features lists every feature, in the order of its constants.
-var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureLogFile, FeatureGRPC}
+var Features = []string{FeatureSQL, FeatureRedis, FeatureHTTPClient, FeatureMetrics, FeatureGRPC}
 
 // runtimeFeature maps each non-core file of svcrt/ to the features that need
-// it; a file not listed is core. pools.go and permanent.go serve every pool
-// kind; secrets.go and credentials.go are core: the configuration's
-// messages redact what a deployment pastes into a variable.
+// it; a file not listed is core (logfile.go among them: a Windows service
+// without [log] file logs to a rotating file of its own). pools.go and
+// permanent.go serve every pool kind; secrets.go and credentials.go are
+// core: the configuration's messages redact what a deployment pastes into
+// a variable.
 var runtimeFeature = map[string][]string{
 	"pools.go":      {FeatureSQL, FeatureRedis, FeatureHTTPClient},
 	"permanent.go":  {FeatureSQL, FeatureRedis, FeatureHTTPClient},
@@ -36,7 +37,6 @@ var runtimeFeature = map[string][]string{
 	"httpclient.go": {FeatureHTTPClient},
 	"breaker.go":    {FeatureHTTPClient},
 	"metrics.go":    {FeatureMetrics},
-	"logfile.go":    {FeatureLogFile},
 	"grpc.go":       {FeatureGRPC},
 }
 

@@ -64,6 +64,7 @@ var legitChurn = map[string]struct {
 	"metrics.enabled":     {-1, "a switch: it turns generated code and its README section on or off"},
 	"watchdog.enabled":    {-1, "a switch: it turns generated code and its README section on or off"},
 	"kubernetes.enabled":  {-1, "a switch: it writes deploy/kubernetes.yaml or not"},
+	"windows.firewall":    {-1, "a switch: it adds the ports constant and the wiring of the firewall rule, or leaves them out"},
 	"log.stderr":          {-1, "the README says where the logs go"},
 	// Deploy files state values themselves: systemd and Kubernetes read
 	// them, and neither can refer to a Go constant.

@@ -55,6 +55,8 @@ func svcConfig(svcSet *svcSettings) *svcrt.Config {
 			RecoveryReset:      svcWindowsRecoveryReset,
 			RecoveryOnNonCrash: svcWindowsRecoveryOnNonCrash,
 			EventLog:           svcWindowsEventLog,
+			Firewall:           true,
+			FirewallAddrs:      []string{svcSet.PublicAPIAddr, svcSet.PartnerAPIAddr, svcSet.OpsAPIAddr},
 		},
 		Systemd: svcrt.SystemdConfig{
 			Unit:       svcSystemdUnit,

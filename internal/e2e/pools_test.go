@@ -72,15 +72,17 @@ func poolsBinary(t *testing.T) string {
 	})
 }
 
-// poolsStart runs the service in a new directory holding my.dsn (the
-// MariaDB DSN file, with the trailing newline editors leave).
+// poolsStart runs the service in a new directory, with my.dsn (the
+// MariaDB DSN file, with the trailing newline editors leave) next to the
+// executable: a relative dsn_file is read there, not in the working
+// directory.
 func poolsStart(t *testing.T, env ...string) *Process {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "my.dsn"), []byte("root@tcp("+poolsMy+")/test\n"), 0o600); err != nil {
+	bin := poolsBinary(t)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(bin), "my.dsn"), []byte("root@tcp("+poolsMy+")/test\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p, err := Start(poolsBinary(t), dir, env)
+	p, err := Start(bin, t.TempDir(), env)
 	if err != nil {
 		t.Fatal(err)
 	}

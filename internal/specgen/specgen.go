@@ -171,7 +171,7 @@ var knownKeys = map[string][]string{
 	"service":    {"name", "display_name", "description", "module", "version"},
 	"timeouts":   {"start", "stop", "drain_delay", "drain", "critical", "shutdown", "fixed"},
 	"admin":      {"addr", "pprof", "fixed"},
-	"windows":    {"start", "account", "password_env", "dependencies", "preshutdown", "recovery", "recovery_reset", "recovery_on_non_crash", "event_log"},
+	"windows":    {"start", "account", "password_env", "dependencies", "preshutdown", "recovery", "recovery_reset", "recovery_on_non_crash", "event_log", "firewall"},
 	"systemd":    {"enabled", "user", "restart_sec", "watchdog", "socket_activation"},
 	"log":        {"format", "level", "stderr", "file", "max_size_mb", "max_age", "max_backups", "compress", "fixed"},
 	"runtime":    {"gomaxprocs", "gc_percent", "memory_limit", "fixed"},
@@ -410,6 +410,9 @@ func (g *gen) windows(t *table) {
 	}
 	if g.maybe(0.4) {
 		t.set("event_log", boolLit(g.maybe(0.5)))
+	}
+	if g.maybe(0.3) {
+		t.set("firewall", boolLit(g.maybe(0.5)))
 	}
 }
 

@@ -8,4 +8,10 @@
 // binaries of this machine, and shuts the Wine session down at the end of the
 // test. Services are created with CreateService or registered with Track so
 // that no test leaves a service behind.
+//
+// On Windows the package drives the machine's own SCM instead (see
+// native_windows.go): the same tests, with sc.exe and reg.exe run directly,
+// no Wine and no MinGW; New skips unless the process is elevated. The
+// workflow .github/workflows/windows.yml runs them on a Windows Server
+// runner.
 package winetest

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -332,4 +333,24 @@ func (p *Prefix) Shutdown() error {
 		}
 	})
 	return err
+}
+
+// WinPath is the Windows path of a Linux path inside the prefix: Wine maps
+// drive Z: to the Linux root, so /tmp/x/svc.exe is Z:\tmp\x\svc.exe.
+func WinPath(linuxPath string) (string, error) {
+	abs, err := filepath.Abs(linuxPath)
+	if err != nil {
+		return "", err
+	}
+	return `Z:` + strings.ReplaceAll(abs, "/", `\`), nil
+}
+
+// ProgramData is the host path of the prefix's C:\ProgramData.
+func (p *Prefix) ProgramData() string {
+	return filepath.Join(p.Dir, "drive_c", "ProgramData")
+}
+
+// UsersDir is the host path of the prefix's user profiles folder, C:\users.
+func (p *Prefix) UsersDir() string {
+	return filepath.Join(p.Dir, "drive_c", "users")
 }

@@ -1,5 +1,3 @@
-//go:build linux
-
 package winetest
 
 import (
@@ -7,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -184,16 +181,6 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 func UniqueName(base string) string {
 	base = strings.Trim(unsafeName.ReplaceAllString(base, "-"), "-")
 	return fmt.Sprintf("%s%s-%d-%d", TestServicePrefix, base, os.Getpid(), nameSeq.Add(1))
-}
-
-// WinPath is the Windows path of a Linux path inside the prefix: Wine maps
-// drive Z: to the Linux root, so /tmp/x/svc.exe is Z:\tmp\x\svc.exe.
-func WinPath(linuxPath string) (string, error) {
-	abs, err := filepath.Abs(linuxPath)
-	if err != nil {
-		return "", err
-	}
-	return `Z:` + strings.ReplaceAll(abs, "/", `\`), nil
 }
 
 // BinPath is an SCM command line: the quoted executable path followed by

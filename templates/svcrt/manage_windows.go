@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -39,32 +40,58 @@ func (cfg *Config) verbArgs(verb string, args []string) (string, bool) {
 	return *name, true
 }
 
-// verbFailed reports a failed verb. Access denied is the usual reason on a
-// machine: managing services needs an administrator's token.
+// verbFailed reports a failed verb, with the remedy of the SCM errors an
+// operator meets most (scmHint).
 func verbFailed(verb, name string, err error) ExitCode {
 	fmt.Fprintf(os.Stderr, "%s %s: %v\n", verb, name, err)
-	if errors.Is(err, windows.ERROR_ACCESS_DENIED) {
-		fmt.Fprintln(os.Stderr, "access denied: run this from an elevated prompt (Run as administrator)")
+	var errno windows.Errno
+	if errors.As(err, &errno) {
+		if hint := scmHint(uint32(errno)); hint != "" {
+			fmt.Fprintln(os.Stderr, hint)
+		}
 	}
 	return ExitVerbFailed
 }
 
-// open connects to the SCM and opens the service.
-func open(name string) (*mgr.Mgr, *mgr.Service, error) {
-	m, err := mgr.Connect()
+// scmConnection is a connection to the SCM that asked only for what a verb
+// needs: status reads with SC_MANAGER_CONNECT and SERVICE_QUERY_STATUS |
+// SERVICE_QUERY_CONFIG, which every authenticated user has by default, so
+// it works without elevation; mgr.Connect and OpenService ask for all access.
+type scmConnection struct {
+	h windows.Handle
+}
+
+func (c *scmConnection) Disconnect() { windows.CloseServiceHandle(c.h) }
+
+// open connects to the SCM and opens the service with access.
+func open(name string, access uint32) (*scmConnection, *mgr.Service, error) {
+	h, err := windows.OpenSCManager(nil, nil, windows.SC_MANAGER_CONNECT)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to the Service Control Manager: %w", err)
 	}
-	s, err := m.OpenService(name)
+	n, err := windows.UTF16PtrFromString(name)
 	if err != nil {
-		m.Disconnect()
+		windows.CloseServiceHandle(h)
+		return nil, nil, err
+	}
+	sh, err := windows.OpenService(h, n, access)
+	if err != nil {
+		windows.CloseServiceHandle(h)
 		if errors.Is(err, windows.ERROR_SERVICE_DOES_NOT_EXIST) {
 			return nil, nil, errors.New("not installed")
 		}
 		return nil, nil, fmt.Errorf("open the service: %w", err)
 	}
-	return m, s, nil
+	return &scmConnection{h: h}, &mgr.Service{Name: name, Handle: sh}, nil
 }
+
+// The access each verb opens the service with.
+const (
+	accessStatus    = windows.SERVICE_QUERY_STATUS | windows.SERVICE_QUERY_CONFIG
+	accessStart     = windows.SERVICE_START | windows.SERVICE_QUERY_STATUS
+	accessStop      = windows.SERVICE_STOP | windows.SERVICE_QUERY_STATUS
+	accessUninstall = windows.SERVICE_STOP | windows.SERVICE_QUERY_STATUS | windows.DELETE
+)
 
 // stateName names a state the way sc.exe does.
 func scmStateName(s svc.State) string {
@@ -115,7 +142,7 @@ func (cfg *Config) install(setup Setup, args []string) ExitCode {
 		fmt.Fprintf(os.Stderr, "usage: %s install [-name NAME] [-env KEY=VALUE]... [-env-file PATH]\n", cfg.Name)
 		return ExitUsage
 	}
-	envPath, err := serviceEnvFile(*name)
+	envPath, err := serviceEnvFile(*name, cfg.installAccount(*name))
 	if err != nil {
 		return verbFailed("install", *name, err)
 	}
@@ -134,7 +161,25 @@ func (cfg *Config) install(setup Setup, args []string) ExitCode {
 			return ExitStartFailed
 		}
 	}
-	return cfg.installAs(*name, envPath, stored)
+	return cfg.installAs(*name, envPath, stored, cfg.listenAddrsWith(setup, envPath, stored))
+}
+
+// listenAddrsWith are the listen addresses the firewall rule opens: as the
+// service will load them, from the configuration stored (given now, or by
+// an earlier install), not from the spec alone.
+func (cfg *Config) listenAddrsWith(setup Setup, envPath string, stored *installedEnv) []string {
+	if !cfg.Windows.Firewall {
+		return nil
+	}
+	if stored == nil {
+		prev, err := readInstallEnv(envPath, nil)
+		if err != nil {
+			return cfg.Windows.FirewallAddrs // none stored yet
+		}
+		stored = prev
+	}
+	eff, _ := setup(NewOverrides(cfg.Name, stored.env(envPath)))
+	return eff.Windows.FirewallAddrs
 }
 
 // envFlags collects repeated -env KEY=VALUE flags.
@@ -145,7 +190,7 @@ func (e *envFlags) Set(v string) error { *e = append(*e, v); return nil }
 
 // installAs registers the service under name with its env file at envPath,
 // storing env there (nil: keep the file an earlier install stored).
-func (cfg *Config) installAs(name, envPath string, env *installedEnv) ExitCode {
+func (cfg *Config) installAs(name, envPath string, env *installedEnv, listenAddrs []string) ExitCode {
 	exe, err := os.Executable()
 	if err != nil {
 		return verbFailed("install", name, err)
@@ -159,7 +204,8 @@ func (cfg *Config) installAs(name, envPath string, env *installedEnv) ExitCode {
 		return verbFailed("install", name, err)
 	}
 	defer m.Disconnect()
-	i := &installer{cfg: cfg, name: name, exe: exe, password: password, envPath: envPath, env: env}
+	i := &installer{cfg: cfg, name: name, exe: exe, password: password, envPath: envPath, env: env, listenAddrs: listenAddrs}
+	i.warnings = checkExeLocation(exe, cfg.installAccount(name))
 	err = i.run(m)
 	if err != nil {
 		if rerr := i.rollback(); rerr != nil {
@@ -188,9 +234,11 @@ type installer struct {
 	cfg                 *Config
 	name, exe, password string
 	s                   *mgr.Service
-	created             bool   // the service is new: undo deletes it
-	previous            []byte // QUERY_SERVICE_CONFIG before an update: undo restores it
-	createdSource       bool   // the event log source is new: undo removes it
+	created             bool     // the service is new: undo deletes it
+	previous            []byte   // QUERY_SERVICE_CONFIG before an update: undo restores it
+	createdSource       bool     // the event log source is new: undo removes it
+	addedRule           bool     // the firewall rule was added: undo deletes it
+	listenAddrs         []string // the service's listen addresses as it will load them (firewall)
 	warnings            []string
 	// envPath is the service's env file, passed on its command line; env is
 	// what to store there (nil: keep what is there).
@@ -238,14 +286,7 @@ func (in *installer) storeEnv() error {
 
 func (in *installer) run(m *mgr.Mgr) error {
 	cfg := in.cfg
-	display := cfg.DisplayName
-	if display == "" {
-		display = in.name // what services.msc shows otherwise
-	} else if in.name != cfg.Name {
-		// Display names are unique among services (CreateService fails with
-		// 1078): an instance's names its instance.
-		display += " (" + in.name + ")"
-	}
+	display := instanceDisplayName(cfg.DisplayName, cfg.Name, in.name)
 	mc := mgr.Config{
 		StartType:        cfg.startType(),
 		ErrorControl:     mgr.ErrorNormal,
@@ -253,6 +294,11 @@ func (in *installer) run(m *mgr.Mgr) error {
 		ServiceStartName: cfg.installAccount(in.name),
 		Password:         in.password,
 		DisplayName:      display,
+	}
+	if needsLogonRight(mc.ServiceStartName) {
+		if err := grantServiceLogon(mc.ServiceStartName); err != nil {
+			return fmt.Errorf("grant %s the right \"Log on as a service\" (%s), without which the service cannot start (1069): %w", mc.ServiceStartName, serviceLogonRight, err)
+		}
 	}
 	s, err := m.OpenService(in.name)
 	switch {
@@ -296,6 +342,11 @@ func (in *installer) run(m *mgr.Mgr) error {
 			return err
 		}
 	}
+	if slices.ContainsFunc(cfg.Windows.Recovery, func(r RecoveryAction) bool { return r.Action == "reboot" }) {
+		if err := enableShutdownPrivilege(); err != nil {
+			return fmt.Errorf("a reboot recovery action: %w", err)
+		}
+	}
 	if err := in.optional("recovery actions", cfg.setRecovery(s)); err != nil {
 		return err
 	}
@@ -304,10 +355,58 @@ func (in *installer) run(m *mgr.Mgr) error {
 	if err := in.optional("recovery on non-crash failures", s.SetRecoveryActionsOnNonCrashFailures(cfg.Windows.RecoveryOnNonCrash)); err != nil {
 		return err
 	}
-	if err := in.optional("preshutdown timeout", setPreshutdown(h, cfg.Windows.Preshutdown)); err != nil {
+	// preshutdown = "0s" is the OS default: nothing is registered (an
+	// update leaves what an administrator may have set; the service reads
+	// the timeout back at start, osStopBudgets).
+	if cfg.Windows.Preshutdown > 0 {
+		if err := in.optional("preshutdown timeout", setPreshutdown(h, cfg.Windows.Preshutdown)); err != nil {
+			return err
+		}
+	}
+	if err := in.eventSource(); err != nil {
 		return err
 	}
-	return in.eventSource()
+	if err := in.dataDir(); err != nil {
+		return err
+	}
+	return in.firewall()
+}
+
+// dataDir creates the instance's data directory (the default log's) for
+// the service account now (serviceDataDirFor): a folder someone made
+// before the install is refused here, not at the service's first start.
+// An account whose SID cannot be looked up yet leaves it to the first
+// start (serviceDataDir).
+func (in *installer) dataDir() error {
+	if in.cfg.Log.File != "" {
+		return nil
+	}
+	dir, err := serviceDataDirFor(in.name, in.cfg.installAccount(in.name))
+	switch {
+	case errors.Is(err, errAccountUnknown):
+		in.warnings = append(in.warnings, fmt.Sprintf("%s is created at the first start, not now: %v", dir, err))
+	case err != nil:
+		return fmt.Errorf("the service's data directory: %w", err)
+	}
+	return nil
+}
+
+// firewall adds the inbound rule of windows.firewall.
+func (in *installer) firewall() error {
+	cfg := in.cfg
+	if !cfg.Windows.Firewall {
+		return nil
+	}
+	ports := firewallPorts(in.listenAddrs)
+	if ports == "" {
+		in.warnings = append(in.warnings, "windows.firewall: no firewall rule added, every http listener is on a loopback address or port 0")
+		return nil
+	}
+	if err := addFirewallRule(in.name, in.exe, ports); err != nil {
+		return fmt.Errorf("add the firewall rule: %w", err)
+	}
+	in.addedRule = true
+	return nil
 }
 
 // optional judges the result of one setting: ERROR_INVALID_LEVEL means this
@@ -359,6 +458,9 @@ func (in *installer) rollback() error {
 			os.Remove(in.envPath)
 		}
 	}
+	if in.addedRule {
+		deleteFirewallRule(in.name)
+	}
 	switch {
 	case in.s == nil:
 		return nil
@@ -376,21 +478,35 @@ func (cfg *Config) uninstall(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessUninstall)
 	if err != nil {
 		return verbFailed("uninstall", name, err)
 	}
 	defer m.Disconnect()
 	defer s.Close()
 	// Stopped first: Delete only marks a running service, which would then
-	// vanish at some later stop.
+	// vanish at some later stop. A stop that ends with a non-zero exit code
+	// (a step over its budget) or does not end in time is said, and the
+	// service is deleted all the same: uninstall is what was asked for.
+	marked := false
 	if st, err := query(s); err == nil && st.State != svc.Stopped {
 		if err := cfg.stopAndWait(s, name); err != nil {
-			return verbFailed("uninstall", name, err)
+			fmt.Fprintf(os.Stderr, "uninstall %s: %v\n", name, err)
+			if st, err := query(s); err == nil && st.State != svc.Stopped {
+				marked = true
+			}
 		}
 	}
 	if err := s.Delete(); err != nil {
 		return verbFailed("uninstall", name, fmt.Errorf("delete the service: %w", err))
+	}
+	if marked {
+		fmt.Fprintf(os.Stderr, "uninstall %s: the service still runs: it is marked for deletion and goes when its process ends\n", name)
+	}
+	if cfg.Windows.Firewall && firewallPorts(cfg.Windows.FirewallAddrs) != "" {
+		if err := deleteFirewallRule(name); err != nil {
+			fmt.Fprintf(os.Stderr, "uninstall %s: warning: the firewall rule %q was not deleted: %v\n", name, firewallRuleName(name), err)
+		}
 	}
 	if eventSourceExists(name) {
 		if err := eventlog.Remove(name); err != nil {
@@ -535,6 +651,9 @@ func updateConfig(s *mgr.Service, commandLine string, c mgr.Config) error {
 			return err
 		}
 	}
+	if nullPassword(c.ServiceStartName) {
+		p[2] = nil // a virtual or managed account: NULL, not ""
+	}
 	// Dependencies as a double-NUL-terminated list; an empty one clears them.
 	var deps []uint16
 	for _, d := range c.Dependencies {
@@ -581,7 +700,7 @@ func (cfg *Config) start(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessStart)
 	if err != nil {
 		return verbFailed("start", name, err)
 	}
@@ -607,7 +726,7 @@ func (cfg *Config) stopVerb(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessStop)
 	if err != nil {
 		return verbFailed("stop", name, err)
 	}
@@ -703,7 +822,7 @@ func (cfg *Config) statusVerb(args []string) ExitCode {
 	if !ok {
 		return ExitUsage
 	}
-	m, s, err := open(name)
+	m, s, err := open(name, accessStatus)
 	if err != nil {
 		return verbFailed("status", name, err)
 	}

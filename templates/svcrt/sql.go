@@ -42,7 +42,7 @@ func openSQL(ctx context.Context, log *slog.Logger, p SQLPool, secrets *secretSe
 	case p.DSNEnv != "":
 		dsn, err = env(p.DSNEnv)
 	case p.DSNFile != "":
-		dsn, err = readSecretFile(p.DSNFile)
+		dsn, err = readSecretFile(exeRelative(p.DSNFile))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dsn: %w", err)

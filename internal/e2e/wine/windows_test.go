@@ -1,5 +1,3 @@
-//go:build linux
-
 package wine
 
 import (
@@ -12,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -277,6 +276,14 @@ func TestWindowsFailedStart(t *testing.T) {
 	ctx := context.Background()
 	setControl(t, "open=200ms", "fail=warm2")
 	name := winetest.UniqueName("fail")
+	// A file where the instance's data directory would be: it is not used,
+	// and the service says why on stderr (the event log too).
+	squat := filepath.Join(p.ProgramData(), name)
+	if err := os.WriteFile(squat, []byte("planted"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(squat) })
+	logFrom := len(serviceLog())
 	p.CreateService(t, name, exe, "service")
 	if _, err := p.SC(ctx, "start", name); err != nil {
 		t.Fatalf("sc start: %v\n%s", err, serviceLog())
@@ -287,6 +294,12 @@ func TestWindowsFailedStart(t *testing.T) {
 	}
 	if st.Win32ExitCode != 1066 || st.ServiceSpecificExitCode != 3 {
 		t.Errorf("status = %v, want ERROR_SERVICE_SPECIFIC_ERROR (1066) with exit code 3\n%s", st, serviceLog())
+	}
+	if log := serviceLog()[logFrom:]; !strings.Contains(log, `msg="no log file, logging to stderr"`) || !strings.Contains(log, "is not a directory") {
+		t.Errorf("the planted %s was not refused with a reason:\n%s", squat, log)
+	}
+	if b, err := os.ReadFile(squat); err != nil || string(b) != "planted" {
+		t.Errorf("the planted file changed: %q %v", b, err)
 	}
 }
 
@@ -353,6 +366,24 @@ func TestWindowsVerbs(t *testing.T) {
 	if err != nil || st.State != winetest.StateStopped {
 		t.Fatalf("after install: %v %v", st, err)
 	}
+	// No [log] file: install creates the instance's data directory for its
+	// account, a virtual account (NT SERVICE\<name>) too: its SID follows
+	// from the service's name, though Wine cannot look the account up.
+	if fi, err := os.Stat(filepath.Join(p.ProgramData(), name)); err != nil || !fi.IsDir() {
+		t.Errorf("install did not create the data directory: %v\n%s", err, errOut)
+	}
+
+	// preshutdown = "15s": registered with the SCM, which keeps it in the
+	// service's key.
+	serviceKey := `HKLM\SYSTEM\CurrentControlSet\Services\` + name
+	if out, _, err := p.Run(ctx, "reg.exe", "query", serviceKey, "/v", "PreshutdownTimeout"); err != nil || !strings.Contains(out, "0x3a98") {
+		t.Errorf("PreshutdownTimeout after install: %v %q, want 0x3a98 (15000 ms)", err, out)
+	}
+
+	// An instance (install -name) has a display name of its own.
+	if out, _, err := p.Run(ctx, "reg.exe", "query", serviceKey, "/v", "DisplayName"); err != nil || !strings.Contains(out, "svcgen Wine test ("+name+")") {
+		t.Errorf("DisplayName after install -name: %v %q", err, out)
+	}
 
 	// event_log = true: the service's name is an Application log source.
 	source := `HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\` + name
@@ -398,6 +429,17 @@ func TestWindowsVerbs(t *testing.T) {
 		t.Errorf("failing start: %v\n%s%s", err, out, errOut)
 	}
 
+	// No [log] file: both runs logged to the instance's default log, the
+	// second into the directory the first created.
+	defaultLog := filepath.Join(p.ProgramData(), name, name+".log")
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(defaultLog)) })
+	logged, _ := os.ReadFile(defaultLog)
+	for _, want := range []string{`msg="service ready"`, "failing on purpose"} {
+		if !strings.Contains(string(logged), want) {
+			t.Errorf("the default log %s lacks %s:\n%s", defaultLog, want, logged)
+		}
+	}
+
 	out, errOut, err = run("uninstall", "-name", name)
 	if err != nil || !strings.Contains(out, "uninstalled "+name) {
 		t.Fatalf("uninstall: %v\n%s%s", err, out, errOut)
@@ -417,6 +459,9 @@ func TestWindowsVerbs(t *testing.T) {
 // TestPlatformVerbsOnLinux: the SCM verbs of a Linux build say what they
 // are for instead of pretending to work.
 func TestPlatformVerbsOnLinux(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("runs the Linux build")
+	}
 	windowsProject(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -435,8 +480,10 @@ func TestPlatformVerbsOnLinux(t *testing.T) {
 }
 
 // TestWindowsGoldenMinimal: the minimal golden service, with its defaults
-// (LocalService account, automatic start), installed and run with its own
-// verbs under Wine.
+// (LocalService account, automatic start), preshutdown = "0s" (the OS
+// default: install registers no timeout) and a reboot recovery action
+// (install enables the shutdown privilege it needs), installed and run with
+// its own verbs under Wine.
 func TestWindowsGoldenMinimal(t *testing.T) {
 	p := winetest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -446,7 +493,7 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 		t.Fatal(err)
 	}
 	api, admin := e2e.FreePort(t), e2e.FreePort(t)
-	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText))
+	text := strings.NewReplacer(`":8080"`, `"`+api+`"`, `"127.0.0.1:9090"`, `"`+admin+`"`).Replace(string(specText)) + "\n[windows]\npreshutdown = \"0s\"\nrecovery = [ { action = \"restart\", delay = \"5s\" }, { action = \"reboot\", delay = \"1m\" } ]\n"
 	dir := t.TempDir()
 	proj, err := e2e.Generate(filepath.Join(dir, "src"), text, nil)
 	if err != nil {
@@ -465,6 +512,18 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 			t.Fatalf("%s: %v", verb, err)
 		}
 	}
+	// Nothing registered: the value is absent (Windows, which then applies
+	// its default) or the SCM's own default (Wine's services.exe writes
+	// 180000 ms, the pre-1703 default, into every new service); not the
+	// 10000 ms of timeouts.stop that a non-zero preshutdown would register.
+	// Install created the data directory of the LocalService account.
+	if fi, err := os.Stat(filepath.Join(p.ProgramData(), name)); err != nil || !fi.IsDir() {
+		t.Errorf("install did not create the data directory: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(p.ProgramData(), name)) })
+	if out, _, err := p.Run(ctx, "reg.exe", "query", `HKLM\SYSTEM\CurrentControlSet\Services\`+name, "/v", "PreshutdownTimeout"); err == nil && !strings.Contains(out, "0x2bf20") {
+		t.Errorf("preshutdown = \"0s\" registered a timeout: %q", out)
+	}
 	if code, body, err := get("http://" + api + "/"); err != nil || code != http.StatusOK || !strings.Contains(body, "hello") {
 		t.Fatalf("GET / = %d %q %v", code, body, err)
 	}
@@ -474,6 +533,29 @@ func TestWindowsGoldenMinimal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", verb, err)
 		}
+	}
+
+	// The same executable copied under the user profiles folder: install
+	// warns that the service account may not read it there.
+	profileDir := filepath.Join(p.UsersDir(), "Public", winetest.UniqueName("exe"))
+	if err := os.MkdirAll(profileDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(profileDir)
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profileExe := filepath.Join(profileDir, "hello.exe")
+	if err := os.WriteFile(profileExe, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name2 := winetest.UniqueName("profile")
+	p.Track(t, name2)
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(p.ProgramData(), name2)) })
+	_, errOut, err := p.Run(ctx, profileExe, "install", "-name", name2)
+	if err != nil || !strings.Contains(errOut, "is under a user profile") {
+		t.Errorf("install from a user profile: %v, want a warning:\n%s", err, errOut)
 	}
 }
 
@@ -510,7 +592,26 @@ func TestWindowsParamChange(t *testing.T) {
 	marker := filepath.Join(filepath.Dir(exe), "reloaded.txt")
 	os.Remove(marker)
 	name := winetest.UniqueName("reload")
-	p.CreateService(t, name, exe, "service")
+	if err := p.Create(ctx, name, exe, "service"); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(p.ProgramData(), name)
+	crashed := false
+	t.Cleanup(func() {
+		defer os.RemoveAll(dataDir)
+		if crashed {
+			// Wine's SCM does not notice that the service's process died: it
+			// says RUNNING and the service can be neither stopped nor deleted.
+			// Marked for deletion, it is gone at the next Setup's sweep.
+			p.SC(context.Background(), "delete", name)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := p.RemoveService(ctx, name); err != nil {
+			t.Errorf("remove service %s: %v", name, err)
+		}
+	})
 	if _, err := p.SC(ctx, "start", name); err != nil {
 		t.Fatal(err)
 	}
@@ -532,6 +633,36 @@ func TestWindowsParamChange(t *testing.T) {
 	}
 	if st, err := p.Query(ctx, name); err != nil || st.State != winetest.StateRunning {
 		t.Errorf("after ParamChange: %v %v", st, err)
+	}
+
+	// No [log] file: the instance logs to %ProgramData%\<name>\<name>.log.
+	logFile := filepath.Join(dataDir, name+".log")
+	readLog := func() string {
+		b, _ := os.ReadFile(logFile)
+		return string(b)
+	}
+	for !strings.Contains(readLog(), `msg="service ready"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no \"service ready\" in the default log %s:\n%s\nstderr:\n%s", logFile, readLog(), serviceLog())
+		}
+		time.Sleep(50 * time.Millisecond) // polling the file: no event to wait on
+	}
+	// A panic nothing recovers ends the process; its stack is in the crash file.
+	if code, body, err := get("http://" + winSvc.api + "/panic"); err != nil || code != http.StatusOK {
+		t.Fatalf("GET /panic = %d %q %v", code, body, err)
+	}
+	crashed = true
+	crashFile := filepath.Join(dataDir, name+".crash.log")
+	deadline = time.Now().Add(time.Minute)
+	for {
+		crash, _ := os.ReadFile(crashFile)
+		if strings.Contains(string(crash), "panic: crash on purpose") && strings.Contains(string(crash), "goroutine ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no panic in the crash output %s:\n%s", crashFile, crash)
+		}
+		time.Sleep(50 * time.Millisecond) // polling the file: no event to wait on
 	}
 }
 

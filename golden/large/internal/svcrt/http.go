@@ -101,7 +101,7 @@ func HTTPResource(app *App, n *Node, c HTTPConfig, handler func() (http.Handler,
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    c.MaxHeaderBytes,
 	})
-	s.certFile, s.keyFile = c.CertFile, c.KeyFile
+	s.certFile, s.keyFile = exeRelative(c.CertFile), exeRelative(c.KeyFile)
 	n.Kind = "http"
 	n.Bind = s.Bind
 	n.Open = func(context.Context) error {

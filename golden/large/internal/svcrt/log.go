@@ -13,17 +13,18 @@ import (
 // newLogger builds the service's logger from [log]. It is also the default
 // slog logger, so user code logging with slog.Info lands in the same place.
 // The flush it returns is the last thing the service runs, from the reserved
-// stop budget.
-func newLogger(cfg *Config) (*slog.Logger, func() error) {
+// stop budget. path is the file to log to ("": none), open opens it; the
+// error it returns is why the file could not be opened (the logger then
+// writes to stderr), for the caller to log where an operator looks.
+func newLogger(cfg *Config, path string, open func(string, LogConfig) (LogFile, error)) (*slog.Logger, func() error, error) {
 	w := &logWriter{stderr: cfg.Log.Stderr}
-	if cfg.Log.File == "" || cfg.Log.OpenFile == nil {
+	if path == "" || open == nil {
 		w.stderr = true
 		log := slog.New(logHandler(cfg.Log, w))
 		slog.SetDefault(log)
-		return log, func() error { return nil } // stderr is unbuffered
+		return log, func() error { return nil }, nil // stderr is unbuffered
 	}
-	path := logPath(cfg.Name, cfg.Log.File)
-	file, err := cfg.Log.OpenFile(path, cfg.Log)
+	file, err := open(path, cfg.Log)
 	if err != nil {
 		// A log directory that is not writable is no reason to stay down: log to
 		// stderr (journald, a console) and say why in the first line.
@@ -34,10 +35,18 @@ func newLogger(cfg *Config) (*slog.Logger, func() error) {
 	log := slog.New(logHandler(cfg.Log, w))
 	slog.SetDefault(log)
 	if err != nil {
-		log.Error("log file unavailable, logging to stderr", "path", path, "err", err)
-		return log, func() error { return nil }
+		return log, func() error { return nil }, err
 	}
-	return log, file.Flush
+	return log, file.Flush, nil
+}
+
+// configuredLogPath is where [log] file says to log ("": no file); a bare
+// name goes into the directory of the instance (the name install gave it).
+func configuredLogPath(cfg *Config, instance string) string {
+	if cfg.Log.File == "" {
+		return ""
+	}
+	return logPath(instance, cfg.Log.File)
 }
 
 // logHandler formats records as [log] format says, at [log] level.
@@ -95,21 +104,10 @@ func logDir(name string) string {
 
 // logPath resolves [log] file: an absolute path is used as it is; a bare
 // file name goes into logDir; any other relative path is taken against the
-// executable's directory, never the working directory: that is System32 for a
-// Windows service and / for a systemd unit.
+// executable's directory (exeRelative).
 func logPath(name, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	if filepath.Base(p) == p {
+	if !filepath.IsAbs(p) && filepath.Base(p) == p {
 		return filepath.Join(logDir(name), p)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return filepath.Join(logDir(name), filepath.Base(p))
-	}
-	if real, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = real
-	}
-	return filepath.Join(filepath.Dir(exe), p)
+	return exeRelative(p)
 }

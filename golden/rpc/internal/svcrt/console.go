@@ -10,8 +10,16 @@ import (
 // runConsole runs the service in the foreground: a stop signal stops it in
 // order, a second one exits at once with ExitForced, flushing what it can.
 func runConsole(cfg *Config, wire func(*App)) ExitCode {
-	log, flush := newLogger(cfg)
+	path := configuredLogPath(cfg, cfg.Name)
+	log, flush, err := newLogger(cfg, path, cfg.Log.OpenFile)
+	if err != nil {
+		log.Error("log file unavailable, logging to stderr", "path", path, "err", err)
+	}
 	app := New(cfg, log, flush)
+	// Only Windows maps a signal to an OS shutdown (stopKindOf): a closed
+	// console window, a logoff or a shutdown, after which Windows kills the
+	// process within 5 s. The stop plans to end before that.
+	app.shutdownBudget = consoleShutdownBudget(cfg.Timeouts.Shutdown)
 	wire(app)
 	systemdDoor(app)       // READY=1, STOPPING=1, WATCHDOG=1 under systemd (systemd_*.go)
 	up := upgradeDoor(app) // SIGUSR2 on Linux (upgrade_*.go)

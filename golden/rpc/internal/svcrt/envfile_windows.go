@@ -20,8 +20,10 @@ import (
 // with -env-file instead. The per-service Environment registry value would
 // work too, but the Services key is readable by every user: no place for a
 // secret.
-func serviceEnvFile(instance string) (string, error) {
-	dir, err := serviceDataDir(instance)
+// The folder is made for the account the service will run as, as install
+// names it (serviceDataDirFor), not for the administrator running install.
+func serviceEnvFile(instance, account string) (string, error) {
+	dir, err := serviceDataDirFor(instance, account)
 	if err != nil {
 		return "", fmt.Errorf("the service's data folder: %w", err)
 	}

@@ -88,10 +88,23 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 	// First report at once: START_PENDING with a hint as long as the start budget.
 	changes <- st.current()
 
-	log, flush := newLogger(cfg)
+	path, open, dirErr := serviceLogTarget(cfg, name)
+	log, flush, fileErr := newLogger(cfg, path, open)
 	events := cfg.openEvents(name)
 	defer events.close()
 	log = events.tee(log)
+	// Said after the tee, so that the event log has it too when the log file
+	// is what is missing.
+	switch {
+	case dirErr != nil:
+		log.Error("no log file, logging to stderr", "err", dirErr)
+	case fileErr != nil:
+		log.Error("log file unavailable, logging to stderr", "path", path, "err", fileErr)
+	default:
+		if err := sendCrashOutput(crashOutputPath(path, name)); err != nil {
+			log.Error("crash output not redirected: a crash will not be recorded", "path", crashOutputPath(path, name), "err", err)
+		}
+	}
 	if h.startErr != nil {
 		h.code = ExitStartFailed
 		if oe, ok := h.startErr.(*OverrideError); ok {
@@ -122,6 +135,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 		st.enter(svc.StopPending, budget)
 		events.info(eventStopping, name+" is stopping: "+app.stopReason())
 	}
+	budgets := cfg.osStopBudgets(name)
 	events.info(eventStarting, name+" is starting, version "+cfg.Version)
 	done := make(chan ExitCode, 1)
 	go func() {
@@ -149,7 +163,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 				changes <- c.CurrentStatus
 				changes <- c.CurrentStatus
 			case svc.Stop, svc.Shutdown, svc.PreShutdown:
-				kind, budget, reason := cfg.stopOf(c.Cmd)
+				kind, budget, reason := cfg.stopOf(c.Cmd, budgets)
 				if kind == StopShutdown {
 					// PreShutdown and Shutdown are both an OS shutdown, with different budgets.
 					app.mu.Lock()
@@ -177,16 +191,15 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 }
 
 // stopOf maps an SCM control to a stop: Stop is a full stop with
-// drain_delay; PreShutdown gets windows.preshutdown, the time the SCM was told
-// to wait at install; a plain Shutdown gets timeouts.shutdown (Windows allows
-// a few seconds). Both skip drain_delay: nobody routes traffic to a machine
-// that is going down.
-func (cfg *Config) stopOf(cmd svc.Cmd) (StopKind, time.Duration, string) {
+// drain_delay; PreShutdown and Shutdown get what Windows allows them, minus
+// a margin (osStopBudgets). Both skip drain_delay: nobody routes traffic to
+// a machine that is going down.
+func (cfg *Config) stopOf(cmd svc.Cmd, b stopBudgets) (StopKind, time.Duration, string) {
 	switch cmd {
 	case svc.PreShutdown:
-		return StopShutdown, cfg.Windows.Preshutdown, "SCM preshutdown"
+		return StopShutdown, b.preshutdown, "SCM preshutdown"
 	case svc.Shutdown:
-		return StopShutdown, cfg.Timeouts.Shutdown, "SCM shutdown"
+		return StopShutdown, b.shutdown, "SCM shutdown"
 	}
 	return StopRequested, cfg.Timeouts.Stop, "SCM stop"
 }
@@ -284,22 +297,13 @@ func (s *scmStatus) current() svc.Status {
 	return st
 }
 
-// Event IDs of the lifecycle events; a failure is eventFailed plus the exit
-// code, so an event filter can pick one kind of failure.
-const (
-	eventStarting = 1
-	eventReady    = 2
-	eventStopping = 3
-	eventStopped  = 4
-	eventError    = 10 // an error record of the log
-	eventFailed   = 100
-)
-
 // events writes to the Application event log under the service's name (the
-// source install registers). A nil *events writes nothing: event_log is off
-// or the log could not be opened, which must not stop the service.
+// source install registers), through an eventQueue: never on the caller's
+// path, error records rate-limited. A nil *events writes nothing: event_log
+// is off or the log could not be opened, which must not stop the service.
 type events struct {
-	log *eventlog.Log
+	log   *eventlog.Log
+	queue *eventQueue
 }
 
 func (cfg *Config) openEvents(name string) *events {
@@ -310,18 +314,35 @@ func (cfg *Config) openEvents(name string) *events {
 	if err != nil {
 		return nil
 	}
-	return &events{log: l}
+	e := &events{log: l}
+	e.queue = newEventQueue(e.write, time.Now)
+	return e
 }
 
+// write is the queue's writer: one ReportEvent per record.
+func (e *events) write(r eventRecord) {
+	switch r.kind {
+	case eventInfo:
+		e.log.Info(r.id, r.text)
+	case eventWarning:
+		e.log.Warning(r.id, r.text)
+	default:
+		e.log.Error(r.id, r.text)
+	}
+}
+
+// close writes what is queued, then closes the log: the last thing Execute
+// does before it returns.
 func (e *events) close() {
 	if e != nil {
+		e.queue.close()
 		e.log.Close()
 	}
 }
 
 func (e *events) info(id uint32, msg string) {
 	if e != nil {
-		e.log.Info(id, msg)
+		e.queue.post(eventInfo, id, msg)
 	}
 }
 
@@ -332,10 +353,10 @@ func (e *events) stopped(code ExitCode, reason string) {
 		return
 	}
 	if code == ExitOK {
-		e.log.Info(eventStopped, "stopped: "+reason)
+		e.queue.post(eventInfo, eventStopped, "stopped: "+reason)
 		return
 	}
-	e.log.Error(eventFailed+uint32(code), fmt.Sprintf("failed with exit code %d: %s", code, reason))
+	e.queue.post(eventErr, eventFailed+uint32(code), fmt.Sprintf("failed with exit code %d: %s", code, reason))
 }
 
 // tee sends the log's error records to the event log too: they carry the
@@ -357,7 +378,7 @@ type eventHandler struct {
 
 func (h *eventHandler) Handle(ctx context.Context, r slog.Record) error {
 	if r.Level >= slog.LevelError {
-		h.events.log.Error(eventError, h.text.format(r))
+		h.events.queue.post(eventErr, eventError, h.text.format(r))
 	}
 	return h.Handler.Handle(ctx, r)
 }

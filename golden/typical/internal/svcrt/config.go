@@ -85,6 +85,11 @@ type WindowsConfig struct {
 	RecoveryReset      time.Duration
 	RecoveryOnNonCrash bool
 	EventLog           bool
+	// Firewall: install adds an inbound rule letting the service accept
+	// TCP connections on the ports of FirewallAddrs (the http and grpc
+	// listen addresses; firewallPorts picks the ports), uninstall removes it.
+	Firewall      bool
+	FirewallAddrs []string
 }
 
 // RecoveryAction is one SCM failure action.

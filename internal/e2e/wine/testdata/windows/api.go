@@ -21,6 +21,12 @@ func NewAPI(_ *Warm3) (http.Handler, error) {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
 		fmt.Fprintln(w, "slow hello")
 	})
+	// A panic on a goroutine of the user's own: nothing recovers it, the
+	// process dies, and the crash output is all that tells why.
+	mux.HandleFunc("/panic", func(w http.ResponseWriter, _ *http.Request) {
+		go func() { panic("crash on purpose") }()
+		fmt.Fprintln(w, "panicking")
+	})
 	return mux, nil
 }
 
