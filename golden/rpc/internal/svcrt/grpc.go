@@ -187,7 +187,7 @@ func (s *GRPCServer) options() ([]grpc.ServerOption, error) {
 		opts = append(opts, grpc.MaxConcurrentStreams(uint32(c.MaxConcurrentStreams)))
 	}
 	if c.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+		cert, err := tls.LoadX509KeyPair(exeRelative(c.CertFile), exeRelative(c.KeyFile))
 		if err != nil {
 			return nil, fmt.Errorf("load TLS key pair: %w", err)
 		}
