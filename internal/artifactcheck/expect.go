@@ -120,11 +120,11 @@ func ManifestValues(s *spec.Spec) map[string]string {
 	}
 	seen := map[string]bool{}
 	for _, r := range s.Resources {
-		if r.Kind == spec.KindHTTP && !s.Fixed("resource."+r.Name, "addr") {
+		if (r.Kind == spec.KindHTTP || r.Kind == spec.KindGRPC) && !s.Fixed("resource."+r.Name, "addr") {
 			add(s.OverrideVariable("resource."+r.Name, "addr"), r.Addr)
 		}
 		for _, name := range []string{r.DSNEnv, r.AddrEnv, r.PasswordEnv, r.BaseURLEnv} {
-			if name != "" && !seen[name] && (r.Kind != spec.KindHTTP) {
+			if name != "" && !seen[name] && r.Kind != spec.KindHTTP && r.Kind != spec.KindGRPC {
 				seen[name] = true
 				add(name, "")
 				if name == r.PasswordEnv && slices.Contains(r.OptionalEnv, "password_env") {

@@ -29,7 +29,7 @@ func serviceDataDir(instance string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the service account's SID: %w", err)
 	}
-	return dir, ensureDataDir(dir, account)
+	return dir, ensureDataDir(dir, account, "")
 }
 
 // dataDirPath is %ProgramData%\<instance>.
@@ -64,7 +64,11 @@ func serviceDataDirFor(instance, account string) (string, error) {
 		}
 		sid = s.String()
 	}
-	return dir, ensureDataDir(dir, sid)
+	installer, err := processAccount()
+	if err != nil {
+		return dir, fmt.Errorf("the installing account's SID: %w", err)
+	}
+	return dir, ensureDataDir(dir, sid, installer)
 }
 
 // errAccountUnknown: the service account has no SID this system can look
@@ -119,7 +123,7 @@ func processAccount() (string, error) {
 }
 
 // ensureDataDir creates dir with dataDirSDDL, or checks the one there.
-func ensureDataDir(dir, account string) error {
+func ensureDataDir(dir, account, installer string) error {
 	sd, err := windows.SecurityDescriptorFromString(dataDirSDDL(account))
 	if err != nil {
 		return fmt.Errorf("security descriptor for %s: %w", dir, err)
@@ -137,13 +141,13 @@ func ensureDataDir(dir, account string) error {
 		}
 		return nil
 	}
-	return checkDataDir(dir, account)
+	return checkDataDir(dir, account, installer)
 }
 
 // checkDataDir reads the owner and DACL of an existing dir and judges them.
 // A reparse point (a junction or a symbolic link to elsewhere) is refused
 // whatever its security: the files would land where it points.
-func checkDataDir(dir, account string) error {
+func checkDataDir(dir, account, installer string) error {
 	p, err := windows.UTF16PtrFromString(dir)
 	if err != nil {
 		return err
@@ -188,5 +192,5 @@ func checkDataDir(dir, account string) error {
 			}
 		}
 	}
-	return dataDirRefusal(dir, owner.String(), dacl == nil, aces, account)
+	return dataDirRefusal(dir, owner.String(), dacl == nil, aces, account, installer)
 }

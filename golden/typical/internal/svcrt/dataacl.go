@@ -35,8 +35,15 @@ const dirWriteMask = 0x2 | 0x4 | 0x40 | 0x10000 | 0x40000 | 0x80000 | 0x40000000
 // service (C:\ProgramData lets every user create one) could hold a planted
 // log or configuration file, or be read by its creator: it is refused, with
 // the reason. nilDACL is a directory without a DACL: everyone has every right.
-func dataDirRefusal(dir, owner string, nilDACL bool, aces []dirACE, account string) error {
+//
+// installer is the account running install (an administrator), trusted as
+// well when install judges the folder: what it made is not planted. Empty
+// at the service's start.
+func dataDirRefusal(dir, owner string, nilDACL bool, aces []dirACE, account, installer string) error {
 	trusted := []string{sidSystem, sidAdministrators, account}
+	if installer != "" {
+		trusted = append(trusted, installer)
+	}
 	if !slices.Contains(trusted, owner) {
 		return fmt.Errorf("%s exists and is owned by %s, not by SYSTEM, Administrators or the service account (%s): refusing a folder another account created; delete it and start the service again", dir, owner, account)
 	}
