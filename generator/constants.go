@@ -87,10 +87,9 @@ func declareLog(g *Context) {
 	g.Const("[log]", "svcLogFormat", jen.Lit(l.Format), "text | json")
 	g.Const("[log]", "svcLogLevel", jen.Qual("log/slog", level), "")
 	g.Const("[log]", "svcLogStderr", jen.Lit(*l.Stderr), "")
-	if l.File == "" {
-		return
-	}
-	g.Const("[log]", "svcLogFile", jen.Lit(l.File), "a bare name: in the service's log directory; relative: against the executable's directory")
+	// Declared with no [log] file too: every binary has the rotating file's
+	// code (a Windows service's default log), so a deployment may set one.
+	g.Const("[log]", "svcLogFile", jen.Lit(l.File), "empty: none (a Windows service: its default log); a bare name: in the service's log directory; relative: against the executable's directory")
 	g.Const("[log]", "svcLogMaxSizeMB", jen.Lit(l.MaxSizeMB), "rotate at this size (0: 100)")
 	g.Const("[log]", "svcLogMaxAge", durationCode(l.MaxAge.Duration), "delete rotated files older than this, rounded up to days (0: keep)")
 	g.Const("[log]", "svcLogMaxBackups", jen.Lit(l.MaxBackups), "rotated files kept (0: all)")

@@ -77,8 +77,8 @@ func collectSettings(g *Context) {
 func unavailable(g *Context) [][3]string {
 	var out [][3]string
 	why := map[string]string{
-		"log":     "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec",
-		"runtime": "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply",
+		"runtime":  "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply",
+		"watchdog": "the spec has no [watchdog], so this binary runs no checks: add [watchdog] to the spec",
 	}
 	for _, t := range spec.OverrideTables {
 		for _, ov := range spec.TableOverrides[t] {
@@ -104,6 +104,10 @@ func tableConst(table, key string) string {
 		return "svcTimeout" + spec.GoName(key)
 	case "runtime":
 		return map[string]string{"gomaxprocs": "svcRuntimeGOMAXPROCS", "gc_percent": "svcRuntimeGCPercent", "memory_limit": "svcRuntimeMemoryLimit"}[key]
+	case "log":
+		if key == "max_size_mb" {
+			return "svcLogMaxSizeMB"
+		}
 	}
 	return "svc" + spec.GoName(table) + spec.GoName(key)
 }

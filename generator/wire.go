@@ -144,11 +144,9 @@ func configLit(g *Context) *rtLit {
 
 	log := newLit(rtLogConfig).
 		set("Format", id("svcLogFormat")).set("Level", id("svcLogLevel")).set("Stderr", id("svcLogStderr"))
-	if s.Log.File != "" {
-		log.set("File", id("svcLogFile")).set("MaxSizeMB", id("svcLogMaxSizeMB")).set("MaxAge", id("svcLogMaxAge")).
-			set("MaxBackups", id("svcLogMaxBackups")).set("Compress", id("svcLogCompress")).
-			set("OpenFile", g.rt(rtOpenRotatingFile))
-	}
+	log.set("File", id("svcLogFile")).set("MaxSizeMB", id("svcLogMaxSizeMB")).set("MaxAge", id("svcLogMaxAge")).
+		set("MaxBackups", id("svcLogMaxBackups")).set("Compress", id("svcLogCompress")).
+		set("OpenFile", g.rt(rtOpenRotatingFile))
 	var recovery []jen.Code
 	for i := range s.Windows.Recovery {
 		n := recoveryConst(i)

@@ -25,7 +25,7 @@ const (
 	svcLogFormat = "text"
 	svcLogLevel  = slog.LevelInfo
 	svcLogStderr = true
-	// a bare name: in the service's log directory; relative: against the executable's directory
+	// empty: none (a Windows service: its default log); a bare name: in the service's log directory; relative: against the executable's directory
 	svcLogFile = "logs/PWNED\"`*/ level=ERROR %n.log"
 	// rotate at this size (0: 100)
 	svcLogMaxSizeMB = 100

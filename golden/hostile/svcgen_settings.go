@@ -20,6 +20,7 @@ type svcSettings struct {
 	LogLevel                    slog.Level
 	LogStderr                   bool
 	LogFile                     string
+	LogMaxSizeMB                int
 	LogMaxAge                   time.Duration
 	LogMaxBackups               int
 	LogCompress                 bool
@@ -79,6 +80,7 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Level(&svcSet.LogLevel, "log", "level", svcLogLevel, svcrt.FromDefault, false)
 	svcEnv.Bool(&svcSet.LogStderr, "log", "stderr", svcLogStderr, svcrt.FromDefault, false)
 	svcEnv.String(&svcSet.LogFile, "log", "file", svcLogFile, svcrt.FromSpec, false, svcrt.CheckNotEmpty)
+	svcEnv.Int(&svcSet.LogMaxSizeMB, "log", "max_size_mb", svcLogMaxSizeMB, svcrt.FromDefault, false, 0, 2147483647)
 	svcEnv.Duration(&svcSet.LogMaxAge, "log", "max_age", svcLogMaxAge, svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Int(&svcSet.LogMaxBackups, "log", "max_backups", svcLogMaxBackups, svcrt.FromDefault, false, 0, 2147483647)
 	svcEnv.Bool(&svcSet.LogCompress, "log", "compress", svcLogCompress, svcrt.FromDefault, false)
@@ -113,7 +115,6 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Duration(&svcSet.DBPingTimeout, "resource.db", "ping_timeout", min(5*time.Second, svcSet.DBOpenTimeout), svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Int(&svcSet.UpstreamMaxIdlePerHost, "resource.upstream", "max_idle_per_host", max(16, svcSet.UpstreamWarm), svcrt.FromDefault, false, 1, 16384)
 	svcEnv.Duration(&svcSet.UpstreamRetryMax, "resource.upstream", "retry_max", max(2*time.Second, svcSet.UpstreamRetryBase), svcrt.FromDefault, false, 100000*time.Hour)
-	svcEnv.Unavailable("log", "max_size_mb", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
 	svcEnv.Unavailable("runtime", "gomaxprocs", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "gc_percent", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "memory_limit", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")

@@ -39,7 +39,7 @@ func svcConfig(svcSet *svcSettings) *svcrt.Config {
 			Level:      svcSet.LogLevel,
 			Stderr:     svcSet.LogStderr,
 			File:       svcSet.LogFile,
-			MaxSizeMB:  svcLogMaxSizeMB,
+			MaxSizeMB:  svcSet.LogMaxSizeMB,
 			MaxAge:     svcSet.LogMaxAge,
 			MaxBackups: svcSet.LogMaxBackups,
 			Compress:   svcSet.LogCompress,

@@ -19,6 +19,11 @@ type svcSettings struct {
 	LogFormat                     string
 	LogLevel                      slog.Level
 	LogStderr                     bool
+	LogFile                       string
+	LogMaxSizeMB                  int
+	LogMaxAge                     time.Duration
+	LogMaxBackups                 int
+	LogCompress                   bool
 	PrimaryDBMaxOpen              int
 	PrimaryDBMaxIdle              int
 	PrimaryDBWarm                 int
@@ -172,6 +177,11 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.String(&svcSet.LogFormat, "log", "format", svcLogFormat, svcrt.FromDefault, false, svcrt.OneOf("text", "json"))
 	svcEnv.Level(&svcSet.LogLevel, "log", "level", svcLogLevel, svcrt.FromDefault, false)
 	svcEnv.Bool(&svcSet.LogStderr, "log", "stderr", svcLogStderr, svcrt.FromDefault, false)
+	svcEnv.String(&svcSet.LogFile, "log", "file", svcLogFile, svcrt.FromDefault, false, svcrt.CheckNotEmpty)
+	svcEnv.Int(&svcSet.LogMaxSizeMB, "log", "max_size_mb", svcLogMaxSizeMB, svcrt.FromDefault, false, 0, 2147483647)
+	svcEnv.Duration(&svcSet.LogMaxAge, "log", "max_age", svcLogMaxAge, svcrt.FromDefault, false, 100000*time.Hour)
+	svcEnv.Int(&svcSet.LogMaxBackups, "log", "max_backups", svcLogMaxBackups, svcrt.FromDefault, false, 0, 2147483647)
+	svcEnv.Bool(&svcSet.LogCompress, "log", "compress", svcLogCompress, svcrt.FromDefault, false)
 	svcEnv.Int(&svcSet.PrimaryDBMaxOpen, "resource.primary_db", "max_open", svcPrimaryDBMaxOpen, svcrt.FromSpec, false, 1, 16384)
 	svcEnv.Int(&svcSet.PrimaryDBMaxIdle, "resource.primary_db", "max_idle", svcPrimaryDBMaxIdle, svcrt.FromSpec, false, 0, 16384)
 	svcEnv.Int(&svcSet.PrimaryDBWarm, "resource.primary_db", "warm", svcPrimaryDBWarm, svcrt.FromSpec, false, 0, 16384)
@@ -301,11 +311,6 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Duration(&svcSet.MapsAPIRetryMax, "resource.maps_api", "retry_max", max(2*time.Second, svcSet.MapsAPIRetryBase), svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Duration(&svcSet.BillingAPIRetryMax, "resource.billing_api", "retry_max", max(2*time.Second, svcSet.BillingAPIRetryBase), svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Duration(&svcSet.SmsAPIRetryMax, "resource.sms_api", "retry_max", max(2*time.Second, svcSet.SmsAPIRetryBase), svcrt.FromDefault, false, 100000*time.Hour)
-	svcEnv.Unavailable("log", "file", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_size_mb", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_age", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_backups", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "compress", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
 	svcEnv.Unavailable("runtime", "gomaxprocs", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "gc_percent", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "memory_limit", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
@@ -322,7 +327,7 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Require(svcSet.TimeoutShutdown <= svcSet.TimeoutStop, "[timeouts] shutdown must be at most [timeouts] stop", "[timeouts] shutdown", "[timeouts] stop")
 	svcEnv.Require(svcSet.TimeoutDrainDelay+svcSet.TimeoutCritical < svcSet.TimeoutStop, "[timeouts] drain_delay + critical must be shorter than stop", "[timeouts] drain_delay", "[timeouts] critical", "[timeouts] stop")
 	svcEnv.Require(svcSet.TimeoutDrainDelay+svcSet.TimeoutDrain+svcSet.TimeoutCritical <= svcSet.TimeoutStop, "[timeouts] drain_delay + drain + critical must fit in stop", "[timeouts] drain_delay", "[timeouts] drain", "[timeouts] critical", "[timeouts] stop")
-	svcEnv.Require(svcSet.LogStderr, "[log] stderr = false needs a [log] file, and this service was generated without one", "[log] stderr")
+	svcEnv.Require(svcSet.LogStderr || svcSet.LogFile != "", "[log] stderr = false needs a [log] file", "[log] stderr", "[log] file")
 	svcEnv.Require(svcSet.PrimaryDBOpenTimeout <= svcSet.TimeoutStart, "[resource.primary_db] open_timeout must be at most [timeouts] start", "[resource.primary_db] open_timeout", "[timeouts] start")
 	svcEnv.Require(svcSet.PrimaryDBCloseTimeout <= svcSet.TimeoutStop, "[resource.primary_db] close_timeout must be at most [timeouts] stop", "[resource.primary_db] close_timeout", "[timeouts] stop")
 	svcEnv.Require(svcSet.PrimaryDBMaxIdle <= svcSet.PrimaryDBMaxOpen, "[resource.primary_db] max_idle must be at most [resource.primary_db] max_open", "[resource.primary_db] max_idle", "[resource.primary_db] max_open")

@@ -25,6 +25,16 @@ const (
 	svcLogFormat = "text"
 	svcLogLevel  = slog.LevelInfo
 	svcLogStderr = true
+	// empty: none (a Windows service: its default log); a bare name: in the service's log directory; relative: against the executable's directory
+	svcLogFile = ""
+	// rotate at this size (0: 100)
+	svcLogMaxSizeMB = 100
+	// delete rotated files older than this, rounded up to days (0: keep)
+	svcLogMaxAge = 0
+	// rotated files kept (0: all)
+	svcLogMaxBackups = 5
+	// gzip rotated files
+	svcLogCompress = false
 )
 
 const (

@@ -19,6 +19,11 @@ type svcSettings struct {
 	LogFormat            string
 	LogLevel             slog.Level
 	LogStderr            bool
+	LogFile              string
+	LogMaxSizeMB         int
+	LogMaxAge            time.Duration
+	LogMaxBackups        int
+	LogCompress          bool
 	APIAddr              string
 	APIReadHeaderTimeout time.Duration
 	APIReadTimeout       time.Duration
@@ -54,6 +59,11 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.String(&svcSet.LogFormat, "log", "format", svcLogFormat, svcrt.FromDefault, false, svcrt.OneOf("text", "json"))
 	svcEnv.Level(&svcSet.LogLevel, "log", "level", svcLogLevel, svcrt.FromDefault, false)
 	svcEnv.Bool(&svcSet.LogStderr, "log", "stderr", svcLogStderr, svcrt.FromDefault, false)
+	svcEnv.String(&svcSet.LogFile, "log", "file", svcLogFile, svcrt.FromDefault, false, svcrt.CheckNotEmpty)
+	svcEnv.Int(&svcSet.LogMaxSizeMB, "log", "max_size_mb", svcLogMaxSizeMB, svcrt.FromDefault, false, 0, 2147483647)
+	svcEnv.Duration(&svcSet.LogMaxAge, "log", "max_age", svcLogMaxAge, svcrt.FromDefault, false, 100000*time.Hour)
+	svcEnv.Int(&svcSet.LogMaxBackups, "log", "max_backups", svcLogMaxBackups, svcrt.FromDefault, false, 0, 2147483647)
+	svcEnv.Bool(&svcSet.LogCompress, "log", "compress", svcLogCompress, svcrt.FromDefault, false)
 	svcEnv.String(&svcSet.APIAddr, "resource.api", "addr", svcAPIAddr, svcrt.FromSpec, false, svcrt.CheckListenAddr)
 	svcEnv.Duration(&svcSet.APIReadHeaderTimeout, "resource.api", "read_header_timeout", svcAPIReadHeaderTimeout, svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Duration(&svcSet.APIReadTimeout, "resource.api", "read_timeout", svcAPIReadTimeout, svcrt.FromDefault, false, 100000*time.Hour)
@@ -65,11 +75,6 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Duration(&svcSet.TimeoutShutdown, "timeouts", "shutdown", min(5*time.Second, svcSet.TimeoutStop), svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Duration(&svcSet.APIOpenTimeout, "resource.api", "open_timeout", svcSet.TimeoutStart, svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Duration(&svcSet.APICloseTimeout, "resource.api", "close_timeout", max(svcSet.TimeoutStop-svcSet.TimeoutDrainDelay-svcSet.TimeoutDrain-svcSet.TimeoutCritical, 0), svcrt.FromDefault, false, 100000*time.Hour)
-	svcEnv.Unavailable("log", "file", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_size_mb", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_age", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_backups", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "compress", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
 	svcEnv.Unavailable("runtime", "gomaxprocs", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "gc_percent", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "memory_limit", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
@@ -82,7 +87,7 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Require(svcSet.TimeoutShutdown <= svcSet.TimeoutStop, "[timeouts] shutdown must be at most [timeouts] stop", "[timeouts] shutdown", "[timeouts] stop")
 	svcEnv.Require(svcSet.TimeoutDrainDelay+svcSet.TimeoutCritical < svcSet.TimeoutStop, "[timeouts] drain_delay + critical must be shorter than stop", "[timeouts] drain_delay", "[timeouts] critical", "[timeouts] stop")
 	svcEnv.Require(svcSet.TimeoutDrainDelay+svcSet.TimeoutDrain+svcSet.TimeoutCritical <= svcSet.TimeoutStop, "[timeouts] drain_delay + drain + critical must fit in stop", "[timeouts] drain_delay", "[timeouts] drain", "[timeouts] critical", "[timeouts] stop")
-	svcEnv.Require(svcSet.LogStderr, "[log] stderr = false needs a [log] file, and this service was generated without one", "[log] stderr")
+	svcEnv.Require(svcSet.LogStderr || svcSet.LogFile != "", "[log] stderr = false needs a [log] file", "[log] stderr", "[log] file")
 	svcEnv.Require(svcSet.APIOpenTimeout <= svcSet.TimeoutStart, "[resource.api] open_timeout must be at most [timeouts] start", "[resource.api] open_timeout", "[timeouts] start")
 	svcEnv.Require(svcSet.APICloseTimeout <= svcSet.TimeoutStop, "[resource.api] close_timeout must be at most [timeouts] stop", "[resource.api] close_timeout", "[timeouts] stop")
 	svcEnv.Listeners([]string{"[admin] addr", "[resource.api] addr"}, []string{svcSet.AdminAddr, svcSet.APIAddr})

@@ -34,9 +34,15 @@ func svcConfig(svcSet *svcSettings) *svcrt.Config {
 			Pprof: svcAdminPprof,
 		},
 		Log: svcrt.LogConfig{
-			Format: svcSet.LogFormat,
-			Level:  svcSet.LogLevel,
-			Stderr: svcSet.LogStderr,
+			Format:     svcSet.LogFormat,
+			Level:      svcSet.LogLevel,
+			Stderr:     svcSet.LogStderr,
+			File:       svcSet.LogFile,
+			MaxSizeMB:  svcSet.LogMaxSizeMB,
+			MaxAge:     svcSet.LogMaxAge,
+			MaxBackups: svcSet.LogMaxBackups,
+			Compress:   svcSet.LogCompress,
+			OpenFile:   svcrt.OpenRotatingFile,
 		},
 		Windows: svcrt.WindowsConfig{
 			Start:        svcWindowsStart,

@@ -19,6 +19,11 @@ type svcSettings struct {
 	LogFormat                   string
 	LogLevel                    slog.Level
 	LogStderr                   bool
+	LogFile                     string
+	LogMaxSizeMB                int
+	LogMaxAge                   time.Duration
+	LogMaxBackups               int
+	LogCompress                 bool
 	WatchdogInterval            time.Duration
 	WatchdogFailures            int
 	WatchdogExitAfter           time.Duration
@@ -90,6 +95,11 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.String(&svcSet.LogFormat, "log", "format", svcLogFormat, svcrt.FromDefault, false, svcrt.OneOf("text", "json"))
 	svcEnv.Level(&svcSet.LogLevel, "log", "level", svcLogLevel, svcrt.FromDefault, false)
 	svcEnv.Bool(&svcSet.LogStderr, "log", "stderr", svcLogStderr, svcrt.FromDefault, false)
+	svcEnv.String(&svcSet.LogFile, "log", "file", svcLogFile, svcrt.FromDefault, false, svcrt.CheckNotEmpty)
+	svcEnv.Int(&svcSet.LogMaxSizeMB, "log", "max_size_mb", svcLogMaxSizeMB, svcrt.FromDefault, false, 0, 2147483647)
+	svcEnv.Duration(&svcSet.LogMaxAge, "log", "max_age", svcLogMaxAge, svcrt.FromDefault, false, 100000*time.Hour)
+	svcEnv.Int(&svcSet.LogMaxBackups, "log", "max_backups", svcLogMaxBackups, svcrt.FromDefault, false, 0, 2147483647)
+	svcEnv.Bool(&svcSet.LogCompress, "log", "compress", svcLogCompress, svcrt.FromDefault, false)
 	svcEnv.Duration(&svcSet.WatchdogInterval, "watchdog", "interval", svcWatchdogInterval, svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Int(&svcSet.WatchdogFailures, "watchdog", "failures", svcWatchdogFailures, svcrt.FromDefault, false, 1, 2147483647)
 	svcEnv.Duration(&svcSet.WatchdogExitAfter, "watchdog", "exit_after", svcWatchdogExitAfter, svcrt.FromDefault, false, 100000*time.Hour)
@@ -137,11 +147,6 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Duration(&svcSet.CacheDialTimeout, "resource.cache", "dial_timeout", min(5*time.Second, svcSet.CacheOpenTimeout), svcrt.FromDefault, false, 100000*time.Hour)
 	svcEnv.Int(&svcSet.PaymentsMaxIdlePerHost, "resource.payments", "max_idle_per_host", max(16, svcSet.PaymentsWarm), svcrt.FromDefault, false, 1, 16384)
 	svcEnv.Duration(&svcSet.PaymentsRetryMax, "resource.payments", "retry_max", max(2*time.Second, svcSet.PaymentsRetryBase), svcrt.FromDefault, false, 100000*time.Hour)
-	svcEnv.Unavailable("log", "file", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_size_mb", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_age", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "max_backups", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
-	svcEnv.Unavailable("log", "compress", "the spec has no [log] file, so this binary has no log file code: set [log] file in the spec")
 	svcEnv.Unavailable("runtime", "gomaxprocs", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "gc_percent", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
 	svcEnv.Unavailable("runtime", "memory_limit", "the spec does not set it: Go's own GOMAXPROCS, GOGC and GOMEMLIMIT apply")
@@ -155,7 +160,7 @@ func svcLoad(svcEnv *svcrt.Overrides) *svcSettings {
 	svcEnv.Require(svcSet.TimeoutDrainDelay+svcSet.TimeoutCritical < svcSet.TimeoutStop, "[timeouts] drain_delay + critical must be shorter than stop", "[timeouts] drain_delay", "[timeouts] critical", "[timeouts] stop")
 	svcEnv.Require(svcSet.TimeoutDrainDelay+svcSet.TimeoutDrain+svcSet.TimeoutCritical <= svcSet.TimeoutStop, "[timeouts] drain_delay + drain + critical must fit in stop", "[timeouts] drain_delay", "[timeouts] drain", "[timeouts] critical", "[timeouts] stop")
 	svcEnv.Require(svcSet.WatchdogExitAfter == 0 || svcSet.WatchdogExitAfter >= svcSet.WatchdogInterval, "[watchdog] exit_after must be 0s or at least interval", "[watchdog] exit_after", "[watchdog] interval")
-	svcEnv.Require(svcSet.LogStderr, "[log] stderr = false needs a [log] file, and this service was generated without one", "[log] stderr")
+	svcEnv.Require(svcSet.LogStderr || svcSet.LogFile != "", "[log] stderr = false needs a [log] file", "[log] stderr", "[log] file")
 	svcEnv.Require(svcSet.DBOpenTimeout <= svcSet.TimeoutStart, "[resource.db] open_timeout must be at most [timeouts] start", "[resource.db] open_timeout", "[timeouts] start")
 	svcEnv.Require(svcSet.DBCloseTimeout <= svcSet.TimeoutStop, "[resource.db] close_timeout must be at most [timeouts] stop", "[resource.db] close_timeout", "[timeouts] stop")
 	svcEnv.Require(svcSet.DBMaxIdle <= svcSet.DBMaxOpen, "[resource.db] max_idle must be at most [resource.db] max_open", "[resource.db] max_idle", "[resource.db] max_open")

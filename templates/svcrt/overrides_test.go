@@ -239,17 +239,17 @@ func TestParsers(t *testing.T) {
 	}
 }
 
-// A key the binary cannot take (no [log] file in the spec) is refused when
+// A key the binary cannot take (no [watchdog] in the spec) is refused when
 // its variable is set, saying why, not ignored.
 func TestOverridesUnavailable(t *testing.T) {
 	o := NewOverrides("orders", nil)
-	o.Unavailable("log", "file", "no file")
+	o.Unavailable("watchdog", "interval", "no checks")
 	if o.Err() != nil {
 		t.Fatal(o.Err())
 	}
-	t.Setenv("ORDERS_LOG_FILE", "/var/log/x.log")
-	o.Unavailable("log", "file", "no file")
-	if err := o.Err(); err == nil || !strings.Contains(err.Error(), `ORDERS_LOG_FILE="/var/log/x.log" (environment): [log] file cannot be overridden: no file`) {
+	t.Setenv("ORDERS_WATCHDOG_INTERVAL", "5s")
+	o.Unavailable("watchdog", "interval", "no checks")
+	if err := o.Err(); err == nil || !strings.Contains(err.Error(), `ORDERS_WATCHDOG_INTERVAL="5s" (environment): [watchdog] interval cannot be overridden: no checks`) {
 		t.Errorf("Unavailable: %v", err)
 	}
 }

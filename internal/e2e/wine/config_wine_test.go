@@ -102,16 +102,16 @@ func TestWindowsInstanceConfiguration(t *testing.T) {
 			t.Fatalf("stop %s: %v\n%s", name, err, out)
 		}
 	}
-	// Each instance logged to its own file: b to the one install gave it,
-	// a to the spec's (which other tests' runs share, never with b's port).
-	logs := filepath.Join(filepath.Dir(exe), "logs")
-	logA, _ := os.ReadFile(filepath.Join(logs, "svcgenwin.log"))
-	logB, _ := os.ReadFile(filepath.Join(logs, b+".log"))
+	// Each instance logged to its own file: b to the one install gave it
+	// (next to the executable), a to its default log, %ProgramData%\<a>\<a>.log
+	// (the spec has no [log] file).
+	logA, _ := os.ReadFile(filepath.Join(p.ProgramData(), a, a+".log"))
+	logB, _ := os.ReadFile(filepath.Join(filepath.Dir(exe), "logs", b+".log"))
 	if !strings.Contains(string(logB), "addr="+apiB) || strings.Contains(string(logB), "addr="+winSvc.api) {
 		t.Errorf("%s.log does not hold instance %s's own records:\n%s", b, b, logB)
 	}
 	if !strings.Contains(string(logA), "addr="+winSvc.api) || strings.Contains(string(logA), "addr="+apiB) {
-		t.Errorf("svcgenwin.log does not hold instance %s's records alone:\n%s", a, logA)
+		t.Errorf("%s.log does not hold instance %s's records alone:\n%s", a, a, logA)
 	}
 
 	// A wrong value in the env file: the SCM sees the start fail with the
