@@ -38,6 +38,7 @@ var runtimeFeature = map[string][]string{
 	"breaker.go":    {FeatureHTTPClient},
 	"metrics.go":    {FeatureMetrics},
 	"grpc.go":       {FeatureGRPC},
+	"grpclisten.go": {FeatureGRPC},
 }
 
 // RuntimeFile is one file of the runtime package: its name in svcrt/ and its

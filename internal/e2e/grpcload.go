@@ -16,7 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
-// The methods of the echo service of testdata/grpc/rpc.go, called without
+// The methods of the echo service of testdata/grpc/echo.go, called without
 // generated client code.
 const (
 	EchoSay   = "/svcgen.test.Echo/Say"
@@ -28,16 +28,27 @@ func GRPCDial(addr string) (*grpc.ClientConn, error) {
 	return grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 }
 
-// GRPCLoad is a closed-loop unary load: Clients goroutines, each with its
-// own connection, call EchoSay back to back with a default call (no
-// wait-for-ready) until a call fails or Stopped is closed.
+// GRPCLoad is a unary load of default calls (no wait-for-ready) to
+// EchoSay. Closed loop: Clients goroutines, each with its own connection,
+// call back to back until a call fails or Stopped is closed, or, with
+// Until, until Until says so. Open loop (Rate): Rate new connections a
+// second, one call on each.
 type GRPCLoad struct {
 	Addr    string
 	Clients int
+	// Rate, when set, makes the load open loop: a new connection for every
+	// call, Rate calls a second, until Until says so or Stopped is closed.
+	Rate int
 	// Trigger is the number of answers after which Stop is called, once.
 	Trigger int64
 	Stop    func()
 	Stopped <-chan struct{}
+	// Until is called after every call, answered or not, with the number
+	// answered so far; true ends the load. With it a failed call does not
+	// end its client: the next one goes on the same connection, which
+	// grpc-go reconnects as it would for any caller (a load through a
+	// restart).
+	Until func(answered int64) bool
 }
 
 // GRPCLoadResult counts what became of the calls.
@@ -71,16 +82,80 @@ func (l GRPCLoad) Run() *GRPCLoadResult {
 	res := &GRPCLoadResult{}
 	var mu sync.Mutex
 	var answered atomic.Int64
-	var fire sync.Once
-	var wg sync.WaitGroup
-	for range l.Clients {
-		wg.Go(func() {
-			conn, err := GRPCDial(l.Addr)
-			if err != nil {
-				mu.Lock()
-				res.Lost++
+	var fire, end sync.Once
+	ended := make(chan struct{})
+	// call makes one call on conn, counts what became of it and reports
+	// whether it was answered.
+	call := func(conn *grpc.ClientConn) bool {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		var out wrapperspb.StringValue
+		err := conn.Invoke(ctx, EchoSay, wrapperspb.String("load"), &out)
+		cancel()
+		mu.Lock()
+		switch {
+		case err == nil && out.Value == "load":
+			res.OK++
+			res.LastOK = time.Now()
+		case err == nil:
+			res.Lost++
+			err = errors.New("wrong answer " + out.Value)
+			res.LostErrs = append(res.LostErrs, err)
+		case NotSent(err):
+			res.Refused++
+		default:
+			res.Lost++
+			if len(res.LostErrs) < 10 {
 				res.LostErrs = append(res.LostErrs, err)
-				mu.Unlock()
+			}
+		}
+		mu.Unlock()
+		n := answered.Load()
+		if err == nil {
+			n = answered.Add(1)
+			if n >= l.Trigger && l.Stop != nil {
+				fire.Do(func() { go l.Stop() })
+			}
+		}
+		if l.Until != nil && l.Until(n) {
+			end.Do(func() { close(ended) })
+		}
+		return err == nil
+	}
+	dial := func() *grpc.ClientConn {
+		conn, err := GRPCDial(l.Addr)
+		if err != nil {
+			mu.Lock()
+			res.Lost++
+			res.LostErrs = append(res.LostErrs, err)
+			mu.Unlock()
+		}
+		return conn
+	}
+	var wg sync.WaitGroup
+	if l.Rate > 0 {
+		tick := time.NewTicker(time.Second / time.Duration(l.Rate))
+		defer tick.Stop()
+	open:
+		for {
+			select {
+			case <-l.Stopped:
+				break open
+			case <-ended:
+				break open
+			case <-tick.C:
+				wg.Go(func() {
+					if conn := dial(); conn != nil {
+						call(conn)
+						conn.Close()
+					}
+				})
+			}
+		}
+	}
+	for i := 0; l.Rate == 0 && i < l.Clients; i++ {
+		wg.Go(func() {
+			conn := dial()
+			if conn == nil {
 				return
 			}
 			defer conn.Close()
@@ -88,32 +163,15 @@ func (l GRPCLoad) Run() *GRPCLoadResult {
 				select {
 				case <-l.Stopped:
 					return
-				default:
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				var out wrapperspb.StringValue
-				err := conn.Invoke(ctx, EchoSay, wrapperspb.String("load"), &out)
-				cancel()
-				mu.Lock()
-				switch {
-				case err == nil && out.Value == "load":
-					res.OK++
-					res.LastOK = time.Now()
-				case err == nil:
-					res.Lost++
-					res.LostErrs = append(res.LostErrs, errors.New("wrong answer "+out.Value))
-				case NotSent(err):
-					res.Refused++
-				default:
-					res.Lost++
-					res.LostErrs = append(res.LostErrs, err)
-				}
-				mu.Unlock()
-				if err != nil {
+				case <-ended:
 					return
+				default:
 				}
-				if answered.Add(1) >= l.Trigger && l.Stop != nil {
-					fire.Do(func() { go l.Stop() })
+				if !call(conn) {
+					if l.Until == nil {
+						return
+					}
+					time.Sleep(10 * time.Millisecond) // no busy loop while the server is gone
 				}
 			}
 		})

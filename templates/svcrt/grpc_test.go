@@ -125,6 +125,27 @@ func newGRPCHarness(t *testing.T, cfg *Config) *grpcHarness {
 	return h
 }
 
+// serveEcho registers echo on s, bound, and serves it, ready at once,
+// until the test ends.
+func serveEcho(t *testing.T, s *GRPCServer) {
+	t.Helper()
+	e := newEcho()
+	if err := s.Open(func(r grpc.ServiceRegistrar) error {
+		r.RegisterService(&echoDesc, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	close(ready)
+	ctx, cancel := context.WithCancel(context.Background())
+	go s.Serve(ctx, ready)
+	t.Cleanup(func() {
+		cancel()
+		s.Close(context.Background())
+	})
+}
+
 // connect runs the engine, waits for the bind and dials the server.
 func (h *grpcHarness) connect() {
 	h.t.Helper()
@@ -425,19 +446,7 @@ func TestGRPCTLS(t *testing.T) {
 	if err := s.Bind(); err != nil {
 		t.Fatal(err)
 	}
-	e := newEcho()
-	if err := s.Open(func(r grpc.ServiceRegistrar) error {
-		r.RegisterService(&echoDesc, e)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan struct{})
-	close(ready)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.Serve(ctx, ready)
-	defer s.Close(context.Background())
+	serveEcho(t, s)
 	pem, err := os.ReadFile(certFile)
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
 	"github.com/svcgen/svcgen/internal/e2e"
 )
 
@@ -35,24 +37,42 @@ var upgradeBuilds e2e.UpgradeBuilds
 // this long.
 const wait = 60 * time.Second
 
-// upgradeLoads are the two loads every upgrade must lose nothing under,
-// sent at once: 64 closed-loop keep-alive clients, and 100 new connections
-// a second (open loop).
+// upgradeLoads are the four loads every upgrade must lose nothing under,
+// sent at once: on the HTTP API 64 closed-loop keep-alive clients and 100
+// new connections a second (open loop); on the gRPC server default calls
+// (no wait-for-ready) from 64 closed-loop clients, each its own
+// connection, which grpc-go reconnects when told to go away, and one call
+// on each of 50 new connections a second (open loop).
 type upgradeLoads struct {
-	answered atomic.Int64
-	stop     atomic.Bool
-	wg       sync.WaitGroup
-	keep     *e2e.LoadResult
-	fresh    *e2e.LoadResult
+	answered    atomic.Int64 // HTTP requests
+	rpcAnswered atomic.Int64 // gRPC calls of the closed loop
+	stop        atomic.Bool
+	wg          sync.WaitGroup
+	keep        *e2e.LoadResult
+	fresh       *e2e.LoadResult
+	rpc         *e2e.GRPCLoadResult
+	rpcFresh    *e2e.GRPCLoadResult
 }
 
-func startUpgradeLoads(addr string) *upgradeLoads {
+func startUpgradeLoads(addrs serviceAddrs) *upgradeLoads {
 	l := &upgradeLoads{}
+	addr := addrs.api
 	until := func(int64) bool {
 		l.answered.Add(1)
 		return l.stop.Load()
 	}
-	l.wg.Add(2)
+	l.wg.Add(4)
+	go func() {
+		defer l.wg.Done()
+		l.rpc = e2e.GRPCLoad{Addr: addrs.rpc, Clients: 64, Until: func(n int64) bool {
+			l.rpcAnswered.Store(n)
+			return l.stop.Load()
+		}}.Run()
+	}()
+	go func() {
+		defer l.wg.Done()
+		l.rpcFresh = e2e.GRPCLoad{Addr: addrs.rpc, Rate: 50, Until: func(int64) bool { return l.stop.Load() }}.Run()
+	}()
 	go func() {
 		defer l.wg.Done()
 		l.keep = e2e.Load(context.Background(), e2e.LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Clients: 64, Post: true, Until: until})
@@ -64,14 +84,15 @@ func startUpgradeLoads(addr string) *upgradeLoads {
 	return l
 }
 
-// waitAnswered waits until n more requests were answered.
+// waitAnswered waits until n more HTTP requests and n more gRPC calls
+// were answered.
 func (l *upgradeLoads) waitAnswered(t *testing.T, n int64) {
 	t.Helper()
-	target := l.answered.Load() + n
+	target, rpcTarget := l.answered.Load()+n, l.rpcAnswered.Load()+n
 	deadline := time.Now().Add(wait)
-	for l.answered.Load() < target {
+	for l.answered.Load() < target || l.rpcAnswered.Load() < rpcTarget {
 		if time.Now().After(deadline) {
-			t.Fatalf("fewer than %d requests answered in %s", n, wait)
+			t.Fatalf("fewer than %d requests and %d calls answered in %s", n, n, wait)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -93,11 +114,25 @@ func (l *upgradeLoads) end(t *testing.T) {
 			t.Errorf("%s: %d refused, %d lost, %d failed: %v", r.name, r.res.Refused, r.res.Lost, r.res.Failed, r.res.LostErrs)
 		}
 	}
+	// A call refused before the server got it fails all the same for a
+	// default call: gRPC does not retry it on its own.
+	for _, r := range []struct {
+		name string
+		res  *e2e.GRPCLoadResult
+	}{{"64 gRPC clients", l.rpc}, {"50 new gRPC connections/s", l.rpcFresh}} {
+		t.Logf("%s: answered %d, refused %d, lost %d", r.name, r.res.OK, r.res.Refused, r.res.Lost)
+		if r.res.Refused != 0 || r.res.Lost != 0 {
+			t.Errorf("%s: %d calls refused, %d lost: %v", r.name, r.res.Refused, r.res.Lost, r.res.LostErrs)
+		}
+	}
 }
 
+// serviceAddrs are the addresses of the HTTP API and the gRPC server.
+type serviceAddrs struct{ api, rpc string }
+
 // startV1 installs version 1.0.0 at dir/upg and runs it until ready; it
-// returns the process and the API's address.
-func startV1(t *testing.T, dir string, env ...string) (*e2e.LoggedProcess, string) {
+// returns the process and its addresses.
+func startV1(t *testing.T, dir string, env ...string) (*e2e.LoggedProcess, serviceAddrs) {
 	t.Helper()
 	v1, _ := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
 	bin := filepath.Join(dir, "upg")
@@ -117,9 +152,10 @@ func startV1(t *testing.T, dir string, env ...string) (*e2e.LoggedProcess, strin
 			t.Errorf("the race detector reported a race:\n%s", log)
 		}
 	})
-	line := mustLog(t, p.LogPath, `msg=listening resource=api `, 1)
+	api := mustLog(t, p.LogPath, `msg=listening resource=api `, 1)
+	rpc := mustLog(t, p.LogPath, `msg=listening resource=rpc `, 1)
 	mustLog(t, p.LogPath, `msg="service ready"`, 1)
-	return p, e2e.Attr(line, "addr")
+	return p, serviceAddrs{api: e2e.Attr(api, "addr"), rpc: e2e.Attr(rpc, "addr")}
 }
 
 func mustLog(t *testing.T, path, pattern string, n int) string {
@@ -155,27 +191,60 @@ func answerOf(t *testing.T, addr string) (version string, pid int) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	f := strings.Fields(string(b))
+	return versionPID(t, string(b))
+}
+
+// rpcAnswerOf is the gRPC server's answer to Say("version") at addr, on a
+// new connection: "<version> <pid>".
+func rpcAnswerOf(t *testing.T, addr string) (version string, pid int) {
+	t.Helper()
+	conn, err := e2e.GRPCDial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var out wrapperspb.StringValue
+	if err := conn.Invoke(context.Background(), e2e.EchoSay, wrapperspb.String("version"), &out); err != nil {
+		t.Fatal(err)
+	}
+	return versionPID(t, out.Value)
+}
+
+func versionPID(t *testing.T, answer string) (version string, pid int) {
+	t.Helper()
+	f := strings.Fields(answer)
 	if len(f) != 2 {
-		t.Fatalf("answer %q", b)
+		t.Fatalf("answer %q", answer)
 	}
 	pid, _ = strconv.Atoi(f[1])
 	return f[0], pid
 }
 
+// mustServe fails t unless both the HTTP API and the gRPC server answer
+// from version at pid.
+func mustServe(t *testing.T, addrs serviceAddrs, version string, pid int) {
+	t.Helper()
+	if v, p := answerOf(t, addrs.api); v != version || p != pid {
+		t.Errorf("HTTP: serving %s from pid %d, want %s from pid %d", v, p, version, pid)
+	}
+	if v, p := rpcAnswerOf(t, addrs.rpc); v != version || p != pid {
+		t.Errorf("gRPC: serving %s from pid %d, want %s from pid %d", v, p, version, pid)
+	}
+}
+
 // An upgrade to a rebuilt binary, asked by SIGUSR2 or by the upgrade verb,
-// under 64 keep-alive clients and 100 new connections a second: nothing
-// refused, nothing lost, the new version serving from a new PID, the old
-// process exited 0. The new process warms up for 300 ms, and a second
+// under the HTTP and gRPC loads (upgradeLoads): nothing refused, nothing
+// lost, no call failed, the new version serving HTTP and gRPC from a new
+// PID, the old process exited 0. The new process warms up for 300 ms, and a second
 // SIGUSR2 during it is refused, not queued.
 func TestUpgradeLosesNothing(t *testing.T) {
 	for _, via := range []string{"signal", "verb"} {
 		t.Run(via, func(t *testing.T) {
 			dir := t.TempDir()
 			_, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
-			p, addr := startV1(t, dir, "E2E_WARM_SLEEP=300ms")
+			p, addrs := startV1(t, dir, "E2E_WARM_SLEEP=300ms")
 			oldPID := p.Cmd.Process.Pid
-			loads := startUpgradeLoads(addr)
+			loads := startUpgradeLoads(addrs)
 			loads.waitAnswered(t, 500)
 			if err := e2e.Install(v2, filepath.Join(dir, "upg")); err != nil {
 				t.Fatal(err)
@@ -221,9 +290,7 @@ func TestUpgradeLosesNothing(t *testing.T) {
 			// The load goes on against the new process alone.
 			loads.waitAnswered(t, 500)
 			loads.end(t)
-			if version, pid := answerOf(t, addr); version != "2.0.0" || pid != newPID {
-				t.Errorf("serving %s from pid %d, want 2.0.0 from pid %d", version, pid, newPID)
-			}
+			mustServe(t, addrs, "2.0.0", newPID)
 			if n := len(regexp.MustCompile(`msg="upgrade handed over"`).FindAllString(strings.Join(e2e.LogLines(p.LogPath), "\n"), -1)); n != 1 {
 				t.Errorf("%d handovers, want 1", n)
 			}
@@ -235,9 +302,10 @@ func TestUpgradeLosesNothing(t *testing.T) {
 
 // A new binary that exits during its warmup (asked by the verb, which
 // reports the failure and exits 1), then one whose warmup fails (its start
-// rolls back), leave the old process serving as if nothing happened, with
-// nothing refused or lost; a third request, once the new binary warms up,
-// upgrades.
+// rolls back), leave the old process serving HTTP and gRPC as if nothing
+// happened, with nothing refused or lost and no call failed (the new
+// process accepts gRPC connections only once ready); a third request, once
+// the new binary warms up, upgrades.
 func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	dir := t.TempDir()
 	_, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
@@ -245,9 +313,9 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	if err := os.WriteFile(breakFile, []byte("exit"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, addr := startV1(t, dir, "E2E_WARM_SLEEP=200ms", "E2E_BREAK_VERSION=2.0.0", "E2E_BREAK_FILE="+breakFile)
+	p, addrs := startV1(t, dir, "E2E_WARM_SLEEP=200ms", "E2E_BREAK_VERSION=2.0.0", "E2E_BREAK_FILE="+breakFile)
 	oldPID := p.Cmd.Process.Pid
-	loads := startUpgradeLoads(addr)
+	loads := startUpgradeLoads(addrs)
 	loads.waitAnswered(t, 300)
 	if err := e2e.Install(v2, filepath.Join(dir, "upg")); err != nil {
 		t.Fatal(err)
@@ -274,9 +342,7 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 			t.Errorf("failure %d: %s, want %s", i+1, line, want)
 		}
 		loads.waitAnswered(t, 300)
-		if version, pid := answerOf(t, addr); version != "1.0.0" || pid != oldPID {
-			t.Fatalf("after a failed upgrade serving %s from pid %d, want 1.0.0 from pid %d", version, pid, oldPID)
-		}
+		mustServe(t, addrs, "1.0.0", oldPID)
 		os.WriteFile(breakFile, []byte("fail"), 0o644)
 	}
 	os.WriteFile(breakFile, []byte("ok"), 0o644)
@@ -289,17 +355,17 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
 	loads.waitAnswered(t, 300)
 	loads.end(t)
-	if version, pid := answerOf(t, addr); version != "2.0.0" || pid != newPID {
-		t.Errorf("serving %s from pid %d, want 2.0.0 from pid %d", version, pid, newPID)
-	}
+	mustServe(t, addrs, "2.0.0", newPID)
 	stopPID(t, newPID)
 }
 
 // Under socket activation (the listening sockets passed as systemd passes
 // them, LISTEN_FDS set by the test, which holds them as the .socket unit
-// does), a restart — stop, then start — refuses and loses nothing: the
-// sockets stay open, connections wait in their queues while no process
-// accepts, and the stopped process leaves those queues to the next one.
+// does), a restart — stop, then start — refuses and loses nothing and fails
+// no gRPC call: the sockets (admin, HTTP, gRPC) stay open, connections
+// wait in their queues while no process accepts, and the stopped process
+// leaves those queues to the next one (a gRPC server serves every
+// connection it accepted before its drain).
 // The same after an upgrade of the socket-activated process: the process
 // it started, stopped in turn, leaves the queues to the next start too.
 func TestSocketActivationRestartLosesNothing(t *testing.T) {
@@ -307,7 +373,8 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	v1, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
 	var files []*os.File
 	var addrs []string
-	for range 2 {
+	names := []string{"svc-admin", "api", "rpc"}
+	for range names {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -321,7 +388,6 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 		defer f.Close()
 		files = append(files, f)
 	}
-	names := []string{"svc-admin", "api"}
 	logPath := filepath.Join(dir, "log")
 	run := func(bin string, n int) *e2e.LoggedProcess {
 		p, err := e2e.StartLogged(e2e.SocketActivated(bin, files, names, []string{"E2E_WARM_SLEEP=300ms", "XDG_RUNTIME_DIR=" + dir}, "run"), logPath)
@@ -330,12 +396,13 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 		}
 		t.Cleanup(p.Kill)
 		mustLog(t, logPath, `msg=listening resource=api .*inherited="socket activation"`, n)
+		mustLog(t, logPath, `msg=listening resource=rpc .*inherited="socket activation"`, n)
 		return p
 	}
 	p1 := run(v1, 1)
 	mustLog(t, logPath, `msg="service ready"`, 1)
-	addr := addrs[1]
-	loads := startUpgradeLoads(addr)
+	served := serviceAddrs{api: addrs[1], rpc: addrs[2]}
+	loads := startUpgradeLoads(served)
 	loads.waitAnswered(t, 500)
 	p1.Cmd.Process.Signal(syscall.SIGTERM)
 	if code, err := p1.Wait(wait); err != nil || code != 0 {
@@ -344,9 +411,7 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	p2 := run(v2, 2)
 	mustLog(t, logPath, `msg="service ready"`, 2)
 	loads.waitAnswered(t, 500)
-	if version, _ := answerOf(t, addr); version != "2.0.0" {
-		t.Errorf("serving %s after the restart, want 2.0.0", version)
-	}
+	mustServe(t, served, "2.0.0", p2.Cmd.Process.Pid)
 	// An upgrade of a socket-activated process: the new process is told the
 	// sockets are systemd's, so its own stop leaves their queues too, and
 	// the next start serves what waited.
@@ -363,9 +428,7 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	mustLog(t, logPath, `msg="service ready"`, 4)
 	loads.waitAnswered(t, 500)
 	loads.end(t)
-	if version, _ := answerOf(t, addr); version != "1.0.0" {
-		t.Errorf("serving %s after the second restart, want 1.0.0", version)
-	}
+	mustServe(t, served, "1.0.0", p3.Cmd.Process.Pid)
 	p3.Cmd.Process.Signal(syscall.SIGTERM)
 	if code, err := p3.Wait(wait); err != nil || code != 0 {
 		t.Fatalf("third process: exit %d, %v", code, err)

@@ -78,6 +78,9 @@ type GRPCServer struct {
 	srv    *grpc.Server
 	health *health.Server
 	ln     net.Listener
+	// accepts is ln as the server accepts from it, so that the drain stops
+	// accepting without resetting a connection (see grpcListener).
+	accepts *grpcListener
 	// record counts each finished call for /metrics; nil without
 	// [metrics]. Set before the bind, read by every call.
 	record func(method, code string, took time.Duration)
@@ -159,9 +162,11 @@ func NewGRPCServer(log *slog.Logger, name string, c GRPCConfig) *GRPCServer {
 }
 
 // options are the grpc.Server's options from the spec and the engine's
-// interceptors and dispatch.
-func (s *GRPCServer) options() ([]grpc.ServerOption, error) {
+// interceptors and dispatch; accepts is the listener whose connections the
+// transport credentials count as taken up.
+func (s *GRPCServer) options(accepts *grpcListener) ([]grpc.ServerOption, error) {
 	c := s.cfg
+	creds := takeUpCreds{l: accepts}
 	opts := []grpc.ServerOption{
 		grpc.ChainStreamInterceptor(s.interceptStream),
 		grpc.ChainUnaryInterceptor(s.interceptUnary),
@@ -191,27 +196,37 @@ func (s *GRPCServer) options() ([]grpc.ServerOption, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load TLS key pair: %w", err)
 		}
-		opts = append(opts, grpc.Creds(credentials.NewTLS(&tls.Config{
+		creds.tls = credentials.NewTLS(&tls.Config{
 			Certificates: []tls.Certificate{cert},
 			MinVersion:   tls.VersionTLS12,
-		})))
+		})
 	}
-	return opts, nil
+	return append(opts, grpc.Creds(creds)), nil
 }
 
 // Bind holds the port from the start of the process and serves it at once:
 // health checks are answered (NOT_SERVING) during warmup, and calls to the
 // user's services wait for ready instead of failing.
 func (s *GRPCServer) Bind() error {
-	opts, err := s.options()
+	return s.bind(func() (net.Listener, string, error) { return listenTCP(s.name, s.cfg.Addr) })
+}
+
+// bind is Bind with the listening socket from listen, which also says
+// where an inherited one came from ("upgrade", "socket activation"; empty
+// when bound here).
+func (s *GRPCServer) bind(listen func() (ln net.Listener, from string, err error)) error {
+	accepts := newGRPCListener(nil)
+	opts, err := s.options(accepts)
 	if err != nil {
 		return err
 	}
-	ln, from, err := listenTCP(s.name, s.cfg.Addr)
+	ln, from, err := listen()
 	if err != nil {
 		return err
 	}
 	s.ln = ln
+	accepts.Listener = ln
+	s.accepts = accepts
 	// A process an upgrade starts shares the socket with the process still
 	// serving it: it accepts only once ready, so that no call waits on a
 	// process whose start may yet fail (the old one answers meanwhile).
@@ -224,7 +239,7 @@ func (s *GRPCServer) Bind() error {
 		reflection.Register(reflectionServer{s})
 	}
 	if !s.serveAtReady {
-		go func() { s.served <- s.srv.Serve(ln) }()
+		go func() { s.served <- s.srv.Serve(accepts) }()
 	}
 	if from != "" {
 		s.log.Info("listening", "resource", s.name, "addr", ln.Addr().String(), "inherited", from)
@@ -289,7 +304,7 @@ func (s *GRPCServer) Serve(ctx context.Context, ready <-chan struct{}) error {
 	select {
 	case <-ready:
 		if s.serveAtReady {
-			go func() { s.served <- s.srv.Serve(s.ln) }()
+			go func() { s.served <- s.srv.Serve(s.accepts) }()
 		}
 		s.setServing(true)
 		close(s.ready)
@@ -344,9 +359,10 @@ func (s *GRPCServer) refuse(ctx context.Context) {
 	}
 }
 
-// Drain is stop step 3: the server sends GOAWAY and takes no new call,
-// running calls go on, long-lived ones are told through Draining, and the
-// drain returns the moment the last call ends. At the deadline (ctx) the
+// Drain is stop step 3: the server stops accepting (every connection it
+// accepted is served: see grpcListener), sends GOAWAY and takes no new
+// call, running calls go on, long-lived ones are told through Draining,
+// and the drain returns the moment the last call ends. At the deadline (ctx) the
 // calls still running are cut: their contexts end and they answer
 // Unavailable; connections are closed drainCutGrace later if a handler
 // ignores its context. grpc.Server.GracefulStop alone would wait forever.
@@ -358,6 +374,7 @@ func (s *GRPCServer) Drain(ctx context.Context) error {
 	s.cut(true, errCallDrained)
 	done := make(chan struct{})
 	go func() {
+		s.accepts.stopAccepting(ctx)
 		s.srv.GracefulStop()
 		close(done)
 	}()

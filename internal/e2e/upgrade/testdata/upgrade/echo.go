@@ -1,0 +1,1 @@
+../../../testdata/grpc/echo.go
