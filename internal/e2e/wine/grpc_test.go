@@ -4,6 +4,7 @@ package wine
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func rpcExe(t *testing.T) string {
 		text := strings.Replace(string(specText), `addr = "127.0.0.1:0"`, `addr = "`+winRPC.admin+`"`, 1)
 		text = strings.Replace(text, `addr = "127.0.0.1:0"`, `addr = "`+winRPC.rpc+`"`, 1)
 		user := map[string]string{}
-		for _, f := range []string{filepath.Join(src, "warm.go"), filepath.Join(src, "rpc.go"), filepath.Join("testdata", "grpc", "log.go")} {
+		for _, f := range []string{filepath.Join(src, "warm.go"), filepath.Join(src, "rpc.go"), filepath.Join(src, "echo.go"), filepath.Join("testdata", "grpc", "log.go")} {
 			b, err := os.ReadFile(f)
 			if err != nil {
 				winRPC.err = err
@@ -100,6 +101,20 @@ func TestGRPCStopUnderLoadWindows(t *testing.T) {
 	}()
 	if _, err := p.SC(ctx, "start", name); err != nil {
 		t.Fatalf("sc start: %v", err)
+	}
+	// sc start returns at START_PENDING, before the service has bound (its
+	// log is set up first): a client dialing then is refused and grpc-go
+	// waits a second before it tries again, by when the 1s warmup is over.
+	// Dial once the port is bound.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		c, err := net.DialTimeout("tcp", winRPC.rpc, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the grpc listener was not bound: %v", err)
+		}
 	}
 	conn, err := e2e.GRPCDial(winRPC.rpc)
 	if err != nil {
