@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/grpcdesc"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -110,31 +112,13 @@ type sleeper interface {
 	Wait(*wrapperspb.StringValue, grpc.ServerStream) error
 }
 
-var sleeperDesc = grpc.ServiceDesc{
-	ServiceName: "svcgen.bench.Sleeper",
-	HandlerType: (*sleeper)(nil),
-	Methods: []grpc.MethodDesc{{
-		MethodName: "Say",
-		Handler: func(srv any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
-			in := new(wrapperspb.StringValue)
-			if err := dec(in); err != nil {
-				return nil, err
-			}
-			return srv.(sleeper).Say(ctx, in)
-		},
+var sleeperDesc = grpcdesc.Service("svcgen.bench.Sleeper", (*sleeper)(nil),
+	map[string]grpcdesc.Unary{"Say": func(srv any, ctx context.Context, in *wrapperspb.StringValue) (*wrapperspb.StringValue, error) {
+		return srv.(sleeper).Say(ctx, in)
 	}},
-	Streams: []grpc.StreamDesc{{
-		StreamName:    "Wait",
-		ServerStreams: true,
-		Handler: func(srv any, stream grpc.ServerStream) error {
-			in := new(wrapperspb.StringValue)
-			if err := stream.RecvMsg(in); err != nil {
-				return err
-			}
-			return srv.(sleeper).Wait(in, stream)
-		},
-	}},
-}
+	map[string]grpcdesc.ServerStream{"Wait": func(srv any, in *wrapperspb.StringValue, stream grpc.ServerStream) error {
+		return srv.(sleeper).Wait(in, stream)
+	}})
 
 type sleepService struct{ entered chan struct{} }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/grpcdesc"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -30,31 +32,13 @@ type echoService interface {
 	Ticks(*wrapperspb.StringValue, grpc.ServerStream) error
 }
 
-var echoDesc = grpc.ServiceDesc{
-	ServiceName: "svcgen.test.Echo",
-	HandlerType: (*echoService)(nil),
-	Methods: []grpc.MethodDesc{{
-		MethodName: "Say",
-		Handler: func(srv any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
-			in := new(wrapperspb.StringValue)
-			if err := dec(in); err != nil {
-				return nil, err
-			}
-			return srv.(echoService).Say(ctx, in)
-		},
+var echoDesc = grpcdesc.Service("svcgen.test.Echo", (*echoService)(nil),
+	map[string]grpcdesc.Unary{"Say": func(srv any, ctx context.Context, in *wrapperspb.StringValue) (*wrapperspb.StringValue, error) {
+		return srv.(echoService).Say(ctx, in)
 	}},
-	Streams: []grpc.StreamDesc{{
-		StreamName:    "Ticks",
-		ServerStreams: true,
-		Handler: func(srv any, stream grpc.ServerStream) error {
-			in := new(wrapperspb.StringValue)
-			if err := stream.RecvMsg(in); err != nil {
-				return err
-			}
-			return srv.(echoService).Ticks(in, stream)
-		},
-	}},
-}
+	map[string]grpcdesc.ServerStream{"Ticks": func(srv any, in *wrapperspb.StringValue, stream grpc.ServerStream) error {
+		return srv.(echoService).Ticks(in, stream)
+	}})
 
 type echo struct {
 	release chan struct{} // closed to let "wait" calls answer

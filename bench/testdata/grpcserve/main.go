@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/grpcdesc"
+
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
@@ -34,20 +36,10 @@ type sayer interface {
 
 // echoDesc is the service protoc-gen-go-grpc would generate for
 // service Echo { rpc Say(StringValue) returns (StringValue); }.
-var echoDesc = grpc.ServiceDesc{
-	ServiceName: "svcgen.test.Echo",
-	HandlerType: (*sayer)(nil),
-	Methods: []grpc.MethodDesc{{
-		MethodName: "Say",
-		Handler: func(srv any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
-			in := new(wrapperspb.StringValue)
-			if err := dec(in); err != nil {
-				return nil, err
-			}
-			return srv.(sayer).Say(ctx, in)
-		},
-	}},
-}
+var echoDesc = grpcdesc.Service("svcgen.test.Echo", (*sayer)(nil),
+	map[string]grpcdesc.Unary{"Say": func(srv any, ctx context.Context, in *wrapperspb.StringValue) (*wrapperspb.StringValue, error) {
+		return srv.(sayer).Say(ctx, in)
+	}}, nil)
 
 type echo struct{}
 
@@ -63,7 +55,9 @@ func main() {
 	flag.Parse()
 	switch *server {
 	case "svcgen":
-		os.Exit(svcrt.Main(config(*admin), wire(*addr), []string{"run"}))
+		cfg := config(*admin)
+		setup := func(*svcrt.Overrides) (*svcrt.Config, func(*svcrt.App)) { return cfg, wire(*addr) }
+		os.Exit(svcrt.Main(cfg.Name, setup, []string{"run"}))
 	case "naive", "graceful":
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
