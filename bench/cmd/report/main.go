@@ -976,7 +976,7 @@ func render(m machine, start, end time.Time, results []*result) string {
 	}
 	b.WriteString("## How to run\n\n")
 	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,scmlost,winload  # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
-	b.WriteString("Suites: lifecycle, http, grpc, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
+	b.WriteString("Suites: lifecycle, http, grpc, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, hostile, upgrade (Linux; builds the tableflip server of module bench/alternatives), alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
 	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
 	return b.String()
 }
