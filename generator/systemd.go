@@ -39,6 +39,7 @@ var unitPlaceholders = map[string]string{
 	"RestartSec":   "@RESTART_SEC@",
 	"Watchdog":     "@WATCHDOG@",
 	"EnvFile":      "@ENV_FILE@",
+	"RuntimeDir":   "@RUNTIME_DIR@",
 }
 
 // systemdDuration renders d in systemd's time syntax ("30s", "1500ms").
@@ -91,6 +92,7 @@ func renderUnit(g *Context, exec string, placeholders bool) ([]byte, error) {
 		"Watchdog":     "",
 		"Sockets":      "",
 		"EnvFile":      "/etc/" + s.Service.Name + "/" + s.Service.Name + ".env",
+		"RuntimeDir":   s.Service.Name,
 	}
 	// The unit install writes has no Sockets=: install writes no .socket
 	// units (they ship in deploy/, for packages and images).

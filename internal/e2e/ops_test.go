@@ -400,7 +400,7 @@ func TestSystemdUnit(t *testing.T) {
 	for _, want := range []string{"Type=notify", "ExecStart=\"" + bin + "\" run", "ExecReload=/bin/kill -HUP $MAINPID",
 		"TimeoutStartSec=25s", "TimeoutStopSec=10s", "Restart=on-failure", "RestartSec=3s", "WatchdogSec=2s",
 		"RestartPreventExitStatus=2", "User=opsd", "Description=Ops Test: Operations features under test (100%% generated).",
-		"EnvironmentFile=-/etc/opsd/opsd.env"} {
+		"EnvironmentFile=-/etc/opsd/opsd.env", "RuntimeDirectory=opsd"} {
 		if !strings.Contains(string(written), want+"\n") {
 			t.Errorf("unit lacks %q:\n%s", want, written)
 		}
@@ -417,9 +417,10 @@ func TestSystemdUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	instance := strings.NewReplacer("EnvironmentFile=-/etc/opsd/%i.env\n", "EnvironmentFile=-/etc/opsd/opsd.env\n", " (instance %i)\n", "\n").Replace(string(template))
-	if instance != string(written) || !strings.Contains(string(template), "EnvironmentFile=-/etc/opsd/%i.env\n") {
-		t.Errorf("opsd@.service is not opsd.service with its instance's env file:\n%s", template)
+	instance := strings.NewReplacer("EnvironmentFile=-/etc/opsd/%i.env\n", "EnvironmentFile=-/etc/opsd/opsd.env\n", " (instance %i)\n", "\n",
+		"RuntimeDirectory=opsd-%i\n", "RuntimeDirectory=opsd\n").Replace(string(template))
+	if instance != string(written) || !strings.Contains(string(template), "EnvironmentFile=-/etc/opsd/%i.env\n") || !strings.Contains(string(template), "RuntimeDirectory=opsd-%i\n") {
+		t.Errorf("opsd@.service is not opsd.service with its instance's env file and runtime directory:\n%s", template)
 	}
 	// The unit names User=opsd, which need not exist here: verify a copy
 	// without it, so the check is about the unit's syntax and semantics; the

@@ -332,17 +332,20 @@ func unit(cfg *Config, exe string, instance bool) string {
 		desc += ": " + cfg.Description
 	}
 	envFile := filepath.Join(envDir(cfg), cfg.Name+".env")
-	instanceDesc := ""
+	instanceDesc, runtimeDir := "", cfg.Name
 	if instance {
 		// %i is the instance name, as systemd expands it; the path part is
 		// the unit's own, free of specifiers (the service name has none).
+		// Each instance has its own runtime directory: systemd removes it
+		// when the unit stops, and it holds the instance's PID file.
 		envFile = filepath.Join(envDir(cfg), "%i.env")
-		instanceDesc = " (instance %i)"
+		instanceDesc, runtimeDir = " (instance %i)", cfg.Name+"-%i"
 	}
 	return strings.NewReplacer(
 		"@EXEC@", unitQuote(exe),
 		"@DESCRIPTION@", unitText(desc)+instanceDesc,
 		"@ENV_FILE@", envFile,
+		"@RUNTIME_DIR@", runtimeDir,
 		"@TIMEOUT_START@", unitDuration(cfg.Timeouts.Start+systemdMargin),
 		"@TIMEOUT_STOP@", unitDuration(cfg.Timeouts.Stop+systemdMargin),
 		"@RESTART_SEC@", unitDuration(cfg.Systemd.RestartSec),
