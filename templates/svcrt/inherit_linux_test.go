@@ -3,6 +3,7 @@ package svcrt
 import (
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,5 +100,32 @@ func TestUpgradeEnv(t *testing.T) {
 	want := []string{"PATH=/bin", "WATCHDOG_USEC=5", "LISTEN_PID=" + strconv.Itoa(os.Getpid()), "LISTEN_FDS=2", "LISTEN_FDNAMES=svc-admin:api", upgradeFDEnv + "=5", activatedEnv + "=1"}
 	if !slices.Equal(env, want) {
 		t.Errorf("env\n%s\nwant\n%s", strings.Join(env, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestUpgradeStartsAsThisProcessDid: the new process gets the arguments
+// and the environment this one started with, not the variables the run
+// verb read from its env file since: it reads the file as it is at the
+// upgrade, so a changed configuration takes effect.
+func TestUpgradeStartsAsThisProcessDid(t *testing.T) {
+	if !slices.Equal(startArgs, os.Args[1:]) {
+		t.Errorf("startArgs %q, want the process's %q", startArgs, os.Args[1:])
+	}
+	const name = "SVCRT_TEST_UPGRADE_FROM_FILE"
+	file := filepath.Join(t.TempDir(), "deploy.env")
+	if err := os.WriteFile(file, []byte(name+"=from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Unsetenv(name) })
+	if _, err := LoadEnvFile(file); err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv(name) != "from-file" {
+		t.Fatalf("LoadEnvFile did not set %s", name)
+	}
+	for _, kv := range upgradeEnv(startEnviron, nil, 3, false) {
+		if strings.HasPrefix(kv, name+"=") {
+			t.Errorf("the new process would inherit %s from the old one's env file", kv)
+		}
 	}
 }

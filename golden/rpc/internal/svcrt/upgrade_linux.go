@@ -207,10 +207,14 @@ func (u *upgrader) run() (int, error) {
 		return 0, err
 	}
 	defer r.Close()
-	cmd := exec.Command(u.exe, "run")
+	// The new process starts as this one did: its arguments (run's
+	// -env-file) and the environment before an env file was read into it,
+	// so that it reads the file as it is now: a changed configuration is
+	// what an upgrade often is for.
+	cmd := exec.Command(u.exe, startArgs...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.ExtraFiles = append(append([]*os.File(nil), files...), w)
-	cmd.Env = upgradeEnv(os.Environ(), names, len(files)+listenFDsStart, inheritedFiles().activated)
+	cmd.Env = upgradeEnv(startEnviron, names, len(files)+listenFDsStart, inheritedFiles().activated)
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
@@ -286,6 +290,14 @@ func exitError(pid int, err error) error {
 // activatedEnv tells the child that the sockets belong to systemd's socket
 // units, so that its stop, like this process's, leaves their queues alone.
 const activatedEnv = "SVCRT_SOCKET_ACTIVATED"
+
+// startArgs and startEnviron are this process's arguments and environment
+// as it started, before the run verb read an env file into the
+// environment (LoadEnvFile): what an upgrade starts the new binary with.
+var (
+	startArgs    = os.Args[1:]
+	startEnviron = os.Environ()
+)
 
 // upgradeEnv is env for the child: the listeners as LISTEN_FDS and
 // LISTEN_FDNAMES, LISTEN_PID set to this process (see inherit_linux.go),
