@@ -147,7 +147,7 @@ func TestInitWritesAValidSpec(t *testing.T) {
 
 // TestInitStarterUncommented: uncommenting every setting and table the
 // starter spec shows in comments, as its comments suggest, gives a spec
-// that validates, with the API depending on the pool.
+// that validates, with the API depending on the pool, and a grpc server.
 func TestInitStarterUncommented(t *testing.T) {
 	t.Chdir(t.TempDir())
 	if code, _, stderr := svcgen(t, "init"); code != exitOK {
@@ -172,8 +172,8 @@ func TestInitStarterUncommented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Resources) != 2 || len(s.Resources[0].DependsOn) != 1 {
-		t.Errorf("the uncommented starter has %d resources, the first depending on %q; want api depending on db", len(s.Resources), s.Resources[0].DependsOn)
+	if len(s.Resources) != 3 || len(s.Resources[0].DependsOn) != 1 || s.Resources[2].Kind != spec.KindGRPC {
+		t.Errorf("the uncommented starter has %d resources, the first depending on %q; want api depending on db, and a grpc server", len(s.Resources), s.Resources[0].DependsOn)
 	}
 }
 
