@@ -2,13 +2,11 @@ package e2e
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -231,13 +229,6 @@ func TestGRPCBuildsForWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
 	// The Linux build is the race-built binary of the other tests.
-	if err := p.Vet(ctx, "windows"); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Build(ctx, "windows", filepath.Join(p.Dir, "rpce2e.exe"), false); err != nil {
-		t.Fatal(err)
-	}
+	vetAndBuildForWindows(t, p, "rpce2e.exe")
 }

@@ -404,12 +404,19 @@ func TestBuildsForWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	vetAndBuildForWindows(t, p, "e2e.exe")
+}
+
+// vetAndBuildForWindows vets the project p for Windows and builds it as
+// exe in its directory, within 10 minutes.
+func vetAndBuildForWindows(t *testing.T, p *Project, exe string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	if err := p.Vet(ctx, "windows"); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Build(ctx, "windows", filepath.Join(p.Dir, "e2e.exe"), false); err != nil {
+	if err := p.Build(ctx, "windows", filepath.Join(p.Dir, exe), false); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -443,12 +443,5 @@ func TestSystemdUnit(t *testing.T) {
 // pprof, the systemd files excluded by their build constraints).
 func TestOpsBuildsForWindows(t *testing.T) {
 	_, proj := opsBuild(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if err := proj.Vet(ctx, "windows"); err != nil {
-		t.Fatal(err)
-	}
-	if err := proj.Build(ctx, "windows", filepath.Join(t.TempDir(), "opsd.exe"), false); err != nil {
-		t.Fatal(err)
-	}
+	vetAndBuildForWindows(t, proj, "opsd.exe")
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -601,12 +600,5 @@ func TestPoolsBuildsForWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	if err := p.Vet(ctx, "windows"); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Build(ctx, "windows", filepath.Join(p.Dir, "pools.exe"), false); err != nil {
-		t.Fatal(err)
-	}
+	vetAndBuildForWindows(t, p, "pools.exe")
 }

@@ -48,14 +48,7 @@ func Available() error {
 // CI=true, where that is a failure.
 func SkipOrFail(t testing.TB) {
 	t.Helper()
-	err := Available()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("winetest: %v", err)
-	}
-	t.Skipf("winetest: %v", err)
+	skipOrFail(t, Available(), "winetest: CI=true and an elevated token is required", "winetest")
 }
 
 // Shutdown does nothing: there is no session to stop.

@@ -125,12 +125,5 @@ func Available() error {
 // the reason, except when CI=true, where a missing tool is a failure.
 func SkipOrFail(t testing.TB) {
 	t.Helper()
-	err := Available()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true and Wine is required: %v", err)
-	}
-	t.Skipf("skipping Windows SCM test: %v", err)
+	skipOrFail(t, Available(), "CI=true and Wine is required", "skipping Windows SCM test")
 }
