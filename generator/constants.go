@@ -90,7 +90,8 @@ func declareLog(g *Context) {
 	// Declared with no [log] file too: every binary has the rotating file's
 	// code (a Windows service's default log), so a deployment may set one.
 	g.Const("[log]", "svcLogFile", jen.Lit(l.File), "empty: none (a Windows service: its default log); a bare name: in the service's log directory; relative: against the executable's directory")
-	g.Const("[log]", "svcLogMaxSizeMB", jen.Lit(l.MaxSizeMB), "rotate at this size (0: 100)")
+	// tableConst names the [log] constants, as svcLoad finds them.
+	g.Const("[log]", tableConst("log", "max_size_mb"), jen.Lit(l.MaxSizeMB), "rotate at this size (0: 100)")
 	g.Const("[log]", "svcLogMaxAge", durationCode(l.MaxAge.Duration), "delete rotated files older than this, rounded up to days (0: keep)")
 	g.Const("[log]", "svcLogMaxBackups", jen.Lit(l.MaxBackups), "rotated files kept (0: all)")
 	g.Const("[log]", "svcLogCompress", jen.Lit(l.Compress), "gzip rotated files")

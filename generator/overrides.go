@@ -106,7 +106,7 @@ func tableConst(table, key string) string {
 		return map[string]string{"gomaxprocs": "svcRuntimeGOMAXPROCS", "gc_percent": "svcRuntimeGCPercent", "memory_limit": "svcRuntimeMemoryLimit"}[key]
 	case "log":
 		if key == "max_size_mb" {
-			return "svcLogMaxSizeMB"
+			return "svcLogMaxSizeMB" // MB as Go spells the unit, not GoName's Mb
 		}
 	}
 	return "svc" + spec.GoName(table) + spec.GoName(key)

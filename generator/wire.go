@@ -144,7 +144,7 @@ func configLit(g *Context) *rtLit {
 
 	log := newLit(rtLogConfig).
 		set("Format", id("svcLogFormat")).set("Level", id("svcLogLevel")).set("Stderr", id("svcLogStderr"))
-	log.set("File", id("svcLogFile")).set("MaxSizeMB", id("svcLogMaxSizeMB")).set("MaxAge", id("svcLogMaxAge")).
+	log.set("File", id("svcLogFile")).set("MaxSizeMB", id(tableConst("log", "max_size_mb"))).set("MaxAge", id("svcLogMaxAge")).
 		set("MaxBackups", id("svcLogMaxBackups")).set("Compress", id("svcLogCompress")).
 		set("OpenFile", g.rt(rtOpenRotatingFile))
 	var recovery []jen.Code
