@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -64,20 +63,17 @@ func writeProtected(path string, content []byte, sddl string) error {
 }
 
 // envFileTrustee is the service account's SDDL trustee: an alias for the
-// built-in accounts, the SID of any other (a virtual account's exists once
-// the service does).
+// built-in accounts, the SID of any other (lookupAccount, which computes a
+// virtual account's).
 func envFileTrustee(account string) (string, error) {
 	if t := accountTrustee(account); t != "" {
 		return t, nil
 	}
-	sid, _, _, err := windows.LookupSID("", account)
-	if err == nil {
-		return sid.String(), nil
+	sid, err := lookupAccount(account)
+	if err != nil {
+		return "", err
 	}
-	if name, ok := strings.CutPrefix(account, `NT SERVICE\`); ok {
-		return serviceSID(name), nil
-	}
-	return "", fmt.Errorf("look up the account %s: %w", account, err)
+	return sid.String(), nil
 }
 
 // instanceEnvFile is the env file install stored for an instance.
