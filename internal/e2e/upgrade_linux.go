@@ -19,6 +19,8 @@ import (
 // (internal/e2e/upgrade/testdata/upgrade), 1.0.0 and 2.0.0, built once per test binary: the
 // binary a test starts and the one it swaps in at the same path.
 type UpgradeBuilds struct {
+	// GOOS is the OS to build for ("": this one).
+	GOOS   string
 	once   sync.Once
 	v1, v2 string
 	err    error
@@ -42,7 +44,7 @@ func (b *UpgradeBuilds) Binaries(t testing.TB, testdata string, race bool) (v1, 
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		b.v1, b.v2 = filepath.Join(dir, "upg-1"), filepath.Join(dir, "upg-2")
-		if b.err = p.Build(ctx, "", b.v1, race); b.err != nil {
+		if b.err = p.Build(ctx, b.GOOS, b.v1, race); b.err != nil {
 			return
 		}
 		// The same project with another version constant: a rebuilt binary.
@@ -60,7 +62,7 @@ func (b *UpgradeBuilds) Binaries(t testing.TB, testdata string, race bool) (v1, 
 		if b.err = os.WriteFile(cfg, re.ReplaceAll(src, []byte(`${1}"2.0.0"`)), 0o644); b.err != nil {
 			return
 		}
-		b.err = p.Build(ctx, "", b.v2, race)
+		b.err = p.Build(ctx, b.GOOS, b.v2, race)
 	})
 	if b.err != nil {
 		t.Fatal(b.err)

@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -36,96 +35,6 @@ var upgradeBuilds e2e.UpgradeBuilds
 // wait bounds every wait on the service; no test expects anything to take
 // this long.
 const wait = 60 * time.Second
-
-// upgradeLoads are the four loads every upgrade must lose nothing under,
-// sent at once: on the HTTP API 64 closed-loop keep-alive clients and 100
-// new connections a second (open loop); on the gRPC server default calls
-// (no wait-for-ready) from 64 closed-loop clients, each its own
-// connection, which grpc-go reconnects when told to go away, and one call
-// on each of 50 new connections a second (open loop).
-type upgradeLoads struct {
-	answered    atomic.Int64 // HTTP requests
-	rpcAnswered atomic.Int64 // gRPC calls of the closed loop
-	stop        atomic.Bool
-	wg          sync.WaitGroup
-	keep        *e2e.LoadResult
-	fresh       *e2e.LoadResult
-	rpc         *e2e.GRPCLoadResult
-	rpcFresh    *e2e.GRPCLoadResult
-}
-
-func startUpgradeLoads(addrs serviceAddrs) *upgradeLoads {
-	l := &upgradeLoads{}
-	addr := addrs.api
-	until := func(int64) bool {
-		l.answered.Add(1)
-		return l.stop.Load()
-	}
-	l.wg.Add(4)
-	go func() {
-		defer l.wg.Done()
-		l.rpc = e2e.GRPCLoad{Addr: addrs.rpc, Clients: 64, Until: func(n int64) bool {
-			l.rpcAnswered.Store(n)
-			return l.stop.Load()
-		}}.Run()
-	}()
-	go func() {
-		defer l.wg.Done()
-		l.rpcFresh = e2e.GRPCLoad{Addr: addrs.rpc, Rate: 50, Until: func(int64) bool { return l.stop.Load() }}.Run()
-	}()
-	go func() {
-		defer l.wg.Done()
-		l.keep = e2e.Load(context.Background(), e2e.LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Clients: 64, Post: true, Until: until})
-	}()
-	go func() {
-		defer l.wg.Done()
-		l.fresh = e2e.Load(context.Background(), e2e.LoadConfig{URL: "http://" + addr + "/?sleep=2ms", Rate: 100, Post: true, Until: until})
-	}()
-	return l
-}
-
-// waitAnswered waits until n more HTTP requests and n more gRPC calls
-// were answered.
-func (l *upgradeLoads) waitAnswered(t *testing.T, n int64) {
-	t.Helper()
-	target, rpcTarget := l.answered.Load()+n, l.rpcAnswered.Load()+n
-	deadline := time.Now().Add(wait)
-	for l.answered.Load() < target || l.rpcAnswered.Load() < rpcTarget {
-		if time.Now().After(deadline) {
-			t.Fatalf("fewer than %d requests and %d calls answered in %s", n, n, wait)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// end stops the loads and fails t if a request was refused, lost or
-// answered with an error.
-func (l *upgradeLoads) end(t *testing.T) {
-	t.Helper()
-	l.stop.Store(true)
-	l.wg.Wait()
-	for _, r := range []struct {
-		name string
-		res  *e2e.LoadResult
-	}{{"64 keep-alive clients", l.keep}, {"100 new connections/s", l.fresh}} {
-		t.Logf("%s: answered %d (%d with Connection: close), refused %d, lost %d, failed %d",
-			r.name, r.res.OK, r.res.Closing, r.res.Refused, r.res.Lost, r.res.Failed)
-		if r.res.Refused != 0 || r.res.Lost != 0 || r.res.Failed != 0 {
-			t.Errorf("%s: %d refused, %d lost, %d failed: %v", r.name, r.res.Refused, r.res.Lost, r.res.Failed, r.res.LostErrs)
-		}
-	}
-	// A call refused before the server got it fails all the same for a
-	// default call: gRPC does not retry it on its own.
-	for _, r := range []struct {
-		name string
-		res  *e2e.GRPCLoadResult
-	}{{"64 gRPC clients", l.rpc}, {"50 new gRPC connections/s", l.rpcFresh}} {
-		t.Logf("%s: answered %d, refused %d, lost %d", r.name, r.res.OK, r.res.Refused, r.res.Lost)
-		if r.res.Refused != 0 || r.res.Lost != 0 {
-			t.Errorf("%s: %d calls refused, %d lost: %v", r.name, r.res.Refused, r.res.Lost, r.res.LostErrs)
-		}
-	}
-}
 
 // serviceAddrs are the addresses of the HTTP API and the gRPC server.
 type serviceAddrs struct{ api, rpc string }
@@ -244,8 +153,8 @@ func TestUpgradeLosesNothing(t *testing.T) {
 			_, v2 := upgradeBuilds.Binaries(t, "testdata/upgrade", true)
 			p, addrs := startV1(t, dir, "E2E_WARM_SLEEP=300ms")
 			oldPID := p.Cmd.Process.Pid
-			loads := startUpgradeLoads(addrs)
-			loads.waitAnswered(t, 500)
+			loads := e2e.StartUpgradeLoads(addrs.api, addrs.rpc)
+			loads.WaitAnswered(t, 500)
 			if err := e2e.Install(v2, filepath.Join(dir, "upg")); err != nil {
 				t.Fatal(err)
 			}
@@ -288,8 +197,8 @@ func TestUpgradeLosesNothing(t *testing.T) {
 				}
 			}
 			// The load goes on against the new process alone.
-			loads.waitAnswered(t, 500)
-			loads.end(t)
+			loads.WaitAnswered(t, 500)
+			loads.End(t)
 			mustServe(t, addrs, "2.0.0", newPID)
 			if n := len(regexp.MustCompile(`msg="upgrade handed over"`).FindAllString(strings.Join(e2e.LogLines(p.LogPath), "\n"), -1)); n != 1 {
 				t.Errorf("%d handovers, want 1", n)
@@ -315,8 +224,8 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	}
 	p, addrs := startV1(t, dir, "E2E_WARM_SLEEP=200ms", "E2E_BREAK_VERSION=2.0.0", "E2E_BREAK_FILE="+breakFile)
 	oldPID := p.Cmd.Process.Pid
-	loads := startUpgradeLoads(addrs)
-	loads.waitAnswered(t, 300)
+	loads := e2e.StartUpgradeLoads(addrs.api, addrs.rpc)
+	loads.WaitAnswered(t, 300)
 	if err := e2e.Install(v2, filepath.Join(dir, "upg")); err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +250,7 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 		if !regexp.MustCompile(want).MatchString(line) {
 			t.Errorf("failure %d: %s, want %s", i+1, line, want)
 		}
-		loads.waitAnswered(t, 300)
+		loads.WaitAnswered(t, 300)
 		mustServe(t, addrs, "1.0.0", oldPID)
 		os.WriteFile(breakFile, []byte("fail"), 0o644)
 	}
@@ -353,8 +262,8 @@ func TestUpgradeFailingBinaryKeepsServing(t *testing.T) {
 	line := mustLog(t, p.LogPath, `msg="upgrade handed over"`, 1)
 	newPID, _ := strconv.Atoi(e2e.Attr(line, "new_pid"))
 	t.Cleanup(func() { syscall.Kill(newPID, syscall.SIGKILL) })
-	loads.waitAnswered(t, 300)
-	loads.end(t)
+	loads.WaitAnswered(t, 300)
+	loads.End(t)
 	mustServe(t, addrs, "2.0.0", newPID)
 	stopPID(t, newPID)
 }
@@ -402,15 +311,15 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	p1 := run(v1, 1)
 	mustLog(t, logPath, `msg="service ready"`, 1)
 	served := serviceAddrs{api: addrs[1], rpc: addrs[2]}
-	loads := startUpgradeLoads(served)
-	loads.waitAnswered(t, 500)
+	loads := e2e.StartUpgradeLoads(served.api, served.rpc)
+	loads.WaitAnswered(t, 500)
 	p1.Cmd.Process.Signal(syscall.SIGTERM)
 	if code, err := p1.Wait(wait); err != nil || code != 0 {
 		t.Fatalf("first process: exit %d, %v", code, err)
 	}
 	p2 := run(v2, 2)
 	mustLog(t, logPath, `msg="service ready"`, 2)
-	loads.waitAnswered(t, 500)
+	loads.WaitAnswered(t, 500)
 	mustServe(t, served, "2.0.0", p2.Cmd.Process.Pid)
 	// An upgrade of a socket-activated process: the new process is told the
 	// sockets are systemd's, so its own stop leaves their queues too, and
@@ -422,12 +331,12 @@ func TestSocketActivationRestartLosesNothing(t *testing.T) {
 	line := mustLog(t, logPath, `msg="upgrade handed over"`, 1)
 	upgraded, _ := strconv.Atoi(e2e.Attr(line, "new_pid"))
 	t.Cleanup(func() { syscall.Kill(upgraded, syscall.SIGKILL) })
-	loads.waitAnswered(t, 500)
+	loads.WaitAnswered(t, 500)
 	stopPID(t, upgraded)
 	p3 := run(v1, 3)
 	mustLog(t, logPath, `msg="service ready"`, 4)
-	loads.waitAnswered(t, 500)
-	loads.end(t)
+	loads.WaitAnswered(t, 500)
+	loads.End(t)
 	mustServe(t, served, "1.0.0", p3.Cmd.Process.Pid)
 	p3.Cmd.Process.Signal(syscall.SIGTERM)
 	if code, err := p3.Wait(wait); err != nil || code != 0 {
