@@ -16,6 +16,9 @@ func acceptBacklog(ctx context.Context, l *listener) []net.Conn {
 	switch ln := l.Listener.(type) {
 	case *net.TCPListener:
 		return takeQueue(ctx, l, ln, func() bool { return queued(ln) })
+	case *socketListener:
+		// A socket handed over by another process: see socketlistener_windows.go.
+		return takeQueue(ctx, l, ln, ln.queued)
 	}
 	return nil
 }
