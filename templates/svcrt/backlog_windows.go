@@ -3,6 +3,7 @@ package svcrt
 import (
 	"context"
 	"net"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -12,11 +13,14 @@ import (
 // socket, which on Windows resets every connection still queued (see
 // takeQueue), and returns the connections kept for later.
 func acceptBacklog(ctx context.Context, l *listener) []net.Conn {
-	tl, ok := l.Listener.(*net.TCPListener)
-	if !ok {
-		return nil
+	switch ln := l.Listener.(type) {
+	case *net.TCPListener:
+		return takeQueue(ctx, l, ln, func() bool { return queued(ln) })
+	case *socketListener:
+		// A socket handed over by another process: see socketlistener_windows.go.
+		return takeQueue(ctx, l, ln, ln.queued)
 	}
-	return takeQueue(ctx, l, tl, queued)
+	return nil
 }
 
 // wsaPoll is ws2_32's WSAPoll, which x/sys/windows does not wrap.
@@ -32,6 +36,9 @@ type pollFD struct {
 
 const pollRdNorm = 256
 
+// pollNVal (POLLNVAL) in revents: the handle is not an open socket.
+const pollNVal = 4
+
 // queued reports whether a connection waits in the accept queue of tl, as
 // Winsock sees it at this instant (a zero timeout: it does not block).
 func queued(tl *net.TCPListener) bool {
@@ -41,12 +48,23 @@ func queued(tl *net.TCPListener) bool {
 	}
 	queued := false
 	raw.Control(func(fd uintptr) {
-		p := pollFD{
-			events: pollRdNorm,
-			fd:     windows.Handle(fd),
-		}
-		n, _, _ := wsaPoll.Call(uintptr(unsafe.Pointer(&p)), 1, 0)
-		queued = int32(n) > 0 && p.revents&pollRdNorm != 0
+		ready, err := pollReadable(windows.Handle(fd), 0)
+		queued = err == nil && ready
 	})
 	return queued
+}
+
+// pollReadable waits up to wait (whole milliseconds, rounded up) for sock
+// to report POLLRDNORM: on a listening socket, a connection to accept.
+func pollReadable(sock windows.Handle, wait time.Duration) (bool, error) {
+	p := pollFD{fd: sock, events: pollRdNorm}
+	ms := (wait + time.Millisecond - 1) / time.Millisecond
+	n, _, errno := wsaPoll.Call(uintptr(unsafe.Pointer(&p)), 1, uintptr(ms))
+	if int32(n) < 0 { // SOCKET_ERROR
+		return false, errno
+	}
+	if p.revents&pollNVal != 0 {
+		return false, windows.WSAENOTSOCK
+	}
+	return n > 0 && p.revents&pollRdNorm != 0, nil
 }

@@ -45,7 +45,8 @@ func takeQueueServer(t *testing.T, delay time.Duration) (*HTTPServer, *logs) {
 		t.Fatal(err)
 	}
 	s.ln.take = func(ctx context.Context, l *listener) []net.Conn {
-		return takeQueue(ctx, l, l.Listener.(*net.TCPListener), pollQueued)
+		tl := l.Listener.(*net.TCPListener)
+		return takeQueue(ctx, l, tl, func() bool { return pollQueued(tl) })
 	}
 	s.Open(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)

@@ -29,9 +29,9 @@ import (
 //     so what was taken is still answered within the drain.
 //
 // queued reports, without blocking, whether a connection waits in the
-// accept queue of tl at this instant. takeQueue returns the connections it
+// accept queue of ql at this instant. takeQueue returns the connections it
 // kept, which the caller serves once the socket is closed.
-func takeQueue(ctx context.Context, l *listener, tl *net.TCPListener, queued func(*net.TCPListener) bool) []net.Conn {
+func takeQueue(ctx context.Context, l *listener, ql queueListener, queued func() bool) []net.Conn {
 	begin := time.Now()
 	budget := noDrainDeadline
 	if d, ok := ctx.Deadline(); ok {
@@ -43,7 +43,7 @@ func takeQueue(ctx context.Context, l *listener, tl *net.TCPListener, queued fun
 	// server's has given the socket up; a connection the server's took even
 	// so, it serves.
 	l.taking.Store(true)
-	if tl.SetDeadline(begin) != nil {
+	if ql.SetDeadline(begin) != nil {
 		return nil
 	}
 	var kept []net.Conn
@@ -52,14 +52,14 @@ func takeQueue(ctx context.Context, l *listener, tl *net.TCPListener, queued fun
 			kept = append(kept, c)
 		}
 	}
-	if c, err := tl.Accept(); err == nil {
+	if c, err := ql.Accept(); err == nil {
 		take(c)
 	}
-	for ctx.Err() == nil && time.Since(begin) < budget/holdShare && queued(tl) {
-		if tl.SetDeadline(time.Now().Add(takeWait)) != nil {
+	for ctx.Err() == nil && time.Since(begin) < budget/holdShare && queued() {
+		if ql.SetDeadline(time.Now().Add(takeWait)) != nil {
 			break
 		}
-		c, err := tl.Accept()
+		c, err := ql.Accept()
 		if err != nil {
 			// A timeout: the connection went away, or the accept outlived
 			// its deadline with connections queued (seen under Wine). Look
@@ -73,6 +73,14 @@ func takeQueue(ctx context.Context, l *listener, tl *net.TCPListener, queued fun
 		take(c)
 	}
 	return kept
+}
+
+// queueListener is a listening socket whose accept queue takeQueue takes:
+// a *net.TCPListener, or on Windows a socket another process handed over
+// (*socketListener).
+type queueListener interface {
+	Accept() (net.Conn, error)
+	SetDeadline(time.Time) error
 }
 
 // The shares of the drain budget that end takeQueue's phases.
