@@ -445,7 +445,11 @@ func (w *worker) abandon(budget time.Duration, cause error) error {
 
 // exitError says how a worker ended before it was ready.
 func exitError(pid int, code ExitCode) error {
-	return fmt.Errorf("new process %d exited with code %d (%s) before it was ready", pid, int(code), code)
+	if code >= ExitStartFailed && code <= ExitLiveness {
+		// The engine's own codes: it said why in the log.
+		return fmt.Errorf("new process %d exited with code %d (%s) before it was ready", pid, int(code), code)
+	}
+	return fmt.Errorf("new process %d exited with code %d before it was ready", pid, int(code))
 }
 
 // record appends the outcome of one request for the upgrade verb.

@@ -3,7 +3,6 @@
 package svcrt
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,8 +45,6 @@ func stateDir(name string) string {
 
 func (u *upgrader) pidFile() string { return filepath.Join(u.dir, u.app.cfg.Name+".pid") }
 
-func outcomesFile(dir, name string) string { return filepath.Join(dir, name+".upgrades") }
-
 // writePIDFile names this process in the PID file, whole or not at all.
 func (u *upgrader) writePIDFile() {
 	tmp := u.pidFile() + ".tmp" + strconv.Itoa(os.Getpid())
@@ -71,47 +68,9 @@ func (u *upgrader) exit() {
 
 // record appends the outcome of one request for the upgrade verb.
 func (u *upgrader) record(attempt int64, result, detail string) {
-	detail = strings.Join(strings.Fields(detail), " ")
-	f, err := os.OpenFile(outcomesFile(u.dir, u.app.cfg.Name), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
+	if err := recordOutcome(u.dir, u.app.cfg.Name, attempt, result, detail); err != nil {
 		u.app.log.Warn("upgrade outcome not recorded", "err", err)
-		return
 	}
-	defer f.Close()
-	fmt.Fprintf(f, "%d %d %s %s\n", os.Getpid(), attempt, result, detail)
-}
-
-// outcome is one line of the outcomes file.
-type outcome struct {
-	attempt int64
-	result  string
-	detail  string
-}
-
-// lastOutcome is the latest outcome recorded by pid (attempt 0: none).
-func lastOutcome(dir, name string, pid int) outcome {
-	var last outcome
-	f, err := os.Open(outcomesFile(dir, name))
-	if err != nil {
-		return last
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.SplitN(sc.Text(), " ", 4)
-		if len(fields) < 3 || fields[0] != strconv.Itoa(pid) {
-			continue
-		}
-		n, err := strconv.ParseInt(fields[1], 10, 64)
-		if err != nil || n <= last.attempt {
-			continue
-		}
-		last = outcome{attempt: n, result: fields[2]}
-		if len(fields) == 4 {
-			last.detail = fields[3]
-		}
-	}
-	return last
 }
 
 // upgradeVerb signals the running process to upgrade and waits for the

@@ -22,6 +22,10 @@ func platformVerb(cfg *Config, name string, setup Setup, verb string, args []str
 		return cfg.stopVerb(args), true
 	case "status":
 		return cfg.statusVerb(args), true
+	case "upgrade":
+		return cfg.upgradeVerb(args), true
+	case "worker":
+		return workerVerb(name, setup, args), true
 	}
 	return 0, false
 }
@@ -36,5 +40,5 @@ func scmStarted() bool {
 
 // platformUsage lists the Service Control Manager verbs for help.
 func platformUsage() string {
-	return "  service    run under the Service Control Manager (the command line install registers) [-env-file PATH]\n  install    register the service with the SCM, or update its registration [-name NAME] [-env KEY=VALUE]... [-env-file PATH]\n  uninstall  stop and remove the service and its event log source [-name NAME]\n  start      start the service and wait until it runs [-name NAME]\n  stop       stop the service and wait until it stopped [-name NAME]\n  status     print the service's state [-name NAME]\n"
+	return "  service    run under the Service Control Manager (the command line install registers) [-env-file PATH]\n  install    register the service with the SCM, or update its registration [-name NAME] [-env KEY=VALUE]... [-env-file PATH]\n  uninstall  stop and remove the service and its event log source [-name NAME]\n  start      start the service and wait until it runs [-name NAME]\n  stop       stop the service and wait until it stopped [-name NAME]\n  status     print the service's state [-name NAME]\n  upgrade    run the executable now at the service's path as its new worker, with no connection refused or lost [-name NAME]\n"
 }

@@ -88,19 +88,6 @@ func startPath() string {
 	return exe
 }
 
-// listeners are the listening sockets of the http resources, bound.
-func (a *App) listeners() []*listener {
-	var out []*listener
-	for _, n := range a.nodes {
-		if n.listener != nil {
-			if l := n.listener(); l != nil {
-				out = append(out, l)
-			}
-		}
-	}
-	return out
-}
-
 // request runs one upgrade; the console calls it on SIGUSR2 on its own
 // goroutine.
 func (u *upgrader) request() {
@@ -143,27 +130,6 @@ func (u *upgrader) refuse(why string) {
 	u.record(u.attempts.Add(1), "refused", why)
 }
 
-// handOver marks every listener shared (the child serves the sockets: this
-// process's stop leaves their queues to it) and begins the stop after an
-// upgrade, both under the lock a stop begins under, so no drain has begun
-// before the listeners are marked; false, changing nothing, when a stop has
-// begun already. It is not a stop request: a SIGTERM during its drain is
-// the first one, not a second that forces.
-func (a *App) handOver(reason string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	select {
-	case <-a.stopCh:
-		return false
-	default:
-	}
-	for _, l := range a.listeners() {
-		l.shared.Store(true)
-	}
-	a.beginLocked(StopUpgraded, reason)
-	return true
-}
-
 // run starts the child and waits until it is ready (its PID) or failed.
 func (u *upgrader) run() (int, error) {
 	var files []*os.File
@@ -173,34 +139,18 @@ func (u *upgrader) run() (int, error) {
 			f.Close()
 		}
 	}()
-	add := func(name string, ln net.Listener) error {
-		tl, ok := ln.(*net.TCPListener)
+	for _, ns := range u.app.sockets() {
+		tl, ok := ns.ln.(*net.TCPListener)
 		if !ok {
-			return fmt.Errorf("listener %q is not a TCP listener", name)
+			return 0, fmt.Errorf("listener %q is not a TCP listener", ns.name)
 		}
 		// A duplicate of the descriptor, for the child: the socket is one.
 		f, err := tl.File()
 		if err != nil {
-			return fmt.Errorf("listener %q: %w", name, err)
+			return 0, fmt.Errorf("listener %q: %w", ns.name, err)
 		}
 		files = append(files, f)
-		names = append(names, name)
-		return nil
-	}
-	if u.app.admin.ln != nil {
-		if err := add(adminFDName, u.app.admin.ln); err != nil {
-			return 0, err
-		}
-	}
-	for _, n := range u.app.nodes {
-		if n.socket == nil {
-			continue
-		}
-		if ln := n.socket(); ln != nil {
-			if err := add(n.Name, ln); err != nil {
-				return 0, err
-			}
-		}
+		names = append(names, ns.name)
 	}
 	r, w, err := os.Pipe()
 	if err != nil {

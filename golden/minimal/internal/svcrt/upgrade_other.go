@@ -6,9 +6,10 @@ package svcrt
 
 import "os"
 
-// upgrader: the upgrade that keeps the listening sockets open across
-// processes is Linux's (upgrade_linux.go); Windows has no way to hand a
-// socket to a process that Go's net package can take as a listener.
+// upgrader: a process run from a console or a service manager other than
+// systemd upgrades only on Linux (upgrade_linux.go). On Windows the
+// service the SCM started upgrades through its supervisor
+// (upgrade_windows.go), not the run verb.
 type upgrader struct{}
 
 func upgradeDoor(*App) *upgrader { return &upgrader{} }

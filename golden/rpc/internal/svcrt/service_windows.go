@@ -131,7 +131,13 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 		st.enter(svc.Running, 0)
 		events.info(eventReady, name+" is ready")
 	}
+	sup := newSupervisor(cfg, name, app, log)
 	app.stopping = func(budget time.Duration) {
+		if sup.ownHandedOver() {
+			// This engine stops because a worker took over: the service
+			// goes on (upgrade_windows.go).
+			return
+		}
 		st.enter(svc.StopPending, budget)
 		events.info(eventStopping, name+" is stopping: "+app.stopReason())
 	}
@@ -142,17 +148,42 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 		done <- app.Run()
 	}()
 
+	// relayed is the stop sent to the worker that serves, once sent.
+	relayed := ""
+	stopped := func(code ExitCode, reason string) (bool, uint32) {
+		h.code = code
+		events.stopped(code, reason)
+		if code == ExitOK {
+			return false, 0
+		}
+		// ERROR_SERVICE_SPECIFIC_ERROR with the exit code: `sc query` shows it
+		// and recovery actions fire (with recovery_on_non_crash).
+		return true, uint32(code)
+	}
 	for {
 		select {
 		case code := <-done:
-			h.code = code
-			events.stopped(code, app.stopReason())
-			if code == ExitOK {
-				return false, 0
+			if sup.ownHandedOver() {
+				// A worker serves: this process supervises it from here on.
+				log.Info("the service is served by its worker; this process supervises it", "code", int(code))
+				done = nil
+				continue
 			}
-			// ERROR_SERVICE_SPECIFIC_ERROR with the exit code: `sc query` shows it
-			// and recovery actions fire (with recovery_on_non_crash).
-			return true, uint32(code)
+			return stopped(code, app.stopReason())
+		case m := <-sup.steps:
+			if m.verb == msgStopping {
+				st.enter(svc.StopPending, m.budget)
+				events.info(eventStopping, name+" is stopping: "+relayed)
+			} else {
+				st.step()
+			}
+		case code := <-sup.exits:
+			reason := relayed
+			if reason == "" {
+				reason = "its worker exited by itself"
+				log.Error("the worker that served exited", "code", int(code))
+			}
+			return stopped(code, reason)
 		case <-st.changed:
 			changes <- st.current()
 		case c := <-requests:
@@ -164,6 +195,19 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 				changes <- c.CurrentStatus
 			case svc.Stop, svc.Shutdown, svc.PreShutdown:
 				kind, budget, reason := cfg.stopOf(c.Cmd, budgets)
+				if w := sup.beginStop(); w != nil {
+					if relayed != "" {
+						// A second stop request: as below, exit now; the worker too.
+						w.cmd.Process.Kill()
+						log.Error("stopped", "code", int(ExitForced), "reason", "second stop request: "+reason)
+						flush()
+						return stopped(ExitForced, "second stop request: "+reason)
+					}
+					relayed = reason
+					st.enter(svc.StopPending, budget)
+					w.stop(kind, budget, reason)
+					continue
+				}
 				if kind == StopShutdown {
 					// PreShutdown and Shutdown are both an OS shutdown, with different budgets.
 					app.mu.Lock()
@@ -176,13 +220,17 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 					// The engine's goroutine dies with the process right after.
 					log.Error("stopped", "code", int(ExitForced), "reason", "second stop request: "+reason)
 					flush()
-					h.code = ExitForced
-					events.stopped(ExitForced, "second stop request: "+reason)
-					return true, uint32(ExitForced)
+					return stopped(ExitForced, "second stop request: "+reason)
 				}
 			case svc.ParamChange:
+				if w := sup.servingWorker(); w != nil {
+					w.send(workerMsg{verb: msgReload})
+					continue
+				}
 				// The reload hook runs on its own goroutine: the channel stays served.
 				go app.Reload()
+			case upgradeControl:
+				go sup.request()
 			default:
 				log.Warn("unexpected service control", "control", c.Cmd)
 			}
