@@ -33,6 +33,17 @@ type upgradeService struct {
 	name, exe string
 	api, rpc  string
 	breakFile string // what the version named in the env file does (warm.go)
+	envFile   string // the service's configuration: env, then what setEnv adds
+	env       string
+}
+
+// setEnv writes the env file: the addresses and switches, then extra
+// lines. A worker reads it as it is at the upgrade.
+func (s *upgradeService) setEnv(t *testing.T, extra string) {
+	t.Helper()
+	if err := os.WriteFile(s.envFile, []byte(s.env+extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // installUpgradeService installs 1.0.0 as a service reading its addresses
@@ -42,7 +53,7 @@ func installUpgradeService(t *testing.T, p *winetest.Prefix) *upgradeService {
 	v1, _ := winUpgradeBuilds.Binaries(t, "../upgrade/testdata/upgrade", false)
 	dir := t.TempDir()
 	s := &upgradeService{p: p, name: winetest.UniqueName("upgrade"), exe: filepath.Join(dir, "upg.exe"),
-		api: e2e.FreePort(t), rpc: e2e.FreePort(t), breakFile: filepath.Join(dir, "break.txt")}
+		api: e2e.FreePort(t), rpc: e2e.FreePort(t), breakFile: filepath.Join(dir, "break.txt"), envFile: filepath.Join(dir, "upg.env")}
 	if err := e2e.Install(v1, s.exe); err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +61,10 @@ func installUpgradeService(t *testing.T, p *winetest.Prefix) *upgradeService {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := filepath.Join(dir, "upg.env")
-	if err := os.WriteFile(env, []byte(fmt.Sprintf("UPG_API_ADDR=%s\nUPG_RPC_ADDR=%s\nUPG_ADMIN_ADDR=%s\nE2E_BREAK_VERSION=1.0.0\nE2E_BREAK_FILE=%s\n",
-		s.api, s.rpc, e2e.FreePort(t), winBreak)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	winEnv, err := winetest.WinPath(env)
+	s.env = fmt.Sprintf("UPG_API_ADDR=%s\nUPG_RPC_ADDR=%s\nUPG_ADMIN_ADDR=%s\nE2E_BREAK_VERSION=1.0.0\nE2E_BREAK_FILE=%s\n",
+		s.api, s.rpc, e2e.FreePort(t), winBreak)
+	s.setEnv(t, "")
+	winEnv, err := winetest.WinPath(s.envFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +110,11 @@ func (s *upgradeService) upgrade(t *testing.T, bin string) (string, error) {
 	if err := e2e.Install(bin, s.exe); err != nil {
 		t.Fatal(err)
 	}
+	return s.upgradeVerb()
+}
+
+// upgradeVerb runs the upgrade verb of the binary at the service's path.
+func (s *upgradeService) upgradeVerb() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	out, errOut, err := s.p.Run(ctx, s.exe, "upgrade", "-name", s.name)
@@ -143,6 +157,18 @@ func (w *scmWatch) end(t *testing.T) {
 	}
 }
 
+// waitLogCount waits until the service's log has n lines containing text.
+func waitLogCount(t *testing.T, s *upgradeService, text string, n int) {
+	deadline := time.Now().Add(time.Minute)
+	for strings.Count(s.log(), text) < n {
+		if time.Now().After(deadline) {
+			t.Errorf("the log never had %d lines with %q", n, text)
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 var handedOver = regexp.MustCompile(`upgraded: worker pid (\d+) serves`)
 
 // TestUpgradeUnderWine upgrades the running service twice under load (the
@@ -171,8 +197,28 @@ func TestUpgradeUnderWine(t *testing.T) {
 
 	var workers []int
 	for i, bin := range []string{v2, v2} {
+		var refused chan string
+		if i == 1 {
+			// The second worker warms up for 2 s (the env file as it is at
+			// the upgrade); an upgrade asked meanwhile is refused.
+			s.setEnv(t, "E2E_WARM_SLEEP=2s\n")
+			refused = make(chan string, 1)
+			go func() {
+				waitLogCount(t, s, "upgrade: new process warming up", 2)
+				out, err := s.upgradeVerb()
+				refused <- fmt.Sprintf("%s(err: %v)", out, err)
+			}()
+		}
 		out, err := s.upgrade(t, bin)
 		t.Logf("upgrade %d: %s", i+1, out)
+		if refused != nil {
+			second := <-refused
+			t.Logf("upgrade asked during upgrade %d: %s", i+1, second)
+			if !strings.Contains(second, "refused: an upgrade is under way") {
+				t.Errorf("an upgrade asked during another was not refused: %s", second)
+			}
+			s.setEnv(t, "")
+		}
 		if err != nil {
 			loads.End(t)
 			t.Fatalf("upgrade %d: %v", i+1, err)

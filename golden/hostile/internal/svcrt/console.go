@@ -53,7 +53,7 @@ func runConsole(cfg *Config, wire func(*App)) ExitCode {
 		case <-reload:
 			go app.Reload()
 		case <-upgrades:
-			go up.request()
+			go up.ring()
 		case sig := <-sigs:
 			if app.Stop(stopKindOf(sig), "signal "+sig.String()) {
 				log.Error("stopped", "code", int(ExitForced), "reason", "second stop signal "+sig.String())

@@ -67,8 +67,8 @@ func (u *upgrader) exit() {
 }
 
 // record appends the outcome of one request for the upgrade verb.
-func (u *upgrader) record(attempt int64, result, detail string) {
-	if err := recordOutcome(u.dir, u.app.cfg.Name, attempt, result, detail); err != nil {
+func (u *upgrader) record(id, result, detail string) {
+	if err := recordOutcome(u.dir, u.app.cfg.Name, id, result, detail); err != nil {
 		u.app.log.Warn("upgrade outcome not recorded", "err", err)
 	}
 }
@@ -93,8 +93,12 @@ func upgradeVerb(cfg *Config, args []string) ExitCode {
 	if pid <= 0 {
 		return fail("no running process: no PID file %s and no systemd MainPID", filepath.Join(dir, cfg.Name+".pid"))
 	}
-	before := lastOutcome(dir, cfg.Name, pid)
+	id, err := askUpgrade(dir, cfg.Name)
+	if err != nil {
+		return fail("%v", err)
+	}
 	if err := syscall.Kill(pid, syscall.SIGUSR2); err != nil {
+		withdrawUpgrade(dir, cfg.Name, id)
 		return fail("signal pid %d: %v", pid, err)
 	}
 	fmt.Printf("%s: pid %d asked to upgrade\n", cfg.Name, pid)
@@ -102,13 +106,16 @@ func upgradeVerb(cfg *Config, args []string) ExitCode {
 	deadline := time.Now().Add(wait)
 	var got outcome
 	for {
-		if got = lastOutcome(dir, cfg.Name, pid); got.attempt > before.attempt {
+		var ok bool
+		if got, ok = outcomeOf(dir, cfg.Name, id); ok {
 			break
 		}
 		if !alive(pid) {
+			withdrawUpgrade(dir, cfg.Name, id)
 			return fail("pid %d exited without recording an outcome", pid)
 		}
 		if time.Now().After(deadline) {
+			withdrawUpgrade(dir, cfg.Name, id)
 			return fail("no outcome from pid %d in %s (see its log)", pid, wait)
 		}
 		time.Sleep(upgradePoll)

@@ -37,10 +37,10 @@ type upgrader struct {
 	// exe is the path this process was started as, resolved at the start:
 	// the upgrade runs what is at that path then (/proc/self/exe would be
 	// this binary, which the deployment replaced).
-	exe      string
-	busy     atomic.Bool
-	attempts atomic.Int64
-	dir      string // where the PID file and the outcomes are (stateDir)
+	exe   string
+	busy  atomic.Bool
+	rings atomic.Int64 // names the requests of a bare signal
+	dir   string       // where the PID file and the outcomes are (stateDir)
 }
 
 // upgradeSignals start an upgrade: SIGUSR2, tableflip's and nginx's
@@ -88,24 +88,31 @@ func startPath() string {
 	return exe
 }
 
-// request runs one upgrade; the console calls it on SIGUSR2 on its own
-// goroutine.
-func (u *upgrader) request() {
+// ring answers SIGUSR2: every upgrade request waiting (upgraderequest.go)
+// runs, each on its own goroutine; while one upgrades, the others are
+// refused.
+func (u *upgrader) ring() {
+	for _, id := range takeUpgradeRequests(u.dir, u.app.cfg.Name, &u.rings) {
+		go u.request(id)
+	}
+}
+
+// request runs the upgrade request id.
+func (u *upgrader) request(id string) {
 	if u.app.phase.Load() != PhaseReady {
-		u.refuse("the service is not ready (starting or stopping)")
+		u.refuse(id, "the service is not ready (starting or stopping)")
 		return
 	}
 	if !u.busy.CompareAndSwap(false, true) {
-		u.refuse("an upgrade is under way")
+		u.refuse(id, "an upgrade is under way")
 		return
 	}
-	attempt := u.attempts.Add(1)
 	begin := time.Now()
 	u.app.log.Info("upgrade started", "exe", u.exe)
 	pid, err := u.run()
 	if err != nil {
 		u.app.log.Error("upgrade failed: still serving", "exe", u.exe, "err", err)
-		u.record(attempt, "failed", err.Error())
+		u.record(id, "failed", err.Error())
 		u.busy.Store(false)
 		return
 	}
@@ -114,20 +121,20 @@ func (u *upgrader) request() {
 		// already be taking the queues, so the child does not take over.
 		syscall.Kill(pid, syscall.SIGTERM)
 		u.app.log.Warn("upgrade abandoned: the service is stopping", "new_pid", pid)
-		u.record(attempt, "failed", fmt.Sprintf("the service began to stop as new process %d was ready: it was stopped too", pid))
+		u.record(id, "failed", fmt.Sprintf("the service began to stop as new process %d was ready: it was stopped too", pid))
 		return
 	}
 	if err := notifyMainPID(pid); err != nil {
 		u.app.log.Warn("systemd was not told the new main PID", "pid", pid, "err", err)
 	}
 	u.app.log.Info("upgrade handed over", "old_pid", os.Getpid(), "new_pid", pid, "took", time.Since(begin).Round(time.Millisecond))
-	u.record(attempt, "ok", strconv.Itoa(pid))
+	u.record(id, "ok", strconv.Itoa(pid))
 }
 
 // refuse logs and records a request that is not run.
-func (u *upgrader) refuse(why string) {
+func (u *upgrader) refuse(id, why string) {
 	u.app.log.Warn("upgrade refused", "reason", why)
-	u.record(u.attempts.Add(1), "refused", why)
+	u.record(id, "refused", why)
 }
 
 // run starts the child and waits until it is ready (its PID) or failed.

@@ -230,7 +230,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 				// The reload hook runs on its own goroutine: the channel stays served.
 				go app.Reload()
 			case upgradeControl:
-				go sup.request()
+				go sup.ring()
 			default:
 				log.Warn("unexpected service control", "control", c.Cmd)
 			}

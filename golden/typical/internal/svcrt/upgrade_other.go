@@ -16,6 +16,6 @@ func upgradeDoor(*App) *upgrader { return &upgrader{} }
 
 func upgradeSignals() []os.Signal { return nil }
 
-func (*upgrader) request() {}
+func (*upgrader) ring() {}
 
 func (*upgrader) exit() {}

@@ -65,8 +65,8 @@ type supervisor struct {
 	steps chan workerMsg
 	exits chan ExitCode
 
-	busy     atomic.Bool
-	attempts atomic.Int64
+	busy  atomic.Bool
+	rings atomic.Int64 // names the requests of a control sent by hand
 
 	mu sync.Mutex
 	// held are this process's own handles on the listening sockets, by
@@ -166,31 +166,38 @@ func (s *supervisor) beginStop() *worker {
 	return s.serving
 }
 
-// request runs one upgrade; Execute's loop calls it on its own goroutine on
-// upgradeControl.
-func (s *supervisor) request() {
+// ring answers upgradeControl, on its own goroutine: every upgrade request
+// waiting (upgraderequest.go) runs, each on its own goroutine; while one
+// upgrades, the others are refused.
+func (s *supervisor) ring() {
+	for _, id := range takeUpgradeRequests(s.dir, s.name, &s.rings) {
+		go s.request(id)
+	}
+}
+
+// request runs the upgrade request id.
+func (s *supervisor) request(id string) {
 	if why := s.refusal(); why != "" {
 		s.log.Warn("upgrade refused", "reason", why)
-		s.record(s.attempts.Add(1), "refused", why)
+		s.record(id, "refused", why)
 		return
 	}
 	if !s.busy.CompareAndSwap(false, true) {
 		s.log.Warn("upgrade refused", "reason", "an upgrade is under way")
-		s.record(s.attempts.Add(1), "refused", "an upgrade is under way")
+		s.record(id, "refused", "an upgrade is under way")
 		return
 	}
 	defer s.busy.Store(false)
-	attempt := s.attempts.Add(1)
 	begin := time.Now()
 	s.log.Info("upgrade started", "exe", s.exe)
 	w, err := s.upgrade()
 	if err != nil {
 		s.log.Error("upgrade failed: still serving", "exe", s.exe, "err", err)
-		s.record(attempt, "failed", err.Error())
+		s.record(id, "failed", err.Error())
 		return
 	}
 	s.log.Info("upgrade handed over", "service_pid", os.Getpid(), "new_pid", w.pid, "took", time.Since(begin).Round(time.Millisecond))
-	s.record(attempt, "ok", strconv.Itoa(w.pid))
+	s.record(id, "ok", strconv.Itoa(w.pid))
 }
 
 // refusal is why an upgrade cannot begin now; empty when it can.
@@ -447,15 +454,19 @@ func (w *worker) abandon(budget time.Duration, cause error) error {
 
 // exitError says how a worker ended before it was ready.
 func exitError(pid int, code ExitCode) error {
-	return fmt.Errorf("new process %d exited with code %d (%s) before it was ready", pid, int(code), code)
+	if code >= ExitStartFailed && code <= ExitLiveness {
+		// The engine's own codes: it said why in the log.
+		return fmt.Errorf("new process %d exited with code %d (%s) before it was ready", pid, int(code), code)
+	}
+	return fmt.Errorf("new process %d exited with code %d before it was ready", pid, int(code))
 }
 
 // record appends the outcome of one request for the upgrade verb.
-func (s *supervisor) record(attempt int64, result, detail string) {
+func (s *supervisor) record(id, result, detail string) {
 	if s.dir == "" {
 		return
 	}
-	if err := recordOutcome(s.dir, s.name, attempt, result, detail); err != nil {
+	if err := recordOutcome(s.dir, s.name, id, result, detail); err != nil {
 		s.log.Warn("upgrade outcome not recorded", "err", err)
 	}
 }

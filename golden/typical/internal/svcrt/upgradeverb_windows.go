@@ -43,8 +43,12 @@ func (cfg *Config) upgradeVerb(args []string) ExitCode {
 	if err != nil {
 		return fail("%v", err)
 	}
-	before := lastOutcome(dir, name, pid)
+	id, err := askUpgrade(dir, name)
+	if err != nil {
+		return fail("%v", err)
+	}
 	if _, err := s.Control(upgradeControl); err != nil {
+		withdrawUpgrade(dir, name, id)
 		return verbFailed("upgrade", name, err)
 	}
 	fmt.Printf("%s: service pid %d asked to upgrade\n", name, pid)
@@ -52,13 +56,16 @@ func (cfg *Config) upgradeVerb(args []string) ExitCode {
 	deadline := time.Now().Add(wait)
 	var got outcome
 	for {
-		if got = lastOutcome(dir, name, pid); got.attempt > before.attempt {
+		var ok bool
+		if got, ok = outcomeOf(dir, name, id); ok {
 			break
 		}
 		if st, err := query(s); err != nil || st.State != svc.Running || int(st.ProcessId) != pid {
+			withdrawUpgrade(dir, name, id)
 			return fail("the service stopped without recording an outcome (see its log)")
 		}
 		if time.Now().After(deadline) {
+			withdrawUpgrade(dir, name, id)
 			return fail("no outcome in %s (see the service's log)", wait)
 		}
 		time.Sleep(upgradePoll)
