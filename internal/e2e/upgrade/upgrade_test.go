@@ -145,7 +145,7 @@ func mustServe(t *testing.T, addrs serviceAddrs, version string, pid int) {
 // under the HTTP and gRPC loads (upgradeLoads): nothing refused, nothing
 // lost, no call failed, the new version serving HTTP and gRPC from a new
 // PID, the old process exited 0. The new process warms up for 300 ms, and a second
-// SIGUSR2 during it is refused, not queued.
+// SIGUSR2 (or upgrade verb) during it is refused, not queued.
 func TestUpgradeLosesNothing(t *testing.T) {
 	for _, via := range []string{"signal", "verb"} {
 		t.Run(via, func(t *testing.T) {
@@ -175,6 +175,15 @@ func TestUpgradeLosesNothing(t *testing.T) {
 					defer close(verbDone)
 					verbOut, verbErr = verb.CombinedOutput()
 				}()
+				// A second verb during the warmup learns that its own request
+				// was refused, and the first one its own outcome.
+				mustLog(t, p.LogPath, `msg="upgrade: new process warming up"`, 1)
+				second := exec.Command(filepath.Join(dir, "upg"), "upgrade")
+				second.Env = verb.Env
+				out, err := second.CombinedOutput()
+				if err == nil || !strings.Contains(string(out), "refused: an upgrade is under way") {
+					t.Errorf("a second upgrade verb during the first: %v: %s", err, out)
+				}
 			}
 			code, err := p.Wait(wait)
 			if err != nil {
