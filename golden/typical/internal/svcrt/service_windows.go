@@ -89,7 +89,9 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 	changes <- st.current()
 
 	path, open, dirErr := serviceLogTarget(cfg, name)
-	log, flush, fileErr := newLogger(cfg, path, open)
+	// Released once a worker serves and logs to the same file (logrelease.go).
+	var logFile *releasableLog
+	log, flush, fileErr := newLogger(cfg, path, openReleasable(open, &logFile))
 	events := cfg.openEvents(name)
 	defer events.close()
 	log = events.tee(log)
@@ -166,6 +168,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 			if sup.ownHandedOver() {
 				// A worker serves: this process supervises it from here on.
 				log.Info("the service is served by its worker; this process supervises it", "code", int(code))
+				logFile.release()
 				done = nil
 				continue
 			}

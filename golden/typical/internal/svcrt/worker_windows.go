@@ -53,7 +53,10 @@ func workerVerb(name string, setup Setup, args []string) ExitCode {
 		err = o.Err()
 	}
 	path, open, dirErr := serviceLogTarget(cfg, *instance)
-	log, flush, fileErr := newLogger(cfg, path, open)
+	// Released once a newer worker serves and logs to the same file
+	// (logrelease.go).
+	var logFile *releasableLog
+	log, flush, fileErr := newLogger(cfg, path, openReleasable(open, &logFile))
 	events := cfg.openEvents(*instance)
 	defer events.close()
 	// Its lines share the service's log with the process that served
@@ -99,7 +102,7 @@ func workerVerb(name string, setup Setup, args []string) ExitCode {
 		out.send(workerMsg{verb: msgReady, pid: os.Getpid()})
 	}
 	app.stopping = func(budget time.Duration) { out.send(workerMsg{verb: msgStopping, budget: budget}) }
-	go obey(app, in, log, flush)
+	go obey(app, in, log, flush, logFile)
 	return app.Run()
 }
 
@@ -127,7 +130,7 @@ func readListeners(in *bufio.Scanner) error {
 // obey runs the service process's commands until its pipe closes. A
 // closed pipe with no stop asked means the service process is gone: the
 // worker stops in order rather than serve on unsupervised.
-func obey(app *App, in *bufio.Scanner, log *slog.Logger, flush func() error) {
+func obey(app *App, in *bufio.Scanner, log *slog.Logger, flush func() error, logFile *releasableLog) {
 	asked := false
 	for in.Scan() {
 		m, err := parseWorkerMsg(in.Text())
@@ -151,6 +154,7 @@ func obey(app *App, in *bufio.Scanner, log *slog.Logger, flush func() error) {
 			}
 		case msgHandover:
 			asked = true
+			logFile.release()
 			app.handOver("a newer worker took over")
 		case msgReload:
 			go app.Reload()
