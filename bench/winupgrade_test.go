@@ -72,6 +72,7 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 		took                  time.Duration
 	}
 	results := map[string][]result{}
+	firstLost := map[string]error{} // what a lost request met, per side
 	var queries int
 	var notRunning []string
 	for round := range rounds {
@@ -114,8 +115,8 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 			results[sd.key] = append(results[sd.key], r)
 			t.Logf("%-20s round %d (%s → %s, from the %s engine, now pid %d): refused %d, lost %d, failed %d; new binary answering after %v",
 				sd.name, round, builds[serving].version, next.version, from, pid, r.refused, r.lost, r.failed, took.Round(time.Millisecond))
-			for _, e := range append(keep.LostErrs, fresh.LostErrs...) {
-				t.Logf("  lost: %v", e)
+			if errs := append(keep.LostErrs, fresh.LostErrs...); len(errs) > 0 && firstLost[sd.key] == nil {
+				firstLost[sd.key] = errs[0]
 			}
 			Line("winupgrade_restart", "side", sd.key, "round", round, "from", from,
 				"refused", r.refused, "lost", r.lost, "failed", r.failed, "took", int64(took))
@@ -139,6 +140,11 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 		}
 		t.Logf("  %-20s refused median %d (total %d), lost median %d (total %d), request → new binary answering median %.0f ms",
 			sd.name, median(refused), totalRefused, median(lost), totalLost, median(took))
+	}
+	for _, sd := range sides {
+		if e := firstLost[sd.key]; e != nil {
+			t.Logf("  %-20s the first lost request: %v", sd.name, e)
+		}
 	}
 	t.Logf("sc query during the %d upgrades: %d queries, %d not RUNNING %v", rounds, queries, len(notRunning), notRunning)
 	Line("winupgrade_scm", "queries", queries, "not_running", len(notRunning), "states", statesWord(notRunning))
