@@ -7,7 +7,7 @@
 //
 // Flags: -out (default bench/REPORT.md), -only and -skip (comma-separated
 // suite names: lifecycle, http, grpc, pools, poolconnect, gogenerate, scm, scmlost,
-// winload, generator, hostile, upgrade, alternatives), -head (measure a clean export of the HEAD commit instead
+// winload, generator, hostile, upgrade, winupgrade, alternatives), -head (measure a clean export of the HEAD commit instead
 // of the working tree, so edits in progress neither break nor colour the
 // figures; the report is still written into the working tree). Each suite is a `go test` run of the benchmarks under
 // bench/ (with SVCGEN_BENCH=1), of generator's Go benchmarks, or of the
@@ -232,6 +232,8 @@ func suites() []*suite {
 			method: fmt.Sprintf("`go test -bench BenchmarkParseHostile -count %d`, in process; every shape of the test TestHostileSpecsAreBounded, each filling most of the 1 MiB limit", hostileRuns)},
 		{name: "upgrade", title: "Restart to a new binary under load: plain restart, svcgen upgrade, cloudflare/tableflip (bench/upgrade_linux_test.go)", run: benchTest("^TestUpgradeRestart$"), parse: parseUpgrade,
 			method: "alternating restart by restart, the first side rotating each round: 5 restarts of each; 64 keep-alive POST clients and 100 new connections a second at once, 2 ms handler, on 127.0.0.1"},
+		{name: "winupgrade", title: "Restart of a Windows service to a new binary under Wine's SCM: sc stop + start vs the upgrade verb; HTTP through a worker vs the own engine (bench/winupgrade_test.go, winupgradehttp_test.go)", run: benchTest("^TestWindowsUpgrade(Restart|Throughput)$"), parse: parseWinUpgrade,
+			method: "restarts: alternating restart by restart, the first side swapping each round, 5 of each, one service swapping 1.0.0 and 2.0.0; 64 keep-alive POST clients and 100 new connections a second at once, 2 ms handler, on 127.0.0.1. HTTP: alternating round by round, the first side swapping each round, 5 rounds of 3 s per side after 0.5 s unrecorded, 64 keep-alive clients"},
 		{name: "alternatives", title: "uber-go/fx and google/wire (bench/alternatives, its own module)", run: runAlternatives, parse: parseAlternatives,
 			method: "alternating round by round, 7 rounds: engine/fx/sequential in one process; svcgen/gofmt/wire processes"},
 	}
@@ -975,8 +977,8 @@ func render(m machine, start, end time.Time, results []*result) string {
 		}
 	}
 	b.WriteString("## How to run\n\n")
-	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,scmlost,winload  # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
-	b.WriteString("Suites: lifecycle, http, grpc, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, hostile, upgrade (Linux; builds the tableflip server of module bench/alternatives), alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
+	b.WriteString("```\ngo run ./bench/cmd/report                      # everything, writes bench/REPORT.md\ngo run ./bench/cmd/report -only lifecycle,pools  # some suites\ngo run ./bench/cmd/report -skip scm,scmlost,winload,winupgrade  # without Wine\ngo run ./bench/cmd/report -head                   # measure HEAD, not the edits in progress\n```\n\n")
+	b.WriteString("Suites: lifecycle, http, grpc, pools and poolconnect (PostgreSQL at 127.0.0.1:5432 or SVCGEN_BENCH_PG_DSN), gogenerate, scm, scmlost and winload (Wine), generator, hostile, upgrade (Linux; builds the tableflip server of module bench/alternatives), winupgrade (Wine), alternatives (module bench/alternatives, fetches uber-go/fx and google/wire through the Go module proxy on first use). ")
 	b.WriteString("Each suite is also runnable alone; the command is in the comment at the top of its test file.\n")
 	return b.String()
 }
@@ -1038,4 +1040,69 @@ func parseUpgrade(out string) ([]row, error) {
 			met:    "—",
 		},
 	}, nil
+}
+
+// parseWinUpgrade reads the BENCH lines of TestWindowsUpgradeRestart (per
+// restart and side: refused, lost, time to the new binary's first answer;
+// the SCM states seen during the upgrades) and TestWindowsUpgradeThroughput.
+func parseWinUpgrade(out string) ([]row, error) {
+	type side struct{ refused, lost, took []float64 }
+	sides := map[string]*side{}
+	for _, l := range benchLinesAll(out)["winupgrade_restart"] {
+		s := sides[l["side"]]
+		if s == nil {
+			s = &side{}
+			sides[l["side"]] = s
+		}
+		s.refused = append(s.refused, num(l["refused"]))
+		s.lost = append(s.lost, num(l["lost"])+num(l["failed"]))
+		s.took = append(s.took, num(l["took"])/1e6)
+	}
+	b := benchLines(out)
+	var rows []row
+	if ours, plain, scm := sides["upgrade"], sides["plain"], b["winupgrade_scm"]; ours != nil && plain != nil && scm != nil {
+		per := func(v []float64) string { return fmt.Sprintf("median %.0f, max %.0f", median(v), slices.Max(v)) }
+		running := "RUNNING throughout (" + scm["queries"] + " `sc query`)"
+		if scm["not_running"] != "0" {
+			running = "`sc query` showed " + scm["states"]
+		}
+		n := len(ours.took)
+		rows = append(rows,
+			row{
+				what:   fmt.Sprintf("Windows service under Wine's SCM, restart to a new binary under 64 keep-alive clients + 100 new connections/s: refused / lost per restart (%d restarts each)", n),
+				ours:   "upgrade verb: refused " + per(ours.refused) + "; lost " + per(ours.lost) + "; " + running,
+				theirs: "`sc stop` + `sc start`: refused " + per(plain.refused) + ", lost " + per(plain.lost),
+				ratio:  fmt.Sprintf("%.0f+%.0f vs %.0f+%.0f refused+lost in total", sum(ours.refused), sum(ours.lost), sum(plain.refused), sum(plain.lost)),
+				target: "0 refused, 0 lost in every upgrade, RUNNING throughout",
+				met:    yesNo(sum(ours.refused) == 0 && sum(ours.lost) == 0 && scm["not_running"] == "0"),
+			},
+			row{
+				what:   fmt.Sprintf("Windows service under Wine's SCM: restart request → first answer of the new binary on a new connection (median of %d)", n),
+				ours:   "upgrade verb " + fmtMS(median(ours.took)),
+				theirs: "`sc stop` + `sc start` " + fmtMS(median(plain.took)),
+				ratio:  fmt.Sprintf("upgrade/plain %.2f", median(ours.took)/median(plain.took)),
+			})
+	}
+	if h := b["winupgrade_http"]; h != nil {
+		rows = append(rows, row{
+			what: fmt.Sprintf("HTTP to a Windows service under Wine, %s keep-alive clients on loopback, served by a worker after an upgrade vs by its own engine (median of %s rounds)", h["clients"], h["n"]),
+			ours: fmt.Sprintf("worker (socketListener, `*os.File` connections) %s req/s, p50 %s, p99 %s",
+				h["worker_rps"], fmtMS(num(h["worker_p50"])/1e6), fmtMS(num(h["worker_p99"])/1e6)),
+			theirs: fmt.Sprintf("own engine (Go's net listener) %s req/s, p50 %s, p99 %s",
+				h["own_rps"], fmtMS(num(h["own_p50"])/1e6), fmtMS(num(h["own_p99"])/1e6)),
+			ratio: fmt.Sprintf("worker/own: req/s %.2f, p50 %.2f, p99 %.2f", num(h["worker_rps"])/num(h["own_rps"]),
+				num(h["worker_p50"])/num(h["own_p50"]), num(h["worker_p99"])/num(h["own_p99"])),
+		})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no BENCH winupgrade_ lines")
+	}
+	return rows, nil
+}
+
+func sum(v []float64) (s float64) {
+	for _, x := range v {
+		s += x
+	}
+	return s
 }
