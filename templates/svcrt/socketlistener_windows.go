@@ -30,6 +30,8 @@ type socketListener struct {
 	name string
 	sock windows.Handle
 	addr *net.TCPAddr
+	// borrowed: the socket is a Go listener's, which closes it (borrowSocket).
+	borrowed bool
 
 	mu sync.Mutex
 	// inside counts the goroutines in WSAPoll or accept on sock: Close
@@ -49,6 +51,39 @@ func newSocketListener(name string, info *windows.WSAProtocolInfo) (*socketListe
 	if err != nil {
 		return nil, fmt.Errorf("listener %q: make a socket from the protocol info: %w", name, err)
 	}
+	l, err := listenerOn(name, sock)
+	if err != nil {
+		windows.Closesocket(sock)
+		return nil, err
+	}
+	return l, nil
+}
+
+// borrowSocket is a socketListener over the socket of tl, which keeps it:
+// Close lets the socket be (tl closes it). The drain takes a Go listener's
+// queue through it (acceptBacklog): Go's Accept under a deadline cancels
+// and reissues AcceptEx, and under Wine that left connections queued but
+// not taken until the close reset them (154 of 150 arrivals a second in
+// one stop).
+func borrowSocket(name string, tl *net.TCPListener) (*socketListener, error) {
+	raw, err := tl.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var sock windows.Handle
+	if err := raw.Control(func(fd uintptr) { sock = windows.Handle(fd) }); err != nil {
+		return nil, err
+	}
+	l, err := listenerOn(name, sock)
+	if err != nil {
+		return nil, err
+	}
+	l.borrowed = true
+	return l, nil
+}
+
+// listenerOn makes sock non-blocking and a socketListener over it.
+func listenerOn(name string, sock windows.Handle) (*socketListener, error) {
 	// Non-blocking: another process may accept the connection WSAPoll
 	// reported (the old and the new worker share the queue for a moment),
 	// and a blocking accept would then wait for the next one, deaf to Close.
@@ -56,17 +91,14 @@ func newSocketListener(name string, info *windows.WSAProtocolInfo) (*socketListe
 	// accepts with overlapped AcceptEx, which it does not concern (under
 	// Wine: TestSocketListenerCloseLeavesQueue).
 	if err := setNonBlocking(sock, true); err != nil {
-		windows.Closesocket(sock)
 		return nil, fmt.Errorf("listener %q: make the socket non-blocking: %w", name, err)
 	}
 	sa, err := windows.Getsockname(sock)
 	if err != nil {
-		windows.Closesocket(sock)
 		return nil, fmt.Errorf("listener %q: getsockname: %w", name, err)
 	}
 	addr := tcpAddr(sa)
 	if addr == nil {
-		windows.Closesocket(sock)
 		return nil, fmt.Errorf("listener %q: not a TCP socket (%T)", name, sa)
 	}
 	l := &socketListener{name: name, sock: sock, addr: addr}
@@ -183,6 +215,9 @@ func (l *socketListener) Close() error {
 		l.left.Wait()
 	}
 	l.mu.Unlock()
+	if l.borrowed {
+		return nil
+	}
 	if err := windows.Closesocket(l.sock); err != nil {
 		return l.opError("close", err)
 	}

@@ -17,12 +17,49 @@ import (
 func acceptBacklog(ctx context.Context, l *listener) []net.Conn {
 	switch ln := l.Listener.(type) {
 	case *net.TCPListener:
-		return takeQueue(ctx, l, ln, func() bool { return queued(ln) })
+		raw, err := borrowSocket(ln.Addr().String(), ln)
+		if err != nil {
+			// Go's accept still takes the queue, as well as it can.
+			if l.s != nil {
+				l.s.log.Warn("accept queue taken through Go's accept", "resource", l.s.name, "err", err)
+			}
+			return takeQueue(ctx, l, ln, func() bool { return queued(ln) })
+		}
+		defer raw.Close()
+		return takeQueue(ctx, l, &goThenSocket{tcp: ln, raw: raw}, raw.queued)
 	case *socketListener:
 		// A socket handed over by another process: see socketlistener_windows.go.
 		return takeQueue(ctx, l, ln, ln.queued)
 	}
 	return nil
+}
+
+// goThenSocket is how the drain takes a Go listener's queue: the first
+// Accept is Go's, and returns once the server's pending one has given the
+// socket up (takeQueue set a past deadline); from then on nothing in Go
+// accepts, and the socket's queue is read with WSAPoll and accept
+// (borrowSocket), which neither AcceptEx cancellations nor a pending
+// AcceptEx that hides the queue from WSAPoll (both seen under Wine) get in
+// the way of.
+type goThenSocket struct {
+	tcp   *net.TCPListener
+	raw   *socketListener
+	ended bool // Go's accept has returned
+}
+
+func (q *goThenSocket) SetDeadline(t time.Time) error {
+	if !q.ended {
+		return q.tcp.SetDeadline(t)
+	}
+	return q.raw.SetDeadline(t)
+}
+
+func (q *goThenSocket) Accept() (net.Conn, error) {
+	if !q.ended {
+		q.ended = true
+		return q.tcp.Accept()
+	}
+	return q.raw.Accept()
 }
 
 // wsaPoll is ws2_32's WSAPoll, which x/sys/windows does not wrap.
