@@ -45,11 +45,11 @@ import (
 func TestWindowsUpgradeRestart(t *testing.T) {
 	skipUnlessBench(t)
 	p := winetest.New(t)
-	v1, v2 := winUpgradeBuilds.Binaries(t, winUpgradeSource, false)
-	s := installWinUpgradeService(t, p, v1)
+	v1, v2 := e2e.WinUpgradeBuilds.Binaries(t, winUpgradeSource, false)
+	s := e2e.InstallWinUpgradeService(t, p, v1)
 	defer func() {
 		if t.Failed() {
-			t.Logf("service log:\n%s", s.log())
+			t.Logf("service log:\n%s", s.Log())
 		}
 	}()
 	ctx := context.Background()
@@ -63,8 +63,8 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 		restart   func() error
 	}
 	sides := []side{
-		{key: "plain", name: "sc stop + sc start", restart: func() error { return s.restart(ctx) }},
-		{key: "upgrade", name: "svcgen upgrade verb", restart: func() error { _, err := s.upgrade(ctx); return err }},
+		{key: "plain", name: "sc stop + sc start", restart: func() error { return s.Restart(ctx) }},
+		{key: "upgrade", name: "svcgen upgrade verb", restart: func() error { return upgradeVerb(ctx, s) }},
 	}
 	const rounds = 5
 	type result struct {
@@ -79,21 +79,21 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 		for i := range sides {
 			sd := sides[(i+round)%len(sides)]
 			next := builds[1-serving]
-			loads := startRestartLoads(s.api)
+			loads := startRestartLoads(s.API)
 			loads.waitAnswered(t, 300)
-			if err := e2e.Install(next.bin, s.exe); err != nil {
+			if err := e2e.Install(next.bin, s.Exe); err != nil {
 				t.Fatal(err)
 			}
-			var watch *scmWatch
+			var watch *e2e.SCMWatch
 			if sd.key == "upgrade" {
-				watch = watchRunning(p, s.name)
+				watch = e2e.WatchRunning(p, s.Name)
 			}
 			begin := time.Now()
 			restarted := make(chan error, 1)
 			go func() { restarted <- sd.restart() }()
 			// The new binary may answer before the verb returns or sc
 			// query shows RUNNING: the clock stops at its first answer.
-			_, pid := waitVersion(t, s.api, next.version, 2*time.Minute)
+			_, pid := waitVersion(t, s.API, next.version, 2*time.Minute)
 			took := time.Since(begin)
 			if err := <-restarted; err != nil {
 				loads.end()
@@ -102,7 +102,7 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 			loads.waitAnswered(t, 300)
 			keep, fresh := loads.end()
 			if watch != nil {
-				n, seen := watch.end()
+				n, seen := watch.End()
 				queries += n
 				notRunning = append(notRunning, seen...)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/svcgen/svcgen/internal/e2e"
 	"github.com/svcgen/svcgen/internal/winetest"
 )
 
@@ -31,16 +32,16 @@ import (
 func TestWindowsUpgradeThroughput(t *testing.T) {
 	skipUnlessBench(t)
 	p := winetest.New(t)
-	v1, _ := winUpgradeBuilds.Binaries(t, winUpgradeSource, false)
-	s := installWinUpgradeService(t, p, v1)
+	v1, _ := e2e.WinUpgradeBuilds.Binaries(t, winUpgradeSource, false)
+	s := e2e.InstallWinUpgradeService(t, p, v1)
 	defer func() {
 		if t.Failed() {
-			t.Logf("service log:\n%s", s.log())
+			t.Logf("service log:\n%s", s.Log())
 		}
 	}()
 	ctx := context.Background()
-	url := "http://" + s.api + "/"
-	waitVersion(t, s.api, "1.0.0", time.Minute)
+	url := "http://" + s.API + "/"
+	waitVersion(t, s.API, "1.0.0", time.Minute)
 	serving := "own"
 	// serveFrom makes side serve: an upgrade to the same binary for the
 	// worker, a restart for the own engine; it checks which PID answers.
@@ -51,18 +52,18 @@ func TestWindowsUpgradeThroughput(t *testing.T) {
 		}
 		switch side {
 		case "worker":
-			pid, err := s.upgrade(ctx)
+			pid, err := upgradeWorker(ctx, s)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, got := waitVersion(t, s.api, "1.0.0", time.Minute); got != pid {
+			if _, got := waitVersion(t, s.API, "1.0.0", time.Minute); got != pid {
 				t.Fatalf("after the upgrade pid %d answers, want the worker %d", got, pid)
 			}
 		case "own":
-			if err := s.restart(ctx); err != nil {
+			if err := s.Restart(ctx); err != nil {
 				t.Fatal(err)
 			}
-			waitVersion(t, s.api, "1.0.0", time.Minute)
+			waitVersion(t, s.API, "1.0.0", time.Minute)
 		}
 		serving = side
 		httpRound(t, url, false, httpWarmTime)

@@ -86,36 +86,13 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 	// First report at once: START_PENDING with a hint as long as the start budget.
 	changes <- st.current()
 
-	path, open, dirErr := serviceLogTarget(cfg, name)
-	// Released once a worker serves and logs to the same file (logrelease.go).
-	var logFile *releasableLog
-	log, flush, fileErr := newLogger(cfg, path, openReleasable(open, &logFile))
-	events := cfg.openEvents(name)
+	// Its file is released once a worker serves and logs to it too.
+	logging := cfg.openServiceLogging(name)
+	log, flush, events := logging.log, logging.flush, logging.events
 	defer events.close()
-	log = events.tee(log)
-	// Said after the tee, so that the event log has it too when the log file
-	// is what is missing.
-	switch {
-	case dirErr != nil:
-		log.Error("no log file, logging to stderr", "err", dirErr)
-	case fileErr != nil:
-		log.Error("log file unavailable, logging to stderr", "path", path, "err", fileErr)
-	default:
-		if err := sendCrashOutput(crashOutputPath(path, name)); err != nil {
-			log.Error("crash output not redirected: a crash will not be recorded", "path", crashOutputPath(path, name), "err", err)
-		}
-	}
 	if h.startErr != nil {
 		h.code = ExitStartFailed
-		if oe, ok := h.startErr.(*OverrideError); ok {
-			for _, p := range oe.Problems {
-				log.Error("configuration", "problem", p)
-			}
-		} else {
-			log.Error("configuration", "error", h.startErr.Error())
-		}
-		log.Error("start failed", "code", int(ExitStartFailed), "reason", "configuration")
-		flush()
+		logging.configurationFailed(h.startErr)
 		events.stopped(ExitStartFailed, "configuration: "+h.startErr.Error())
 		return true, uint32(ExitStartFailed)
 	}
@@ -166,7 +143,7 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 			if sup.ownHandedOver() {
 				// A worker serves: this process supervises it from here on.
 				log.Info("the service is served by its worker; this process supervises it", "code", int(code))
-				logFile.release()
+				logging.file.release()
 				done = nil
 				continue
 			}

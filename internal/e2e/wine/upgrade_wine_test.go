@@ -6,11 +6,9 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,71 +21,10 @@ import (
 // server answering "<version> <pid>") built for Windows as 1.0.0 and
 // 2.0.0, installed as a service, and upgraded with its own verb while the
 // upgrade tests' four loads run.
-var winUpgradeBuilds = e2e.UpgradeBuilds{GOOS: "windows"}
-
-// upgradeService is one installed service of that build.
-type upgradeService struct {
-	p         *winetest.Prefix
-	name, exe string
-	api, rpc  string
-	breakFile string // what the version named in the env file does (warm.go)
-	envFile   string // the service's configuration: env, then what setEnv adds
-	env       string
-}
-
-// setEnv writes the env file: the addresses and switches, then extra
-// lines. A worker reads it as it is at the upgrade.
-func (s *upgradeService) setEnv(t *testing.T, extra string) {
-	t.Helper()
-	if err := os.WriteFile(s.envFile, []byte(s.env+extra), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// installUpgradeService installs 1.0.0 as a service reading its addresses
-// and the test's switches from an env file, and starts it.
-func installUpgradeService(t *testing.T, p *winetest.Prefix) *upgradeService {
-	t.Helper()
-	v1, _ := winUpgradeBuilds.Binaries(t, "../upgrade/testdata/upgrade", false)
-	dir := t.TempDir()
-	s := &upgradeService{p: p, name: winetest.UniqueName("upgrade"), exe: filepath.Join(dir, "upg.exe"),
-		api: e2e.FreePort(t), rpc: e2e.FreePort(t), breakFile: filepath.Join(dir, "break.txt"), envFile: filepath.Join(dir, "upg.env")}
-	if err := e2e.Install(v1, s.exe); err != nil {
-		t.Fatal(err)
-	}
-	winBreak, err := winetest.WinPath(s.breakFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.env = fmt.Sprintf("UPG_API_ADDR=%s\nUPG_RPC_ADDR=%s\nUPG_ADMIN_ADDR=%s\nE2E_BREAK_VERSION=1.0.0\nE2E_BREAK_FILE=%s\n",
-		s.api, s.rpc, e2e.FreePort(t), winBreak)
-	s.setEnv(t, "")
-	winEnv, err := winetest.WinPath(s.envFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.CreateService(t, s.name, s.exe, "service", "-env-file", winEnv)
-	ctx := context.Background()
-	if _, err := p.SC(ctx, "start", s.name); err != nil {
-		t.Fatalf("sc start: %v\n%s", err, s.log())
-	}
-	if _, err := p.WaitState(ctx, s.name, winetest.StateRunning, time.Minute, nil); err != nil {
-		t.Fatalf("%v\n%s", err, s.log())
-	}
-	return s
-}
-
-// log is the service's log: the default one in its data folder, which the
-// service process and its workers share.
-func (s *upgradeService) log() string {
-	b, _ := os.ReadFile(filepath.Join(s.p.ProgramData(), s.name, s.name+".log"))
-	return string(b)
-}
-
 // answer is what the API answers now: version and PID.
-func (s *upgradeService) answer(t *testing.T) (string, int) {
+func answer(t *testing.T, s *e2e.WinUpgradeService) (string, int) {
 	t.Helper()
-	resp, err := http.Get("http://" + s.api + "/")
+	resp, err := http.Get("http://" + s.API + "/")
 	if err != nil {
 		t.Fatalf("GET /: %v", err)
 	}
@@ -102,63 +39,19 @@ func (s *upgradeService) answer(t *testing.T) (string, int) {
 }
 
 // upgrade installs bin at the service's path, as a deployment does, and
-// runs the upgrade verb; it returns the verb's output and error.
-func (s *upgradeService) upgrade(t *testing.T, bin string) (string, error) {
+// runs the upgrade verb.
+func upgrade(t *testing.T, s *e2e.WinUpgradeService, bin string) (int, string, error) {
 	t.Helper()
-	if err := e2e.Install(bin, s.exe); err != nil {
+	if err := e2e.Install(bin, s.Exe); err != nil {
 		t.Fatal(err)
 	}
-	return s.upgradeVerb()
-}
-
-// upgradeVerb runs the upgrade verb of the binary at the service's path.
-func (s *upgradeService) upgradeVerb() (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, errOut, err := s.p.Run(ctx, s.exe, "upgrade", "-name", s.name)
-	return out + errOut, err
-}
-
-// scmWatch records every state `sc query` shows other than RUNNING until
-// stopped: an upgrade must not show one.
-type scmWatch struct {
-	mu     sync.Mutex
-	seen   []string
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-func watchRunning(p *winetest.Prefix, name string) *scmWatch {
-	ctx, cancel := context.WithCancel(context.Background())
-	w := &scmWatch{cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		for ctx.Err() == nil {
-			st, err := p.Query(ctx, name)
-			if err == nil && st.State != winetest.StateRunning {
-				w.mu.Lock()
-				w.seen = append(w.seen, st.State)
-				w.mu.Unlock()
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}()
-	return w
-}
-
-func (w *scmWatch) end(t *testing.T) {
-	t.Helper()
-	w.cancel()
-	<-w.done
-	if len(w.seen) > 0 {
-		t.Errorf("the SCM showed %v during the upgrades, want RUNNING throughout", w.seen)
-	}
+	return s.Upgrade(context.Background())
 }
 
 // waitLogCount waits until the service's log has n lines containing text.
-func waitLogCount(t *testing.T, s *upgradeService, text string, n int) {
+func waitLogCount(t *testing.T, s *e2e.WinUpgradeService, text string, n int) {
 	deadline := time.Now().Add(time.Minute)
-	for strings.Count(s.log(), text) < n {
+	for strings.Count(s.Log(), text) < n {
 		if time.Now().After(deadline) {
 			t.Errorf("the log never had %d lines with %q", n, text)
 			return
@@ -166,8 +59,6 @@ func waitLogCount(t *testing.T, s *upgradeService, text string, n int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-var handedOver = regexp.MustCompile(`upgraded: worker pid (\d+) serves`)
 
 // TestUpgradeUnderWine upgrades the running service twice under load (the
 // service process's own engine hands over to a worker, then that worker to
@@ -177,20 +68,19 @@ var handedOver = regexp.MustCompile(`upgraded: worker pid (\d+) serves`)
 // clean.
 func TestUpgradeUnderWine(t *testing.T) {
 	p := winetest.New(t)
-	s := installUpgradeService(t, p)
-	_, v2 := winUpgradeBuilds.Binaries(t, "../upgrade/testdata/upgrade", false)
-	v1, _ := winUpgradeBuilds.Binaries(t, "../upgrade/testdata/upgrade", false)
+	v1, v2 := e2e.WinUpgradeBuilds.Binaries(t, "../upgrade/testdata/upgrade", false)
+	s := e2e.InstallWinUpgradeService(t, p, v1)
 	defer func() {
 		if t.Failed() {
-			t.Logf("service log:\n%s", s.log())
+			t.Logf("service log:\n%s", s.Log())
 		}
 	}()
-	version, servicePID := s.answer(t)
+	version, servicePID := answer(t, s)
 	if version != "1.0.0" {
 		t.Fatalf("before the upgrade: version %s", version)
 	}
-	loads := e2e.StartUpgradeLoads(s.api, s.rpc)
-	watch := watchRunning(p, s.name)
+	loads := e2e.StartUpgradeLoads(s.API, s.RPC)
+	watch := e2e.WatchRunning(p, s.Name)
 	loads.WaitAnswered(t, 300)
 
 	var workers []int
@@ -199,15 +89,15 @@ func TestUpgradeUnderWine(t *testing.T) {
 		if i == 1 {
 			// The second worker warms up for 2 s (the env file as it is at
 			// the upgrade); an upgrade asked meanwhile is refused.
-			s.setEnv(t, "E2E_WARM_SLEEP=2s\n")
+			s.SetEnv(t, "E2E_WARM_SLEEP=2s\n")
 			refused = make(chan string, 1)
 			go func() {
 				waitLogCount(t, s, "upgrade: new process warming up", 2)
-				out, err := s.upgradeVerb()
+				_, out, err := s.Upgrade(context.Background())
 				refused <- fmt.Sprintf("%s(err: %v)", out, err)
 			}()
 		}
-		out, err := s.upgrade(t, bin)
+		pid, out, err := upgrade(t, s, bin)
 		t.Logf("upgrade %d: %s", i+1, out)
 		if refused != nil {
 			second := <-refused
@@ -215,20 +105,18 @@ func TestUpgradeUnderWine(t *testing.T) {
 			if !strings.Contains(second, "refused: an upgrade is under way") {
 				t.Errorf("an upgrade asked during another was not refused: %s", second)
 			}
-			s.setEnv(t, "")
+			s.SetEnv(t, "")
 		}
 		if err != nil {
 			loads.End(t)
 			t.Fatalf("upgrade %d: %v", i+1, err)
 		}
-		m := handedOver.FindStringSubmatch(out)
-		if m == nil {
+		if pid == 0 {
 			t.Fatalf("upgrade %d: the verb did not name the new worker", i+1)
 		}
-		pid, _ := strconv.Atoi(m[1])
 		workers = append(workers, pid)
 		loads.WaitAnswered(t, 300)
-		if version, got := s.answer(t); version != "2.0.0" || got != pid {
+		if version, got := answer(t, s); version != "2.0.0" || got != pid {
 			t.Errorf("upgrade %d: answered by %s pid %d, want 2.0.0 pid %d", i+1, version, got, pid)
 		}
 	}
@@ -238,7 +126,7 @@ func TestUpgradeUnderWine(t *testing.T) {
 	// The first worker, replaced by the second, drained and exited 0.
 	oldExit := regexp.MustCompile(fmt.Sprintf(`upgrade: old worker exited.*old_pid=%d code=0`, workers[0]))
 	deadline := time.Now().Add(30 * time.Second)
-	for !oldExit.MatchString(s.log()) {
+	for !oldExit.MatchString(s.Log()) {
 		if time.Now().After(deadline) {
 			t.Errorf("no log line saying worker %d exited 0", workers[0])
 			break
@@ -249,20 +137,22 @@ func TestUpgradeUnderWine(t *testing.T) {
 	// Broken binaries: one that exits during its warmup, one whose warmup
 	// fails. The worker that serves goes on.
 	for _, how := range []string{"exit", "fail"} {
-		if err := os.WriteFile(s.breakFile, []byte(how), 0o644); err != nil {
+		if err := os.WriteFile(s.BreakFile, []byte(how), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out, err := s.upgrade(t, v1)
+		_, out, err := upgrade(t, s, v1)
 		t.Logf("broken upgrade (%s): %s", how, out)
 		if err == nil || !strings.Contains(out, "failed") {
 			t.Errorf("a new binary that does %q in its warmup: the verb should fail, got %v", how, err)
 		}
 		loads.WaitAnswered(t, 300)
-		if version, got := s.answer(t); version != "2.0.0" || got != workers[1] {
+		if version, got := answer(t, s); version != "2.0.0" || got != workers[1] {
 			t.Errorf("after the broken upgrade (%s): answered by %s pid %d, want 2.0.0 pid %d", how, version, got, workers[1])
 		}
 	}
-	watch.end(t)
+	if queries, notRunning := watch.End(); len(notRunning) > 0 {
+		t.Errorf("the SCM showed %v in %d queries during the upgrades, want RUNNING throughout", notRunning, queries)
+	}
 	loads.End(t)
 
 	// The stop of a worker-served service: the keep-alive load, then
@@ -271,10 +161,10 @@ func TestUpgradeUnderWine(t *testing.T) {
 	stopped := make(chan struct{})
 	var st winetest.Status
 	var stopErr error
-	res := stopLoad.Run("http://"+s.api+"/", func() {
+	res := stopLoad.Run("http://"+s.API+"/", func() {
 		ctx := context.Background()
-		if _, stopErr = p.SC(ctx, "stop", s.name); stopErr == nil {
-			st, stopErr = p.WaitState(ctx, s.name, winetest.StateStopped, time.Minute, nil)
+		if _, stopErr = p.SC(ctx, "stop", s.Name); stopErr == nil {
+			st, stopErr = p.WaitState(ctx, s.Name, winetest.StateStopped, time.Minute, nil)
 		}
 		close(stopped)
 	}, stopped)

@@ -52,41 +52,18 @@ func workerVerb(name string, setup Setup, args []string) ExitCode {
 	if err == nil {
 		err = o.Err()
 	}
-	path, open, dirErr := serviceLogTarget(cfg, *instance)
-	// Released once a newer worker serves and logs to the same file
-	// (logrelease.go).
-	var logFile *releasableLog
-	log, flush, fileErr := newLogger(cfg, path, openReleasable(open, &logFile))
-	events := cfg.openEvents(*instance)
-	defer events.close()
 	// Its lines share the service's log with the process that served
-	// before it: each says whose it is.
-	log = events.tee(log).With("worker", os.Getpid())
-	switch {
-	case dirErr != nil:
-		log.Error("no log file, logging to stderr", "err", dirErr)
-	case fileErr != nil:
-		log.Error("log file unavailable, logging to stderr", "path", path, "err", fileErr)
-	default:
-		if err := sendCrashOutput(crashOutputPath(path, *instance)); err != nil {
-			log.Error("crash output not redirected: a crash will not be recorded", "path", crashOutputPath(path, *instance), "err", err)
-		}
-	}
+	// before it: each says whose it is. The file is released once a newer
+	// worker serves.
+	logging := cfg.openServiceLogging(*instance, "worker", os.Getpid())
+	defer logging.events.close()
 	if err != nil {
-		if oe, ok := err.(*OverrideError); ok {
-			for _, p := range oe.Problems {
-				log.Error("configuration", "problem", p)
-			}
-		} else {
-			log.Error("configuration", "error", err.Error())
-		}
-		log.Error("start failed", "code", int(ExitStartFailed), "reason", "configuration")
-		flush()
+		logging.configurationFailed(err)
 		return ExitStartFailed
 	}
 	applyRuntime(cfg.Runtime)
 
-	app := New(cfg, log, flush)
+	app := New(cfg, logging.log, logging.flush)
 	wire(app)
 	out := &reportPipe{w: reports}
 	app.progress = func(step string) { out.send(workerMsg{verb: msgStep, text: step}) }
@@ -102,7 +79,7 @@ func workerVerb(name string, setup Setup, args []string) ExitCode {
 		out.send(workerMsg{verb: msgReady, pid: os.Getpid()})
 	}
 	app.stopping = func(budget time.Duration) { out.send(workerMsg{verb: msgStopping, budget: budget}) }
-	go obey(app, in, log, flush, logFile)
+	go obey(app, in, logging.log, logging.flush, logging.file)
 	return app.Run()
 }
 
