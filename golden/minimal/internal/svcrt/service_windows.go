@@ -127,8 +127,10 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 		done <- app.Run()
 	}()
 
-	// relayed is the stop sent to the worker that serves, once sent.
+	// relayed is the stop sent to the worker that serves, once sent, and
+	// overdue fires when the worker has had its budget for it.
 	relayed := ""
+	var overdue <-chan time.Time
 	stopped := func(code ExitCode, reason string) (bool, uint32) {
 		h.code = code
 		events.stopped(code, reason)
@@ -152,11 +154,22 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 			return stopped(code, app.stopReason())
 		case m := <-sup.steps:
 			if m.verb == msgStopping {
+				if overdue != nil {
+					// The worker's own budget, which its configuration may set
+					// otherwise than this process's.
+					overdue = time.After(m.budget + relayMargin)
+				}
 				st.enter(svc.StopPending, m.budget)
 				events.info(eventStopping, name+" is stopping: "+relayed)
 			} else {
 				st.step()
 			}
+		case <-overdue:
+			w := sup.servingWorker()
+			w.cmd.Process.Kill()
+			log.Error("the worker did not stop within its budget: killed", "pid", w.pid)
+			flush()
+			return stopped(ExitStopTimeout, relayed+": the worker did not stop within its budget")
 		case code := <-sup.exits:
 			reason := relayed
 			if reason == "" {
@@ -186,6 +199,9 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 					relayed = reason
 					st.enter(svc.StopPending, budget)
 					w.stop(kind, budget, reason)
+					// The worker ends its stop within budget; one that does
+					// not (hung) is ended here, so the SCM is told.
+					overdue = time.After(budget + relayMargin)
 					continue
 				}
 				if kind == StopShutdown {
@@ -217,6 +233,10 @@ func (h *handler) Execute(args []string, requests <-chan svc.ChangeRequest, chan
 		}
 	}
 }
+
+// relayMargin is what a worker gets past its stop budget before the
+// service process ends it: the time to report its exit.
+const relayMargin = 2 * time.Second
 
 // stopOf maps an SCM control to a stop: Stop is a full stop with
 // drain_delay; PreShutdown and Shutdown get what Windows allows them, minus

@@ -102,7 +102,11 @@ func newSupervisor(cfg *Config, name string, app *App, log *slog.Logger) *superv
 		exits:  make(chan ExitCode, 1),
 		stopCh: make(chan struct{}),
 	}
-	if dir, err := dataDirPath(name); err == nil {
+	// The upgrade requests and their outcomes live in the data folder, made
+	// here when [log] file put the log elsewhere.
+	if dir, err := serviceDataDir(name); err != nil {
+		log.Warn("upgrades cannot be asked for: no data folder", "err", err)
+	} else {
 		s.dir = dir
 	}
 	return s
