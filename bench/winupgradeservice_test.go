@@ -13,7 +13,7 @@ import (
 
 // The Windows upgrade suite's service is the e2e upgrade service built for
 // Windows and installed under Wine's Service Control Manager
-// (e2e.InstallWinUpgradeService), as internal/e2e/wine TestUpgradeUnderWine
+// (e2e.InstallWinUpgradeService), as internal/e2e/winupgrade TestUpgradeUnderWine
 // does.
 
 // winUpgradeSource is the upgrade service's project, from bench/.

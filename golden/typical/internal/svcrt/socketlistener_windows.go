@@ -195,11 +195,7 @@ func (l *socketListener) acceptWithin(wait time.Duration) (net.Conn, error) {
 		}
 		return nil, l.opError("accept", errno)
 	}
-	c, err := l.newConn(conn, &peer)
-	if err != nil {
-		return nil, l.opError("accept", err)
-	}
-	return c, nil
+	return l.newConn(conn, &peer), nil
 }
 
 // Close closes this process's handle on the socket only: another process
@@ -276,50 +272,67 @@ func setNonBlocking(sock windows.Handle, on bool) error {
 // socketConn is a connection a socketListener accepted: an *os.File on Go's
 // completion port (os.NewFile sees the overlapped handle), so reads, writes
 // and deadlines are Go's own, with the addresses and calls of a TCP
-// connection that net/http uses.
+// connection that net/http uses. It is set up at its first use, on the
+// goroutine that serves it, not where it was accepted: a drain taking a
+// busy accept queue then only polls and accepts (under Wine each of the
+// setup's calls costs about a millisecond on a loaded machine, and the
+// queue grew faster than one loop could set connections up).
 type socketConn struct {
-	file          *os.File
 	sock          windows.Handle
+	name          string
 	local, remote *net.TCPAddr
+
+	once sync.Once
+	file *os.File
+	err  error // of the setup; the socket is closed then
 }
 
-// newConn wraps the socket accept returned, whose client is at peer; it
-// closes the socket on failure.
-func (l *socketListener) newConn(sock windows.Handle, peer *windows.RawSockaddrAny) (*socketConn, error) {
-	// The accepted socket inherits the listening socket's non-blocking
-	// mode; Go's file I/O expects a blocking overlapped handle.
-	if err := setNonBlocking(sock, false); err != nil {
-		windows.Closesocket(sock)
-		return nil, &connSetupError{fmt.Errorf("make the connection blocking: %w", err)}
-	}
+// newConn is the connection to the socket accept returned, whose client is
+// at peer.
+func (l *socketListener) newConn(sock windows.Handle, peer *windows.RawSockaddrAny) *socketConn {
 	// The addresses fail over to what is known rather than fail the
 	// connection: a client may reset it before getsockname.
-	c := &socketConn{file: os.NewFile(uintptr(sock), l.name), sock: sock, local: l.addr, remote: &net.TCPAddr{}}
-	if sa, err := windows.Getsockname(sock); err == nil && tcpAddr(sa) != nil {
-		c.local = tcpAddr(sa)
-	}
+	c := &socketConn{sock: sock, name: l.name, local: l.addr, remote: &net.TCPAddr{}}
 	if sa, err := peer.Sockaddr(); err == nil && tcpAddr(sa) != nil {
 		c.remote = tcpAddr(sa)
 	}
-	return c, nil
+	return c
 }
 
-// connSetupError is the failure to set up one accepted connection. It is
-// temporary: net/http and gRPC retry an Accept whose error says so, where
-// any other error would end their serving.
-type connSetupError struct{ err error }
-
-func (e *connSetupError) Error() string   { return e.err.Error() }
-func (e *connSetupError) Unwrap() error   { return e.err }
-func (e *connSetupError) Temporary() bool { return true }
-func (e *connSetupError) Timeout() bool   { return false }
+// ready sets the connection up once: blocking mode, the file, the local
+// address.
+func (c *socketConn) ready() error {
+	c.once.Do(func() {
+		// The accepted socket inherits the listening socket's non-blocking
+		// mode; Go's file I/O expects a blocking overlapped handle.
+		if err := setNonBlocking(c.sock, false); err != nil {
+			windows.Closesocket(c.sock)
+			c.err = c.opError("setup", fmt.Errorf("make the connection blocking: %w", err))
+			return
+		}
+		c.file = os.NewFile(uintptr(c.sock), c.name)
+		if c.local.IP.IsUnspecified() {
+			// Listening on every address: which one the client reached.
+			if sa, err := windows.Getsockname(c.sock); err == nil && tcpAddr(sa) != nil {
+				c.local = tcpAddr(sa)
+			}
+		}
+	})
+	return c.err
+}
 
 func (c *socketConn) Read(b []byte) (int, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
 	n, err := c.file.Read(b)
 	return n, c.opError("read", err)
 }
 
 func (c *socketConn) Write(b []byte) (int, error) {
+	if err := c.ready(); err != nil {
+		return 0, err
+	}
 	n, err := c.file.Write(b)
 	return n, c.opError("write", err)
 }
@@ -328,35 +341,58 @@ func (c *socketConn) Write(b []byte) (int, error) {
 // closesocket: Winsock allows it for a socket of the base provider, which
 // every TCP socket is unless a layered provider is installed.
 func (c *socketConn) Close() error {
+	if err := c.ready(); err != nil {
+		return nil // closed when its setup failed
+	}
 	return c.opError("close", c.file.Close())
 }
 
 // CloseWrite shuts down the sending side (SD_SEND): net/http's lingering
 // close sends its FIN this way before it stops reading.
 func (c *socketConn) CloseWrite() error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	if err := windows.Shutdown(c.sock, windows.SHUT_WR); err != nil {
 		return c.opError("close", err)
 	}
 	return nil
 }
 
-func (c *socketConn) LocalAddr() net.Addr  { return c.local }
+// LocalAddr is known once the connection is set up, which it is by the
+// time net/http asks (its serving goroutine reads first).
+func (c *socketConn) LocalAddr() net.Addr {
+	c.ready()
+	return c.local
+}
 func (c *socketConn) RemoteAddr() net.Addr { return c.remote }
 
 func (c *socketConn) SetDeadline(t time.Time) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	return c.opError("set", c.file.SetDeadline(t))
 }
 
 func (c *socketConn) SetReadDeadline(t time.Time) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	return c.opError("set", c.file.SetReadDeadline(t))
 }
 
 func (c *socketConn) SetWriteDeadline(t time.Time) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
 	return c.opError("set", c.file.SetWriteDeadline(t))
 }
 
 // SyscallConn gives the socket's handle, e.g. to socketHasData.
 func (c *socketConn) SyscallConn() (syscall.RawConn, error) {
+	if err := c.ready(); err != nil {
+		return nil, err
+	}
 	return c.file.SyscallConn()
 }
 

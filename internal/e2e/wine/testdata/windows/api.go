@@ -23,9 +23,14 @@ func NewAPI(_ *Warm3) (http.Handler, error) {
 	})
 	// A panic on a goroutine of the user's own: nothing recovers it, the
 	// process dies, and the crash output is all that tells why.
+	// The answer goes out first: a panic at once could end the process
+	// before it, on a loaded machine.
 	mux.HandleFunc("/panic", func(w http.ResponseWriter, _ *http.Request) {
-		go func() { panic("crash on purpose") }()
 		fmt.Fprintln(w, "panicking")
+		go func() {
+			time.Sleep(200 * time.Millisecond)
+			panic("crash on purpose")
+		}()
 	})
 	return mux, nil
 }

@@ -1,4 +1,11 @@
-package wine
+// Package winupgrade holds the end-to-end test of the Windows upgrade:
+// the upgrade tests' service (../upgrade/testdata/upgrade, an HTTP API and
+// a gRPC server answering "<version> <pid>") built for Windows as 1.0.0
+// and 2.0.0, installed as a service under Wine's Service Control Manager
+// (or, on Windows, the machine's own), and upgraded with its own verb
+// while the upgrade tests' four loads run. A package of its own, so that
+// each end-to-end package stays well inside the test timeout alone.
+package winupgrade
 
 import (
 	"context"
@@ -16,11 +23,6 @@ import (
 	"github.com/svcgen/svcgen/internal/winetest"
 )
 
-// The Windows upgrade under Wine's Service Control Manager: the upgrade
-// tests' service (../upgrade/testdata/upgrade, an HTTP API and a gRPC
-// server answering "<version> <pid>") built for Windows as 1.0.0 and
-// 2.0.0, installed as a service, and upgraded with its own verb while the
-// upgrade tests' four loads run.
 // answer is what the API answers now: version and PID.
 func answer(t *testing.T, s *e2e.WinUpgradeService) (string, int) {
 	t.Helper()
