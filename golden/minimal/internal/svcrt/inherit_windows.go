@@ -81,7 +81,7 @@ func releaseInherited(log *slog.Logger) {
 	handedSockets.mu.Lock()
 	defer handedSockets.mu.Unlock()
 	for name, info := range handedSockets.infos {
-		if s, err := windows.WSASocket(-1, -1, -1, info, 0, windows.WSA_FLAG_OVERLAPPED|windows.WSA_FLAG_NO_HANDLE_INHERIT); err == nil {
+		if s, err := windows.WSASocket(fromProtocolInfo, fromProtocolInfo, fromProtocolInfo, info, 0, windows.WSA_FLAG_OVERLAPPED|windows.WSA_FLAG_NO_HANDLE_INHERIT); err == nil {
 			windows.Closesocket(s)
 		}
 		log.Warn("inherited listener not used: closed", "name", name, "from", "upgrade")

@@ -319,7 +319,7 @@ func duplicateOwnSocket(ns namedSocket) (windows.Handle, error) {
 	if dupErr != nil {
 		return 0, fmt.Errorf("WSADuplicateSocketW: %w", dupErr)
 	}
-	h, err := windows.WSASocket(-1, -1, -1, &info, 0, windows.WSA_FLAG_OVERLAPPED|windows.WSA_FLAG_NO_HANDLE_INHERIT)
+	h, err := windows.WSASocket(fromProtocolInfo, fromProtocolInfo, fromProtocolInfo, &info, 0, windows.WSA_FLAG_OVERLAPPED|windows.WSA_FLAG_NO_HANDLE_INHERIT)
 	if err != nil {
 		return 0, fmt.Errorf("WSASocketW: %w", err)
 	}
@@ -475,7 +475,7 @@ func (s *supervisor) record(id, result, detail string) {
 	}
 }
 
-// stopWorker relays a stop to the worker that serves: its stop is the
+// stop relays a stop to the worker that serves: its stop is the
 // service's.
 func (w *worker) stop(kind StopKind, budget time.Duration, reason string) {
 	if err := w.send(workerMsg{verb: msgStop, kind: kind, budget: budget, text: reason}); err != nil {
