@@ -732,8 +732,14 @@ func (l *listener) stop(ctx context.Context) {
 		close(l.stopped)
 		return
 	}
+	// Closed the moment the taking ends: on Windows a connection completed
+	// between the last look at the queue and the close is reset, so nothing
+	// runs in between. The drain is not quiet before stop returns, so the
+	// connections kept are tracked in time.
+	taken := l.take(ctx, l)
+	l.Listener.Close()
 	var conns []*wireConn
-	for _, nc := range l.take(ctx, l) {
+	for _, nc := range taken {
 		c := newWireConn(nc, l.s.srv.TLSConfig != nil)
 		l.s.trackQueued(c)
 		conns = append(conns, c)
@@ -741,7 +747,6 @@ func (l *listener) stop(ctx context.Context) {
 	l.mu.Lock()
 	l.backlog = append(l.backlog, conns...)
 	l.mu.Unlock()
-	l.Listener.Close()
 	close(l.stopped)
 	if n := len(conns) + l.handed; n > 0 {
 		l.s.log.Info("accept queue taken over", "resource", l.s.name, "connections", n)
