@@ -19,6 +19,23 @@ import (
 	"github.com/svcgen/svcgen/internal/e2e"
 )
 
+// restart is what one restart to a new binary cost the clients of the
+// keep-alive and the fresh connections' loads, and how long it took from
+// the request to the new binary's first answer.
+type restart struct {
+	refused, lost, failed int64
+	took                  time.Duration
+}
+
+func restartOf(keep, fresh *e2e.LoadResult, took time.Duration) restart {
+	return restart{
+		refused: keep.Refused + fresh.Refused,
+		lost:    keep.Lost + fresh.Lost,
+		failed:  keep.Failed + fresh.Failed,
+		took:    took,
+	}
+}
+
 // TestUpgradeRestart measures what a restart to a new binary costs the
 // clients, under 64 keep-alive POST clients and 100 new connections a second
 // at once, for three ways of doing it, alternating restart by restart:
@@ -112,11 +129,7 @@ func TestUpgradeRestart(t *testing.T) {
 			}},
 	}
 	const rounds = 5
-	type result struct {
-		refused, lost, failed int64
-		took                  time.Duration
-	}
-	results := map[string][]result{}
+	results := map[string][]restart{}
 	for round := range rounds {
 		for i := range sides {
 			s := sides[(i+round)%len(sides)]
@@ -144,12 +157,7 @@ func TestUpgradeRestart(t *testing.T) {
 			}
 			loads.waitAnswered(t, 300)
 			keep, fresh := loads.end()
-			r := result{
-				refused: keep.Refused + fresh.Refused,
-				lost:    keep.Lost + fresh.Lost,
-				failed:  keep.Failed + fresh.Failed,
-				took:    took,
-			}
+			r := restartOf(keep, fresh, took)
 			results[s.key] = append(results[s.key], r)
 			t.Logf("%-50s round %d: refused %d, lost %d, failed %d; new process answering after %v", s.name, round, r.refused, r.lost, r.failed, took.Round(100*time.Microsecond))
 			fmt.Printf("RESULT upgrade side=%s refused=%d lost=%d failed=%d took_ms=%.3f\n", s.key, r.refused, r.lost, r.failed, float64(took)/float64(time.Millisecond))

@@ -67,11 +67,7 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 		{key: "upgrade", name: "svcgen upgrade verb", restart: func() error { return upgradeVerb(ctx, s) }},
 	}
 	const rounds = 5
-	type result struct {
-		refused, lost, failed int64
-		took                  time.Duration
-	}
-	results := map[string][]result{}
+	results := map[string][]restart{}
 	firstLost := map[string]error{} // what a lost request met, per side
 	var queries int
 	var notRunning []string
@@ -106,12 +102,7 @@ func TestWindowsUpgradeRestart(t *testing.T) {
 				queries += n
 				notRunning = append(notRunning, seen...)
 			}
-			r := result{
-				refused: keep.Refused + fresh.Refused,
-				lost:    keep.Lost + fresh.Lost,
-				failed:  keep.Failed + fresh.Failed,
-				took:    took,
-			}
+			r := restartOf(keep, fresh, took)
 			results[sd.key] = append(results[sd.key], r)
 			t.Logf("%-20s round %d (%s → %s, from the %s engine, now pid %d): refused %d, lost %d, failed %d; new binary answering after %v",
 				sd.name, round, builds[serving].version, next.version, from, pid, r.refused, r.lost, r.failed, took.Round(time.Millisecond))
