@@ -92,19 +92,9 @@ func TestGRPCWarmupAndStopUnderLoad(t *testing.T) {
 	// server answers NOT_SERVING, so the server got them before it was
 	// ready.
 	const early = 32
-	var held []grpc.ClientStream
-	for range early {
-		st, err := conn.NewStream(context.Background(), &grpc.StreamDesc{}, EchoSay)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.SendMsg(wrapperspb.String("early")); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.CloseSend(); err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, st)
+	held, err := SendEarly(context.Background(), conn, early)
+	if err != nil {
+		t.Fatal(err)
 	}
 	r, err := hc.Check(context.Background(), &healthpb.HealthCheckRequest{})
 	if err != nil || r.Status != healthpb.HealthCheckResponse_NOT_SERVING {

@@ -213,3 +213,25 @@ func (s *GRPCStream) End() error {
 		}
 	}
 }
+
+// SendEarly sends n Echo Say calls on conn, each whole (its request sent,
+// its sending side closed), without waiting for an answer: calls a
+// warming service must hold and answer once ready. Their answers are read
+// from the streams it returns.
+func SendEarly(ctx context.Context, conn *grpc.ClientConn, n int) ([]grpc.ClientStream, error) {
+	var held []grpc.ClientStream
+	for range n {
+		st, err := conn.NewStream(ctx, &grpc.StreamDesc{}, EchoSay)
+		if err != nil {
+			return held, err
+		}
+		if err := st.SendMsg(wrapperspb.String("early")); err != nil {
+			return held, err
+		}
+		if err := st.CloseSend(); err != nil {
+			return held, err
+		}
+		held = append(held, st)
+	}
+	return held, nil
+}

@@ -157,19 +157,9 @@ func TestGRPCStopUnderLoadWindows(t *testing.T) {
 		}
 	}()
 	const early = 16
-	var held []grpc.ClientStream
-	for range early {
-		st, err := conn.NewStream(ctx, &grpc.StreamDesc{}, e2e.EchoSay)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.SendMsg(wrapperspb.String("early")); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.CloseSend(); err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, st)
+	held, err := e2e.SendEarly(ctx, conn, early)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if r, err := hc.Check(ctx, &healthpb.HealthCheckRequest{}); err != nil || r.Status != healthpb.HealthCheckResponse_NOT_SERVING {
 		t.Fatalf("health after the early calls were sent: %v %v, want NOT_SERVING", r, err)

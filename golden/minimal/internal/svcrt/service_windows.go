@@ -31,7 +31,20 @@ func serviceVerb(name string, setup Setup, args []string) ExitCode {
 		fmt.Fprintf(os.Stderr, "%s: service takes no arguments, got %q\n", name, fs.Args())
 		return ExitUsage
 	}
-	o, err := overridesFrom(name, *envFile)
+	cfg, wire, err := setupUnattended(name, setup, *envFile)
+	if err == nil {
+		applyRuntime(cfg.Runtime)
+	}
+	return cfg.runService(wire, err)
+}
+
+// setupUnattended runs setup with the overrides of the environment and
+// envFile for a process with no console (the service, a worker): a wrong
+// configuration is returned as err along with the spec's own, so that the
+// process can report it where an operator looks (its log, the SCM's exit
+// code) rather than on a stderr nobody reads.
+func setupUnattended(name string, setup Setup, envFile string) (*Config, func(*App), error) {
+	o, err := overridesFrom(name, envFile)
 	if err != nil {
 		o = NewOverrides(name, nil)
 	}
@@ -39,10 +52,7 @@ func serviceVerb(name string, setup Setup, args []string) ExitCode {
 	if err == nil {
 		err = o.Err()
 	}
-	if err == nil {
-		applyRuntime(cfg.Runtime)
-	}
-	return cfg.runService(wire, err)
+	return cfg, wire, err
 }
 
 // runService is the SCM front door. svc.Run comes first: the SCM waits only

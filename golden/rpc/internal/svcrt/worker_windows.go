@@ -44,14 +44,7 @@ func workerVerb(name string, setup Setup, args []string) ExitCode {
 		return ExitStartFailed
 	}
 
-	o, err := overridesFrom(name, *envFile)
-	if err != nil {
-		o = NewOverrides(name, nil)
-	}
-	cfg, wire := setup(o)
-	if err == nil {
-		err = o.Err()
-	}
+	cfg, wire, err := setupUnattended(name, setup, *envFile)
 	// Its lines share the service's log with the process that served
 	// before it: each says whose it is. The file is released once a newer
 	// worker serves.
