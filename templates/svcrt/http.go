@@ -25,6 +25,23 @@ import (
 // (wireConn): one sent as the drain looks is served too.
 const drainIdleGrace = 100 * time.Millisecond
 
+// handedOverIdleGrace replaces drainIdleGrace when another process serves
+// the socket from now on (an upgrade, socket activation): nothing waits for
+// this drain but the old process's exit, so a keep-alive client that
+// paused (a loaded machine, a client between two requests) is given time
+// to send its next request and have it answered with Connection: close
+// rather than meet a closed connection. Seen under Wine with 100 ms: two
+// keep-alive POSTs lost in an upgrade while another test loaded the machine.
+const handedOverIdleGrace = time.Second
+
+// idleGrace is the grace of an idle connection in this drain.
+func (s *HTTPServer) idleGrace() time.Duration {
+	if s.ln != nil && s.ln.shared.Load() {
+		return handedOverIdleGrace
+	}
+	return drainIdleGrace
+}
+
 // HTTPServer is one http resource. It tracks every connection's state
 // itself, so the drain ends the moment the last in-flight response is written
 // instead of on Server.Shutdown's polling tick (1 ms doubling to 500 ms).
@@ -342,6 +359,7 @@ func (s *HTTPServer) settleLocked() {
 		return
 	}
 	now := time.Now()
+	grace := s.idleGrace()
 	var wait time.Duration
 	busy := false
 	for c, info := range s.conns {
@@ -365,7 +383,7 @@ func (s *HTTPServer) settleLocked() {
 		if since.Before(s.drainStart) {
 			since = s.drainStart
 		}
-		if left := drainIdleGrace - now.Sub(since); left > 0 {
+		if left := grace - now.Sub(since); left > 0 {
 			if wait == 0 || left < wait {
 				wait = left
 			}
@@ -383,8 +401,8 @@ func (s *HTTPServer) settleLocked() {
 			// again after a grace, should they be no request (the CR LF some
 			// clients send after a body).
 			busy = true
-			if wait == 0 || drainIdleGrace < wait {
-				wait = drainIdleGrace
+			if wait == 0 || grace < wait {
+				wait = grace
 			}
 			continue
 		}

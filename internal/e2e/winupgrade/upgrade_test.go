@@ -23,10 +23,14 @@ import (
 	"github.com/svcgen/svcgen/internal/winetest"
 )
 
-// answer is what the API answers now: version and PID.
+// fresh asks on a new connection each time: one kept alive to the engine
+// that served before an upgrade is still answered by it while it drains.
+var fresh = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}
+
+// answer is what the API answers now, on a new connection: version and PID.
 func answer(t *testing.T, s *e2e.WinUpgradeService) (string, int) {
 	t.Helper()
-	resp, err := http.Get("http://" + s.API + "/")
+	resp, err := fresh.Get("http://" + s.API + "/")
 	if err != nil {
 		t.Fatalf("GET /: %v", err)
 	}

@@ -125,7 +125,7 @@ func obey(app *App, in *bufio.Scanner, log *slog.Logger, flush func() error, log
 		case msgHandover:
 			asked = true
 			logFile.release()
-			app.handOver("a newer worker took over")
+			app.handOver("a newer worker took over", nil)
 		case msgReload:
 			go app.Reload()
 		default:

@@ -254,7 +254,7 @@ func (s *supervisor) upgrade() (*worker, error) {
 	reason := fmt.Sprintf("upgraded: pid %d took over", w.pid)
 	switch {
 	case own:
-		if !s.app.handOver(reason) {
+		if !s.app.handOver(reason, nil) {
 			// The own engine began to stop by itself (a server failed): the
 			// service ends with it, the worker does not take over.
 			s.mu.Lock()

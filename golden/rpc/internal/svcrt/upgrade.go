@@ -51,9 +51,11 @@ func (a *App) sockets() []namedSocket {
 // process's stop leaves their queues to it) and begins the stop after an
 // upgrade, both under the lock a stop begins under, so no drain has begun
 // before the listeners are marked; false, changing nothing, when a stop has
-// begun already. It is not a stop request: a SIGTERM during its drain is
+// begun already. first, when not nil, runs under that lock before the stop
+// begins: what must be said before anything of the stop (systemd's
+// MAINPID=, after which this process's own notifications are silenced). It is not a stop request: a SIGTERM during its drain is
 // the first one, not a second that forces.
-func (a *App) handOver(reason string) bool {
+func (a *App) handOver(reason string, first func()) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	select {
@@ -63,6 +65,9 @@ func (a *App) handOver(reason string) bool {
 	}
 	for _, l := range a.listeners() {
 		l.shared.Store(true)
+	}
+	if first != nil {
+		first()
 	}
 	a.beginLocked(StopUpgraded, reason)
 	return true

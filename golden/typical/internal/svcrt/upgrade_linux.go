@@ -116,7 +116,9 @@ func (u *upgrader) request(id string) {
 		u.busy.Store(false)
 		return
 	}
-	if !u.app.handOver(fmt.Sprintf("upgraded: pid %d took over", pid)) {
+	var notifyErr error
+	tell := func() { notifyErr = notifyMainPID(pid) }
+	if !u.app.handOver(fmt.Sprintf("upgraded: pid %d took over", pid), tell) {
 		// A stop began as the child said ready: this process's drain may
 		// already be taking the queues, so the child does not take over.
 		syscall.Kill(pid, syscall.SIGTERM)
@@ -124,8 +126,8 @@ func (u *upgrader) request(id string) {
 		u.record(id, "failed", fmt.Sprintf("the service began to stop as new process %d was ready: it was stopped too", pid))
 		return
 	}
-	if err := notifyMainPID(pid); err != nil {
-		u.app.log.Warn("systemd was not told the new main PID", "pid", pid, "err", err)
+	if notifyErr != nil {
+		u.app.log.Warn("systemd was not told the new main PID", "pid", pid, "err", notifyErr)
 	}
 	u.app.log.Info("upgrade handed over", "old_pid", os.Getpid(), "new_pid", pid, "took", time.Since(begin).Round(time.Millisecond))
 	u.record(id, "ok", strconv.Itoa(pid))
